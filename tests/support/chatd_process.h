@@ -1,0 +1,74 @@
+// A chatd child process for integration tests: started on an ephemeral
+// 127.0.0.1 port, its stdout and stderr collected by a reader thread so a
+// test can await a log line instead of sleeping, stopped on destruction.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace chat::test {
+
+using namespace std::chrono_literals;
+
+// The engine under test: the --engine value the test binary was started
+// with (see integration/main.cpp), "epoll" on Linux by default.
+const std::string& engine_under_test();
+
+class ChatdProcess {
+ public:
+  // Starts chatd (path compiled in as CHATD_PATH) with
+  //   --host 127.0.0.1 --port 0 --engine <engine_under_test()> <extra_args...>
+  // and waits (bounded) for "Chat Server started on port N." to learn N.
+  // Throws std::runtime_error if it does not start.
+  explicit ChatdProcess(std::vector<std::string> extra_args = {});
+  ~ChatdProcess();  // SIGTERM, bounded wait, then SIGKILL if still running
+  ChatdProcess(const ChatdProcess&) = delete;
+  ChatdProcess& operator=(const ChatdProcess&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+
+  // Sends a signal; wait_exit() then reaps it. Returns the exit code, or
+  // 128+signal if killed, or nullopt if it did not exit within the timeout.
+  void signal(int signo) const;
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout = 5s);
+
+  // Everything chatd wrote so far to stdout / stderr.
+  [[nodiscard]] std::string stdout_text() const;
+  [[nodiscard]] std::string stderr_text() const;
+  // Waits until stdout (or stderr) contains `needle`; false on timeout.
+  bool wait_stdout(const std::string& needle, std::chrono::milliseconds timeout = 5s) const;
+  bool wait_stderr(const std::string& needle, std::chrono::milliseconds timeout = 5s) const;
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::optional<int> exit_code_;
+  // reader thread state (implementation detail)
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::string out_, err_;
+  bool out_closed_ = false, err_closed_ = false;
+  int out_fd_ = -1, err_fd_ = -1;
+  std::thread reader_;
+};
+
+// Runs a program to completion (bounded), capturing stdout/stderr, feeding
+// `stdin_text` on its stdin. For argument/exit-code tests of chatd and chat.
+struct RunResult {
+  int exit_code = -1;  // 128+signal if killed; -1 if it timed out (then killed)
+  std::string out, err;
+};
+RunResult run_program(const std::string& path, const std::vector<std::string>& args,
+                      const std::string& stdin_text = {},
+                      std::chrono::milliseconds timeout = 10s);
+
+}  // namespace chat::test
