@@ -1,0 +1,63 @@
+#include "command.h"
+
+#include <array>
+#include <utility>
+
+namespace chat {
+
+namespace {
+
+constexpr std::string_view kBlank = " \t";
+
+std::string_view trim(std::string_view s) noexcept {
+  const auto first = s.find_first_not_of(kBlank);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kBlank) - first + 1);
+}
+
+// Splits off the first blank-separated word; returns {word, rest-trimmed}.
+std::pair<std::string_view, std::string_view> split_word(std::string_view s) noexcept {
+  const auto end = s.find_first_of(kBlank);
+  if (end == std::string_view::npos) return {s, {}};
+  return {s.substr(0, end), trim(s.substr(end))};
+}
+
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noexcept {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 6> kCommands{{
+    {"/nick", Command::Kind::nick},
+    {"/who", Command::Kind::who},
+    {"/msg", Command::Kind::msg},
+    {"/me", Command::Kind::me},
+    {"/quit", Command::Kind::quit},
+    {"/help", Command::Kind::help},
+}};
+
+}  // namespace
+
+Command parse_command(std::string_view line) noexcept {
+  if (trim(line).empty()) return {Command::Kind::empty, {}, {}};
+  if (line.front() != '/') return {Command::Kind::text, line, {}};
+  if (line.size() > 1 && line[1] == '/') return {Command::Kind::text, line.substr(1), {}};
+
+  const auto [word, rest] = split_word(line);
+  for (const auto& [name, kind] : kCommands) {
+    if (!equals_ignoring_ascii_case(word, name)) continue;
+    if (kind == Command::Kind::msg) {
+      const auto [target, text] = split_word(rest);
+      return {kind, target, text};
+    }
+    return {kind, rest, {}};
+  }
+  return {Command::Kind::unknown, word, {}};
+}
+
+}  // namespace chat

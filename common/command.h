@@ -1,0 +1,29 @@
+// Parses one chat line into what the user asked for. Pure: no state, no I/O.
+#pragma once
+
+#include <string_view>
+
+namespace chat {
+
+struct Command {
+  enum class Kind {
+    empty,    // nothing but spaces and tabs: ignored
+    text,     // a message to everyone (arg = the text, "//x" already turned into "/x")
+    nick,     // /nick NAME          (arg = NAME, may be empty or contain spaces)
+    who,      // /who
+    msg,      // /msg NAME TEXT      (arg = NAME, text = TEXT; either may be empty)
+    me,       // /me TEXT            (arg = TEXT)
+    quit,     // /quit
+    help,     // /help
+    unknown,  // /word anything else (arg = "/word")
+  };
+  Kind kind = Kind::empty;
+  std::string_view arg;
+  std::string_view text;
+};
+
+// `line` is one framed line, without its "\n". Command words are matched
+// ignoring ASCII case; arguments are trimmed of surrounding spaces and tabs.
+[[nodiscard]] Command parse_command(std::string_view line) noexcept;
+
+}  // namespace chat
