@@ -1,0 +1,43 @@
+#include "connection.h"
+
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
+
+namespace chat {
+
+Connection::Connection(UniqueFd fd, std::string peer_name, std::size_t max_line,
+                       std::size_t max_queue, LoopContext& loop)
+    : fd_(std::move(fd)), peer_name_(std::move(peer_name)), framer_(max_line), output_(max_queue), loop_(loop) {}
+
+void Connection::deliver(const SharedLine& line) {
+  if (dead) return;
+  if (output_.push(line, loop_.now) && !flush_scheduled) {
+    flush_scheduled = true;
+    loop_.to_flush.push_back(this);
+  }
+}
+
+Connection::IoStatus Connection::flush() {
+  // 64 lines per writev: large enough to empty a typical queue in one call,
+  // small enough to live on the stack.
+  std::array<iovec, 64> iov;
+  while (!output_.empty()) {
+    const std::size_t count = output_.gather(iov);
+    std::size_t offered = 0;
+    for (std::size_t i = 0; i < count; ++i) offered += iov[i].iov_len;
+
+    const ssize_t n = ::writev(fd_.get(), iov.data(), static_cast<int>(count));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus::ok;
+      return IoStatus::error;
+    }
+    output_.consume(static_cast<std::size_t>(n), loop_.now);
+    if (static_cast<std::size_t>(n) < offered) return IoStatus::ok;  // socket buffer full
+  }
+  return IoStatus::ok;
+}
+
+}  // namespace chat

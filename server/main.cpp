@@ -1,0 +1,96 @@
+// chatd: parse the command line, size the fd limit, open the listeners and
+// hand everything to the reactor.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "listener.h"
+#include "messages.h"
+#include "options.h"
+#include "pollers/poller.h"
+#include "reactor.h"
+#include "server_log.h"
+#include "signal_pipe.h"
+
+namespace {
+
+// File descriptors chatd needs besides its clients: stdio, listeners, the
+// signal pipe, the poller, the spare kept for EMFILE, some slack.
+constexpr rlim_t kReservedFds = 32;
+
+// Raises the soft RLIMIT_NOFILE as far as the hard limit allows and lowers
+// the client cap if even that is too small, saying so.
+void fit_fd_limit(chat::Options& options) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(options.max_clients) + kReservedFds;
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= wanted) ? wanted : limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < wanted) {
+    const rlim_t cap = limit.rlim_cur > kReservedFds ? limit.rlim_cur - kReservedFds : 1;
+    chat::diagnostic("the open file limit is " + std::to_string(limit.rlim_cur) + ": serving at most " +
+                     std::to_string(cap) + " clients instead of " + std::to_string(options.max_clients));
+    options.max_clients = static_cast<std::size_t>(cap);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  auto parsed = chat::parse_options(args);
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    chat::diagnostic(*error);
+    return 2;
+  }
+  auto [action, options] = std::get<chat::ParsedOptions>(std::move(parsed));
+  if (action == chat::Action::help) {
+    std::fputs(chat::usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (action == chat::Action::version) {
+    std::puts("chatd " CHAT_VERSION);
+    return 0;
+  }
+
+  // Logging must never limit throughput: block-buffer stdout unless a
+  // person is watching it.
+  if (::isatty(STDOUT_FILENO) == 0) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
+
+  fit_fd_limit(options);
+
+  const chat::Engine* engine = options.engine.empty() ? &chat::engines().front() : chat::find_engine(options.engine);
+  std::error_code error;
+  auto poller = engine->create(error);
+  if (!poller) {
+    chat::diagnostic("cannot start the " + std::string(engine->name) + " engine: " + error.message());
+    return 1;
+  }
+
+  auto listeners = chat::open_listeners(options.host, options.port);
+  if (const auto* message = std::get_if<std::string>(&listeners)) {
+    chat::diagnostic(*message);
+    return 1;
+  }
+  auto& fds = std::get<std::vector<chat::UniqueFd>>(listeners);
+
+  chat::SignalPipe signals = chat::SignalPipe::install(error);
+  if (error) {
+    chat::diagnostic("cannot set up signal handling: " + error.message());
+    return 1;
+  }
+
+  const std::string started = chat::msg::started(chat::bound_port(fds.front().get()));
+  std::fputs(started.c_str(), stdout);
+  std::fflush(stdout);  // scripts wait for this line to learn the port
+
+  chat::ServerLog log(stdout, options.quiet);
+  chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
+  return reactor.run();
+}

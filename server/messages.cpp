@@ -1,0 +1,102 @@
+#include "messages.h"
+
+namespace chat::msg {
+
+namespace {
+
+// Concatenates its pieces and a "\n" with one allocation.
+std::string line(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 1;
+  for (auto p : parts) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (auto p : parts) out.append(p);
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace
+
+std::string users_online(std::size_t n) {
+  return std::to_string(n) + (n <= 1 ? " user online" : " users online");
+}
+
+std::string welcome(std::size_t online) {
+  return line({"> Connected to the chat server (", users_online(online), ")"});
+}
+
+std::string entered(std::string_view name, std::size_t online) {
+  return line({"> New user ", name, " entered (", users_online(online), ")"});
+}
+
+std::string left(std::string_view name, std::size_t online) {
+  return line({"< The user ", name, " left (", users_online(online), ")"});
+}
+
+std::string text(std::string_view name, std::string_view text) {
+  return line({"[", name, "] ", text});
+}
+
+std::string action(std::string_view name, std::string_view text) {
+  return line({"* ", name, " ", text});
+}
+
+std::string private_to_recipient(std::string_view sender, std::string_view text) {
+  return line({"[", sender, " -> you] ", text});
+}
+
+std::string renamed_self(std::string_view new_name) {
+  return line({"> You are now known as ", new_name});
+}
+
+std::string renamed_other(std::string_view old_name, std::string_view new_name) {
+  return line({"> ", old_name, " is now known as ", new_name});
+}
+
+std::string who(std::span<const std::string_view> names) {
+  std::string out = "> Online (" + std::to_string(names.size()) + "): ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  out += '\n';
+  return out;
+}
+
+std::string help() {
+  return "> Commands:\n"
+         ">   /nick NAME       change your nickname\n"
+         ">   /who             list who is online\n"
+         ">   /msg NAME TEXT   send TEXT to NAME only\n"
+         ">   /me TEXT         act: everyone sees * NAME TEXT\n"
+         ">   /quit            leave the chat\n"
+         ">   /help            show this list\n"
+         ">   //TEXT           send a line that starts with /\n";
+}
+
+std::string nickname_in_use(std::string_view name) { return line({"! nickname in use: ", name}); }
+std::string invalid_nickname(std::string_view name) { return line({"! invalid nickname: ", name}); }
+std::string no_such_user(std::string_view name) { return line({"! no such user: ", name}); }
+
+std::string unknown_command(std::string_view word) {
+  return line({"! unknown command: ", word, " (try /help)"});
+}
+
+std::string usage(std::string_view synopsis) { return line({"! usage: ", synopsis}); }
+
+std::string line_too_long(std::size_t max_bytes) {
+  return line({"! line too long (max ", std::to_string(max_bytes), " bytes)"});
+}
+
+std::string skipped(std::size_t count) {
+  return line({"! ", std::to_string(count), " messages skipped (reading too slowly)"});
+}
+
+std::string server_full() { return "! server full\n"; }
+std::string shutting_down() { return "> Server shutting down\n"; }
+
+std::string started(unsigned port) {
+  return line({"Chat Server started on port ", std::to_string(port), "."});
+}
+
+}  // namespace chat::msg

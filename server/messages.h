@@ -1,0 +1,40 @@
+// Every line chatd sends, in one place: these exact bytes are the protocol's
+// contract (docs/PROTOCOL.md) and scripts match them.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace chat::msg {
+
+// "1 user online", "0 user online", "2 users online".
+std::string users_online(std::size_t n);
+
+// Each returns the whole line including its "\n".
+std::string welcome(std::size_t online);
+std::string entered(std::string_view name, std::size_t online);
+std::string left(std::string_view name, std::size_t online);
+std::string text(std::string_view name, std::string_view text);
+std::string action(std::string_view name, std::string_view text);
+std::string private_to_recipient(std::string_view sender, std::string_view text);
+std::string renamed_self(std::string_view new_name);
+std::string renamed_other(std::string_view old_name, std::string_view new_name);
+std::string who(std::span<const std::string_view> names);
+std::string help();
+
+std::string nickname_in_use(std::string_view name);
+std::string invalid_nickname(std::string_view name);
+std::string no_such_user(std::string_view name);
+std::string unknown_command(std::string_view word);
+std::string usage(std::string_view synopsis);
+std::string line_too_long(std::size_t max_bytes);
+std::string skipped(std::size_t count);
+std::string server_full();
+std::string shutting_down();
+
+// The classic server's first stdout line.
+std::string started(unsigned port);
+
+}  // namespace chat::msg

@@ -1,0 +1,299 @@
+#include "reactor.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "messages.h"
+#include "socket_address.h"
+
+namespace chat {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr auto kStallCheckEvery = std::chrono::milliseconds(250);
+constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
+constexpr int kAcceptsPerWakeup = 256;
+
+}  // namespace
+
+Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
+                 int signal_fd, ServerLog& log)
+    : options_(options),
+      poller_(std::move(poller)),
+      listeners_(std::move(listeners)),
+      signal_fd_(signal_fd),
+      log_(log),
+      room_(log),
+      scratch_(kReadChunk),
+      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
+      too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
+
+Reactor::~Reactor() = default;
+
+int Reactor::run() {
+  for (const UniqueFd& l : listeners_) {
+    if (const auto ec = poller_->add(l.get(), kReadable)) {
+      diagnostic("cannot watch the listening socket: " + ec.message());
+      return 1;
+    }
+  }
+  if (const auto ec = poller_->add(signal_fd_, kReadable)) {
+    diagnostic("cannot watch the signal pipe: " + ec.message());
+    return 1;
+  }
+
+  std::vector<PollEvent> events;
+  while (true) {
+    if (const auto ec = poller_->wait(events, wait_timeout_ms())) {
+      diagnostic(std::string(poller_->name()) + " failed: " + ec.message());
+      return 1;
+    }
+    loop_.now = Clock::now();
+    for (const PollEvent& e : events) dispatch(e);
+    flush_scheduled();
+    if (options_.stall_timeout_s > 0 && write_waiters_ > 0 && loop_.now >= next_stall_check_) {
+      drop_stalled();
+      next_stall_check_ = loop_.now + kStallCheckEvery;
+    }
+    reap();
+    if (shutting_down_ && (clients_ == 0 || loop_.now >= shutdown_deadline_)) break;
+  }
+
+  // Whatever could not be flushed in time is dropped with its socket.
+  for (auto& conn : connections_) {
+    if (conn) poller_->remove(conn->fd());
+  }
+  connections_.clear();
+  std::fputs("exit\n", stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+Connection* Reactor::connection(int fd) const {
+  const auto slot = static_cast<std::size_t>(fd);
+  return slot < connections_.size() ? connections_[slot].get() : nullptr;
+}
+
+void Reactor::dispatch(const PollEvent& event) {
+  if (event.fd == signal_fd_) {
+    char drain[64];
+    while (::read(signal_fd_, drain, sizeof drain) > 0) {
+    }
+    if (!shutting_down_) begin_shutdown();
+    return;
+  }
+  for (const UniqueFd& l : listeners_) {
+    if (l.get() == event.fd) {
+      accept_clients(event.fd);
+      return;
+    }
+  }
+  // A connection closed earlier in this batch is still in the table (its fd
+  // stays open until reap(), so the number cannot be reused) but is marked
+  // dead: its stale event is ignored here.
+  Connection* conn = connection(event.fd);
+  if (conn == nullptr || conn->dead) return;
+  if ((event.ready & kReadable) && conn->reading) on_readable(*conn);
+  if ((event.ready & kWritable) && !conn->dead) on_writable(*conn);
+}
+
+void Reactor::accept_clients(int listener_fd) {
+  for (int i = 0; i < kAcceptsPerWakeup; ++i) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    UniqueFd client(::accept4(listener_fd, reinterpret_cast<sockaddr*>(&addr), &len,
+                              SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!client) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        shed_one_connection(listener_fd);
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        diagnostic(std::string("accept failed: ") + std::strerror(errno));
+      }
+      return;
+    }
+
+    const int one = 1;
+    ::setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::string name = format_address(reinterpret_cast<const sockaddr*>(&addr), len);
+
+    if (clients_ >= options_.max_clients) {
+      refuse(std::move(client), "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
+      continue;
+    }
+    const int fd = client.get();
+    if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
+      refuse(std::move(client), std::string(poller_->name()) + " cannot watch fd " + std::to_string(fd) +
+                                    ": " + ec.message());
+      continue;
+    }
+
+    const auto slot = static_cast<std::size_t>(fd);
+    if (slot >= connections_.size()) connections_.resize(slot + 1);
+    connections_[slot] = std::make_unique<Connection>(std::move(client), std::move(name), options_.max_line,
+                                                      options_.max_queue, loop_);
+    Connection& conn = *connections_[slot];
+    conn.interest = kReadable;
+    ++clients_;
+    conn.member = room_.join(conn, conn.peer_name());
+  }
+}
+
+void Reactor::refuse(UniqueFd client, std::string_view why) {
+  // Best effort: a fresh socket's buffer takes this line without blocking.
+  const std::string full = msg::server_full();
+  [[maybe_unused]] const ssize_t n = ::send(client.get(), full.data(), full.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  diagnostic("refused a connection: " + std::string(why));
+}
+
+void Reactor::shed_one_connection(int listener_fd) {
+  // Out of file descriptors: the pending connection would keep the listener
+  // readable forever (a busy loop). Free the spare fd, accept it, tell it
+  // the server is full, and take the spare back.
+  spare_fd_.reset();
+  UniqueFd client(::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+  if (client) refuse(std::move(client), "out of file descriptors");
+  spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
+void Reactor::on_readable(Connection& conn) {
+  const auto status = conn.read_lines(scratch_, [&](const Frame& frame) {
+    if (frame.kind == Frame::Kind::too_long) {
+      conn.deliver(too_long_line_);
+      return true;
+    }
+    if (room_.handle_line(*conn.member, frame.text) == Room::Outcome::quit) {
+      leave_room(conn);
+      return false;
+    }
+    return true;
+  });
+
+  if (status == Connection::IoStatus::error) {
+    close_connection(conn);
+  } else if (status == Connection::IoStatus::eof) {
+    // The peer may only have half-closed (nc at end of input, chat in pipe
+    // mode): it still gets what is queued for it, then we close.
+    leave_room(conn);
+  }
+  if (conn.reading || conn.dead) return;
+  // No more input: stop watching for it (a level-triggered poller would
+  // report the EOF forever) and close once the output is out.
+  if (conn.output().empty()) {
+    close_connection(conn);
+  } else {
+    update_interest(conn, kWritable);
+  }
+}
+
+void Reactor::leave_room(Connection& conn) {
+  conn.reading = false;
+  if (conn.member) {
+    room_.leave(*conn.member);
+    conn.member.reset();
+  }
+}
+
+void Reactor::on_writable(Connection& conn) {
+  if (conn.flush() == Connection::IoStatus::error) {
+    close_connection(conn);
+    return;
+  }
+  if (conn.output().empty() && !conn.reading) {
+    close_connection(conn);
+    return;
+  }
+  update_interest(conn, (conn.reading ? kReadable : kNone) | (conn.output().empty() ? kNone : kWritable));
+}
+
+void Reactor::flush_scheduled() {
+  // Try to write everything queued during this iteration now, before
+  // sleeping: most sockets take it at once, and only those that come up
+  // short get write interest. Indexing, not iterators: closing one
+  // connection delivers its "left" line to others, which may append here.
+  for (std::size_t i = 0; i < loop_.to_flush.size(); ++i) {
+    Connection& conn = *loop_.to_flush[i];
+    conn.flush_scheduled = false;
+    if (conn.dead) continue;
+    if (!(conn.interest & kWritable)) on_writable(conn);
+  }
+  loop_.to_flush.clear();
+}
+
+void Reactor::update_interest(Connection& conn, unsigned interest) {
+  if (interest == conn.interest) return;
+  if ((interest & kWritable) && !(conn.interest & kWritable)) ++write_waiters_;
+  if (!(interest & kWritable) && (conn.interest & kWritable)) --write_waiters_;
+  conn.interest = interest;
+  if (const auto ec = poller_->modify(conn.fd(), interest)) {
+    diagnostic("cannot update " + conn.peer_name() + ": " + ec.message());
+    close_connection(conn);
+  }
+}
+
+void Reactor::close_connection(Connection& conn) {
+  if (conn.dead) return;
+  leave_room(conn);
+  if (conn.interest & kWritable) --write_waiters_;
+  conn.dead = true;
+  --clients_;
+  dead_fds_.push_back(conn.fd());
+}
+
+void Reactor::drop_stalled() {
+  const auto limit = std::chrono::seconds(options_.stall_timeout_s);
+  for (auto& slot : connections_) {
+    Connection* conn = slot.get();
+    if (conn == nullptr || conn->dead || !conn->output().stalled(loop_.now, limit)) continue;
+    const std::string name = conn->member ? room_.name_of(*conn->member) : conn->peer_name();
+    diagnostic("dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
+               " s (" + std::to_string(conn->output().bytes()) + " bytes pending)");
+    close_connection(*conn);
+  }
+}
+
+void Reactor::reap() {
+  for (int fd : dead_fds_) {
+    poller_->remove(fd);
+    connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
+  }
+  dead_fds_.clear();
+}
+
+void Reactor::begin_shutdown() {
+  shutting_down_ = true;
+  shutdown_deadline_ = loop_.now + kShutdownFlushTime;
+  for (UniqueFd& l : listeners_) {
+    poller_->remove(l.get());
+    l.reset();
+  }
+  room_.send_to_all(make_line(msg::shutting_down()));
+  // Everyone leaves at once: no "left" lines, just flush and close.
+  for (auto& slot : connections_) {
+    if (!slot || slot->dead) continue;
+    slot->member.reset();
+    slot->reading = false;
+    if (slot->output().empty()) close_connection(*slot);
+  }
+}
+
+int Reactor::wait_timeout_ms() const {
+  if (shutting_down_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(shutdown_deadline_ - Clock::now());
+    return static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
+  }
+  if (options_.stall_timeout_s > 0 && write_waiters_ > 0) {
+    return static_cast<int>(kStallCheckEvery.count());
+  }
+  return -1;
+}
+
+}  // namespace chat

@@ -1,0 +1,70 @@
+// The event loop: one thread, one Poller, every connection. It accepts,
+// reads and frames lines, hands them to the room, and flushes every
+// receiver's queue before sleeping again.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "connection.h"
+#include "options.h"
+#include "pollers/poller.h"
+#include "room.h"
+#include "server_log.h"
+#include "unique_fd.h"
+
+namespace chat {
+
+class Reactor {
+ public:
+  // Takes the listening sockets and the read end of the signal pipe; a byte
+  // on it starts the shutdown.
+  Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
+          int signal_fd, ServerLog& log);
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  // Serves until SIGINT/SIGTERM has been handled; returns the exit code.
+  int run();
+
+ private:
+  using Clock = OutputQueue::Clock;
+
+  void dispatch(const PollEvent& event);
+  void accept_clients(int listener_fd);
+  void refuse(UniqueFd client, std::string_view why);
+  void shed_one_connection(int listener_fd);
+  void on_readable(Connection& conn);
+  void on_writable(Connection& conn);
+  void flush_scheduled();
+  void update_interest(Connection& conn, unsigned interest);
+  void close_connection(Connection& conn);
+  void leave_room(Connection& conn);
+  void drop_stalled();
+  void reap();
+  void begin_shutdown();
+  int wait_timeout_ms() const;
+  [[nodiscard]] Connection* connection(int fd) const;
+
+  const Options options_;
+  std::unique_ptr<Poller> poller_;
+  std::vector<UniqueFd> listeners_;
+  int signal_fd_;
+  ServerLog& log_;
+  Room room_;
+  LoopContext loop_;
+
+  std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
+  std::vector<int> dead_fds_;  // closed this iteration; destroyed after it
+  std::size_t clients_ = 0;
+  std::size_t write_waiters_ = 0;  // connections waiting for writability
+  std::vector<char> scratch_;      // one read buffer for every connection
+  UniqueFd spare_fd_;              // released to accept-and-refuse at EMFILE
+  SharedLine too_long_line_;
+  Clock::time_point next_stall_check_{};
+  bool shutting_down_ = false;
+  Clock::time_point shutdown_deadline_{};
+};
+
+}  // namespace chat

@@ -1,0 +1,52 @@
+#include "signal_pipe.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+namespace chat {
+
+namespace {
+
+volatile std::sig_atomic_t g_write_fd = -1;
+
+extern "C" void on_signal(int) {
+  const int saved = errno;
+  const char byte = 1;
+  [[maybe_unused]] const ssize_t n = ::write(g_write_fd, &byte, 1);
+  errno = saved;
+}
+
+bool make_nonblocking_cloexec(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && ::fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+}  // namespace
+
+SignalPipe SignalPipe::install(std::error_code& error) {
+  int fds[2];
+  if (::pipe(fds) < 0) {
+    error.assign(errno, std::system_category());
+    return SignalPipe(UniqueFd(), UniqueFd());
+  }
+  SignalPipe result{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  if (!make_nonblocking_cloexec(fds[0]) || !make_nonblocking_cloexec(fds[1])) {
+    error.assign(errno, std::system_category());
+    return result;
+  }
+  g_write_fd = fds[1];
+
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return result;
+}
+
+}  // namespace chat
