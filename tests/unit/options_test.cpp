@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "options.h"
+
+namespace {
+
+std::variant<chat::ParsedOptions, std::string> parse(std::vector<std::string_view> args) {
+  return chat::parse_options(args);
+}
+
+chat::Options ok(std::vector<std::string_view> args) {
+  auto r = parse(std::move(args));
+  if (const auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+  return std::get<chat::ParsedOptions>(r).options;
+}
+
+std::string error(std::vector<std::string_view> args) {
+  auto r = parse(std::move(args));
+  REQUIRE(std::holds_alternative<std::string>(r));
+  return std::get<std::string>(r);
+}
+
+}  // namespace
+
+TEST_CASE("defaults") {
+  const chat::Options o = ok({});
+  CHECK_FALSE(o.host.has_value());
+  CHECK(o.port == 8888);
+  CHECK(o.max_clients == 10000);
+  CHECK(o.max_line == 4096);
+  CHECK(o.max_queue == 1024 * 1024);
+  CHECK(o.stall_timeout_s == 30);
+  CHECK_FALSE(o.quiet);
+}
+
+TEST_CASE("the classic positional form: HOST PORT, or PORT alone") {
+  chat::Options o = ok({"127.0.0.1", "9000"});
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == 9000);
+  o = ok({"9001"});
+  CHECK_FALSE(o.host.has_value());
+  CHECK(o.port == 9001);
+  o = ok({"::1"});
+  CHECK(o.host == "::1");
+  CHECK(error({"a", "1", "2"}).find("too many") != std::string::npos);
+}
+
+TEST_CASE("flags, with separate or inline values and size suffixes") {
+  const chat::Options o = ok({"--host", "::1", "--port=0", "--engine", "poll", "--max-clients", "5",
+                              "--max-line", "1K", "--max-queue", "2M", "--stall-timeout", "0", "--quiet"});
+  CHECK(o.host == "::1");
+  CHECK(o.port == 0);
+  CHECK(o.engine == "poll");
+  CHECK(o.max_clients == 5);
+  CHECK(o.max_line == 1024);
+  CHECK(o.max_queue == 2u << 20);
+  CHECK(o.stall_timeout_s == 0);
+  CHECK(o.quiet);
+}
+
+TEST_CASE("help and version") {
+  auto r = parse({"--help"});
+  CHECK(std::get<chat::ParsedOptions>(r).action == chat::Action::help);
+  r = parse({"--version"});
+  CHECK(std::get<chat::ParsedOptions>(r).action == chat::Action::version);
+  CHECK(chat::usage_text().find("--max-queue") != std::string::npos);
+}
+
+TEST_CASE("bad arguments give one clear line") {
+  CHECK(error({"--port", "abc"}) == "invalid --port 'abc': expected a port from 0 to 65535");
+  CHECK(error({"--port", "70000"}).find("0 to 65535") != std::string::npos);
+  CHECK(error({"--port"}) == "--port needs a value");
+  CHECK(error({"--bogus"}) == "unknown option '--bogus' (try --help)");
+  CHECK(error({"--engine", "nosuch"}).find("unknown engine 'nosuch'") == 0);
+  CHECK(error({"--max-clients", "0"}).find("--max-clients") != std::string::npos);
+  CHECK(error({"--max-line", "-5"}).find("--max-line") != std::string::npos);
+  CHECK(error({"--max-queue", "1K", "--max-line", "4096"}).find("--max-queue") != std::string::npos);
+  for (const auto& e : {error({"--port", "abc"}), error({"--bogus"})}) {
+    CHECK(e.find('\n') == std::string::npos);
+  }
+}

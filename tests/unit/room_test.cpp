@@ -1,0 +1,222 @@
+// The protocol's rules, checked on the room alone: no sockets, no clock.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "room.h"
+
+using chat::Room;
+
+namespace {
+
+struct FakeMember final : chat::Member {
+  std::vector<std::string> got;
+  void deliver(const chat::SharedLine& line) override { got.push_back(*line); }
+  std::vector<std::string> take() { return std::exchange(got, {}); }
+};
+
+// A room with a log captured in memory.
+struct Fixture {
+  char* log_buf = nullptr;
+  std::size_t log_len = 0;
+  std::FILE* log_file = open_memstream(&log_buf, &log_len);
+  chat::ServerLog log{log_file, false};
+  Room room{log};
+  std::vector<std::unique_ptr<FakeMember>> members;
+
+  ~Fixture() {
+    std::fclose(log_file);
+    std::free(log_buf);
+  }
+
+  std::pair<Room::MemberId, FakeMember*> join(const std::string& addr) {
+    members.push_back(std::make_unique<FakeMember>());
+    FakeMember* m = members.back().get();
+    return {room.join(*m, addr), m};
+  }
+  std::string log_text() {
+    std::fflush(log_file);
+    return std::string(log_buf, log_len);
+  }
+};
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("the classic two-user transcript") {
+  Fixture f;
+  auto [u1, m1] = f.join("10.0.2.15:33082");
+  CHECK(m1->take() == Lines{"> Connected to the chat server (1 user online)\n"});
+  f.room.handle_line(u1, "Hello");  // nobody else yet
+  auto [u2, m2] = f.join("10.0.2.15:33084");
+  CHECK(m2->take() == Lines{"> Connected to the chat server (2 users online)\n"});
+  CHECK(m1->take() == Lines{"> New user 10.0.2.15:33084 entered (2 users online)\n"});
+  f.room.handle_line(u2, "World");
+  CHECK(m1->take() == Lines{"[10.0.2.15:33084] World\n"});
+  CHECK(m2->take().empty());  // no echo
+  f.room.leave(u2);
+  CHECK(m1->take() == Lines{"< The user 10.0.2.15:33084 left (1 user online)\n"});
+  f.room.leave(u1);
+  CHECK(f.room.online() == 0);
+  CHECK(f.log_text() ==
+        "> New user 10.0.2.15:33082 entered (1 user online)\n"
+        "[10.0.2.15:33082] Hello\n"
+        "> New user 10.0.2.15:33084 entered (2 users online)\n"
+        "[10.0.2.15:33084] World\n"
+        "< The user 10.0.2.15:33084 left (1 user online)\n"
+        "< The user 10.0.2.15:33082 left (0 user online)\n");
+}
+
+TEST_CASE("nicknames: rename, conflicts, invalid names, usage") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  ma->take();
+  mb->take();
+
+  f.room.handle_line(a, "/nick alice");
+  CHECK(ma->take() == Lines{"> You are now known as alice\n"});
+  CHECK(mb->take() == Lines{"> 1.1.1.1:1 is now known as alice\n"});
+
+  f.room.handle_line(b, "/nick ALICE");
+  CHECK(mb->take() == Lines{"! nickname in use: ALICE\n"});
+  f.room.handle_line(b, "/nick you");
+  CHECK(mb->take() == Lines{"! invalid nickname: you\n"});
+  f.room.handle_line(b, "/nick bad name");
+  CHECK(mb->take() == Lines{"! invalid nickname: bad name\n"});
+  f.room.handle_line(b, "/nick \x1b[2Jx");
+  CHECK(mb->take() == Lines{"! invalid nickname: [2Jx\n"});  // the echo is sanitized too
+  f.room.handle_line(b, "/nick");
+  CHECK(mb->take() == Lines{"! usage: /nick NAME\n"});
+  CHECK(ma->take().empty());
+
+  // Changing only the case of one's own name is allowed.
+  f.room.handle_line(a, "/nick Alice");
+  CHECK(ma->take() == Lines{"> You are now known as Alice\n"});
+  CHECK(mb->take() == Lines{"> alice is now known as Alice\n"});
+
+  // A freed name can be taken.
+  f.room.handle_line(a, "/nick carol");
+  ma->take();
+  mb->take();
+  f.room.handle_line(b, "/nick alice");
+  CHECK(mb->take() == Lines{"> You are now known as alice\n"});
+}
+
+TEST_CASE("who lists names in order of arrival") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  auto [c, mc] = f.join("3.3.3.3:3");
+  f.room.handle_line(b, "/nick bob");
+  f.room.leave(a);
+  auto [d, md] = f.join("4.4.4.4:4");  // reuses a's id, arrives last
+  mc->take();
+  f.room.handle_line(c, "/who");
+  CHECK(mc->take() == Lines{"> Online (3): bob, 3.3.3.3:3, 4.4.4.4:4\n"});
+  (void)d;
+  (void)md;
+}
+
+TEST_CASE("private messages, actions and unknown commands") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  auto [c, mc] = f.join("3.3.3.3:3");
+  f.room.handle_line(b, "/nick bob");
+  ma->take(); mb->take(); mc->take();
+
+  f.room.handle_line(a, "/msg BOB psst");
+  CHECK(mb->take() == Lines{"[1.1.1.1:1 -> you] psst\n"});
+  CHECK(ma->take().empty());
+  CHECK(mc->take().empty());
+
+  f.room.handle_line(a, "/msg 3.3.3.3:3 by address");
+  CHECK(mc->take() == Lines{"[1.1.1.1:1 -> you] by address\n"});
+
+  f.room.handle_line(a, "/msg nobody hi");
+  CHECK(ma->take() == Lines{"! no such user: nobody\n"});
+  f.room.handle_line(a, "/msg bob");
+  CHECK(ma->take() == Lines{"! usage: /msg NAME TEXT\n"});
+
+  f.room.handle_line(b, "/me waves");
+  CHECK(ma->take() == Lines{"* bob waves\n"});
+  CHECK(mc->take() == Lines{"* bob waves\n"});
+  CHECK(mb->take().empty());
+  f.room.handle_line(b, "/me");
+  CHECK(mb->take() == Lines{"! usage: /me TEXT\n"});
+
+  f.room.handle_line(a, "/dance now");
+  CHECK(ma->take() == Lines{"! unknown command: /dance (try /help)\n"});
+  f.room.handle_line(a, "/help");
+  const auto help = ma->take();
+  REQUIRE(help.size() == 1);
+  CHECK(help[0].find("/msg NAME TEXT") != std::string::npos);
+}
+
+TEST_CASE("text is sanitized; empty lines and escapes-only lines send nothing") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  ma->take(); mb->take();
+  f.room.handle_line(a, "");
+  f.room.handle_line(a, "   ");
+  f.room.handle_line(a, "\x1b\x07");
+  CHECK(mb->take().empty());
+  f.room.handle_line(a, "\x1b[1mbold\ttab \xff");
+  CHECK(mb->take() == Lines{"[1.1.1.1:1] [1mbold\ttab \xEF\xBF\xBD\n"});
+  f.room.handle_line(a, "//slash");
+  CHECK(mb->take() == Lines{"[1.1.1.1:1] /slash\n"});
+}
+
+TEST_CASE("quit is reported to the caller, who then leaves") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  ma->take(); mb->take();
+  CHECK(f.room.handle_line(a, "/quit") == Room::Outcome::quit);
+  CHECK(f.room.handle_line(a, "/QUIT please") == Room::Outcome::quit);
+  CHECK(f.room.handle_line(b, "hi") == Room::Outcome::stay);
+}
+
+TEST_CASE("a broadcast shares one line object among all receivers") {
+  Fixture f;
+  struct Keeper final : chat::Member {
+    chat::SharedLine last;
+    void deliver(const chat::SharedLine& line) override { last = line; }
+  } k1, k2;
+  auto [s, ms] = f.join("9.9.9.9:9");
+  f.room.join(k1, "1.1.1.1:1");
+  f.room.join(k2, "2.2.2.2:2");
+  f.room.handle_line(s, "shared");
+  REQUIRE(k1.last);
+  CHECK(k1.last.get() == k2.last.get());
+  (void)ms;
+}
+
+TEST_CASE("--quiet leaves messages out of the log but keeps joins and nick changes") {
+  char* buf = nullptr;
+  std::size_t len = 0;
+  std::FILE* file = open_memstream(&buf, &len);
+  {
+    chat::ServerLog log(file, true);
+    Room room(log);
+    FakeMember m1, m2;
+    auto a = room.join(m1, "1.1.1.1:1");
+    room.join(m2, "2.2.2.2:2");
+    room.handle_line(a, "secret");
+    room.handle_line(a, "/me hides");
+    room.handle_line(a, "/nick ann");
+  }
+  std::fclose(file);
+  const std::string text(buf, len);
+  std::free(buf);
+  CHECK(text ==
+        "> New user 1.1.1.1:1 entered (1 user online)\n"
+        "> New user 2.2.2.2:2 entered (2 users online)\n"
+        "> 1.1.1.1:1 is now known as ann\n");
+}
