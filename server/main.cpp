@@ -14,6 +14,7 @@
 #include "reactor.h"
 #include "server_log.h"
 #include "signal_pipe.h"
+#include "threads/thread_server.h"
 
 namespace {
 
@@ -65,12 +66,16 @@ int main(int argc, char** argv) {
 
   fit_fd_limit(options);
 
-  const chat::Engine* engine = options.engine.empty() ? &chat::engines().front() : chat::find_engine(options.engine);
   std::error_code error;
-  auto poller = engine->create(error);
-  if (!poller) {
-    chat::diagnostic("cannot start the " + std::string(engine->name) + " engine: " + error.message());
-    return 1;
+  std::unique_ptr<chat::Poller> poller;
+  if (options.engine != chat::kThreadsEngine) {
+    const chat::Engine* engine =
+        options.engine.empty() ? &chat::engines().front() : chat::find_engine(options.engine);
+    poller = engine->create(error);
+    if (!poller) {
+      chat::diagnostic("cannot start the " + std::string(engine->name) + " engine: " + error.message());
+      return 1;
+    }
   }
 
   auto listeners = chat::open_listeners(options.host, options.port);
@@ -91,6 +96,10 @@ int main(int argc, char** argv) {
   std::fflush(stdout);  // scripts wait for this line to learn the port
 
   chat::ServerLog log(stdout, options.quiet);
+  if (!poller) {
+    chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log);
+    return server.run();
+  }
   chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
   return reactor.run();
 }

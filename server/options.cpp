@@ -42,7 +42,7 @@ std::string engine_names() {
     if (!names.empty()) names += ", ";
     names += e.name;
   }
-  return names;
+  return names + ", " + std::string(kThreadsEngine);
 }
 
 }  // namespace
@@ -111,7 +111,7 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
     } else if (arg == "--engine") {
       const auto v = value();
       if (!v) return missing();
-      if (find_engine(*v) == nullptr) return "unknown engine '" + std::string(*v) + "' (this build has " + engine_names() + ")";
+      if (*v != kThreadsEngine && find_engine(*v) == nullptr) return "unknown engine '" + std::string(*v) + "' (this build has " + engine_names() + ")";
       o.engine = std::string(*v);
     } else if (arg == "--max-clients") {
       const auto v = value();

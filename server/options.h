@@ -10,6 +10,9 @@
 
 namespace chat {
 
+// --engine threads: one thread per connection instead of a reactor.
+inline constexpr std::string_view kThreadsEngine = "threads";
+
 struct Options {
   std::optional<std::string> host;  // none: every interface, IPv4 and IPv6
   unsigned port = 8888;             // 0: an ephemeral port

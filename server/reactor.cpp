@@ -1,17 +1,11 @@
 #include "reactor.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "messages.h"
-#include "socket_address.h"
 
 namespace chat {
 
@@ -21,6 +15,15 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr auto kStallCheckEvery = std::chrono::milliseconds(250);
 constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
 constexpr int kAcceptsPerWakeup = 256;
+
+// Closing a socket with unread input makes the kernel send a reset, and a
+// reset can destroy output the peer has not read yet ("> Server shutting
+// down", the reply before /quit). Read what is already there first.
+void discard_unread_input(int fd) {
+  char sink[4096];
+  for (int i = 0; i < 16 && ::read(fd, sink, sizeof sink) > 0; ++i) {
+  }
+}
 
 }  // namespace
 
@@ -33,7 +36,7 @@ Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::ve
       log_(log),
       room_(log),
       scratch_(kReadChunk),
-      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
+      acceptor_(/*nonblocking=*/true),
       too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
 
 Reactor::~Reactor() = default;
@@ -107,61 +110,29 @@ void Reactor::dispatch(const PollEvent& event) {
 
 void Reactor::accept_clients(int listener_fd) {
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    UniqueFd client(::accept4(listener_fd, reinterpret_cast<sockaddr*>(&addr), &len,
-                              SOCK_NONBLOCK | SOCK_CLOEXEC));
-    if (!client) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE) {
-        shed_one_connection(listener_fd);
-      } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        diagnostic(std::string("accept failed: ") + std::strerror(errno));
-      }
-      return;
-    }
-
-    const int one = 1;
-    ::setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::string name = format_address(reinterpret_cast<const sockaddr*>(&addr), len);
-
+    std::optional<Accepted> accepted = acceptor_.accept(listener_fd);
+    if (!accepted) return;
     if (clients_ >= options_.max_clients) {
-      refuse(std::move(client), "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
+      refuse_client(std::move(accepted->fd),
+                    "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
       continue;
     }
-    const int fd = client.get();
+    const int fd = accepted->fd.get();
     if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
-      refuse(std::move(client), std::string(poller_->name()) + " cannot watch fd " + std::to_string(fd) +
-                                    ": " + ec.message());
+      refuse_client(std::move(accepted->fd), std::string(poller_->name()) + " cannot watch fd " +
+                                                 std::to_string(fd) + ": " + ec.message());
       continue;
     }
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] = std::make_unique<Connection>(std::move(client), std::move(name), options_.max_line,
-                                                      options_.max_queue, loop_);
+    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->name),
+                                                      options_.max_line, options_.max_queue, loop_);
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
     ++clients_;
     conn.member = room_.join(conn, conn.peer_name());
   }
-}
-
-void Reactor::refuse(UniqueFd client, std::string_view why) {
-  // Best effort: a fresh socket's buffer takes this line without blocking.
-  const std::string full = msg::server_full();
-  [[maybe_unused]] const ssize_t n = ::send(client.get(), full.data(), full.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  diagnostic("refused a connection: " + std::string(why));
-}
-
-void Reactor::shed_one_connection(int listener_fd) {
-  // Out of file descriptors: the pending connection would keep the listener
-  // readable forever (a busy loop). Free the spare fd, accept it, tell it
-  // the server is full, and take the spare back.
-  spare_fd_.reset();
-  UniqueFd client(::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-  if (client) refuse(std::move(client), "out of file descriptors");
-  spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 }
 
 void Reactor::on_readable(Connection& conn) {
@@ -263,6 +234,7 @@ void Reactor::drop_stalled() {
 void Reactor::reap() {
   for (int fd : dead_fds_) {
     poller_->remove(fd);
+    discard_unread_input(fd);
     connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   }
   dead_fds_.clear();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "acceptor.h"
 #include "connection.h"
 #include "options.h"
 #include "pollers/poller.h"
@@ -33,8 +34,6 @@ class Reactor {
 
   void dispatch(const PollEvent& event);
   void accept_clients(int listener_fd);
-  void refuse(UniqueFd client, std::string_view why);
-  void shed_one_connection(int listener_fd);
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
   void flush_scheduled();
@@ -60,7 +59,7 @@ class Reactor {
   std::size_t clients_ = 0;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::vector<char> scratch_;      // one read buffer for every connection
-  UniqueFd spare_fd_;              // released to accept-and-refuse at EMFILE
+  Acceptor acceptor_;
   SharedLine too_long_line_;
   Clock::time_point next_stall_check_{};
   bool shutting_down_ = false;

@@ -1,0 +1,38 @@
+// Taking new connections off a listening socket, for both engines.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "unique_fd.h"
+
+namespace chat {
+
+struct Accepted {
+  UniqueFd fd;       // TCP_NODELAY set, close-on-exec
+  std::string name;  // IP:PORT as the protocol shows it
+};
+
+class Acceptor {
+ public:
+  // `nonblocking`: whether accepted sockets are non-blocking (the reactor)
+  // or blocking (the threads engine).
+  explicit Acceptor(bool nonblocking);
+
+  // Accepts one pending connection; nullopt when none is pending or accept
+  // failed. Out of file descriptors, the pending connection would keep the
+  // listener readable forever (a busy loop): the spare fd is released to
+  // accept it and turn it away with "! server full", then taken back.
+  std::optional<Accepted> accept(int listener_fd);
+
+ private:
+  int flags_;
+  UniqueFd spare_fd_;
+};
+
+// Best effort "! server full" to a client we will not serve, then close;
+// logs `why` on stderr.
+void refuse_client(UniqueFd client, std::string_view why);
+
+}  // namespace chat

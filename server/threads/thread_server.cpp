@@ -1,0 +1,104 @@
+#include "thread_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "acceptor.h"
+#include "messages.h"
+#include "thread_connection.h"
+
+namespace chat {
+
+namespace {
+
+constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
+constexpr auto kShutdownJoinTime = std::chrono::seconds(5);
+
+}  // namespace
+
+ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd,
+                           ServerLog& log)
+    : options_(options),
+      listeners_(std::move(listeners)),
+      signal_fd_(signal_fd),
+      log_(log),
+      room_(log),
+      too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
+
+ThreadServer::~ThreadServer() = default;
+
+int ThreadServer::run() {
+  std::vector<pollfd> fds;
+  for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+  fds.push_back({signal_fd_, POLLIN, 0});
+
+  Acceptor acceptor(/*nonblocking=*/false);
+  while (true) {
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      diagnostic(std::string("poll failed: ") + std::strerror(errno));
+      return 1;
+    }
+    if (fds.back().revents != 0) break;  // SIGINT or SIGTERM
+    for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      // Listeners are non-blocking: take every pending connection.
+      while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd)) {
+        start_connection(std::move(accepted->fd), std::move(accepted->name));
+      }
+    }
+  }
+  shut_down();
+  std::fputs("exit\n", stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+void ThreadServer::start_connection(UniqueFd client, std::string name) {
+  if (options_.stall_timeout_s > 0) {
+    // A writer blocked this long without a single byte accepted gives up.
+    const timeval timeout{static_cast<time_t>(options_.stall_timeout_s), 0};
+    ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  }
+  std::lock_guard lock(room_mutex_);
+  if (clients_ >= options_.max_clients) {
+    refuse_client(std::move(client), "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
+    return;
+  }
+  auto conn = std::make_shared<ThreadConnection>(*this, std::move(client), std::move(name));
+  ++clients_;
+  connections_.emplace(conn.get(), conn);
+  conn->member = room_.join(*conn, conn->peer_name());
+  conn->start(conn);
+}
+
+void ThreadServer::thread_finished(ThreadConnection& conn) {
+  std::lock_guard lock(room_mutex_);
+  if (--conn.threads_running > 0) return;  // the second thread out unregisters
+  connections_.erase(&conn);
+  --clients_;
+  if (connections_.empty()) all_done_.notify_all();
+}
+
+void ThreadServer::shut_down() {
+  for (UniqueFd& l : listeners_) l.reset();
+  std::unique_lock lock(room_mutex_);
+  room_.send_to_all(make_line(msg::shutting_down()));
+  // Everyone leaves at once: no "left" lines. Readers are woken by the
+  // half-shutdown; writers flush, then close.
+  for (auto& [ptr, conn] : connections_) {
+    conn->finish(/*leave=*/false);
+    conn->stop_reading();
+  }
+  if (!all_done_.wait_for(lock, kShutdownFlushTime, [&] { return connections_.empty(); })) {
+    for (auto& [ptr, conn] : connections_) conn->abort();  // out of time: drop what is left
+    all_done_.wait_for(lock, kShutdownJoinTime, [&] { return connections_.empty(); });
+  }
+}
+
+}  // namespace chat

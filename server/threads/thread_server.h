@@ -1,0 +1,57 @@
+// --engine threads: the classic design done properly. One reader thread per
+// connection doing blocking reads and one writer thread per connection
+// draining its queue, the room under one lock. Same protocol, same limits,
+// same shutdown as the reactor: the only difference is the concurrency
+// model, which is what the benchmark compares.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "options.h"
+#include "room.h"
+#include "server_log.h"
+#include "shared_line.h"
+#include "unique_fd.h"
+
+namespace chat {
+
+class ThreadConnection;
+
+class ThreadServer {
+ public:
+  ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log);
+  ~ThreadServer();
+  ThreadServer(const ThreadServer&) = delete;
+  ThreadServer& operator=(const ThreadServer&) = delete;
+
+  // Accepts until SIGINT/SIGTERM, then shuts down; returns the exit code.
+  int run();
+
+ private:
+  friend class ThreadConnection;
+
+  void accept_from(int listener_fd);
+  void start_connection(UniqueFd client, std::string name);
+  void shut_down();
+  // Called by each connection thread as it ends; the last one out unregisters.
+  void thread_finished(ThreadConnection& conn);
+
+  const Options options_;
+  std::vector<UniqueFd> listeners_;
+  int signal_fd_;
+  ServerLog& log_;
+
+  std::mutex room_mutex_;  // guards room_, connections_, clients_, and each member
+  Room room_;
+  std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
+  std::size_t clients_ = 0;
+
+  std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
+  SharedLine too_long_line_;
+};
+
+}  // namespace chat
