@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "unique_fd.h"
+
 namespace chat::test {
 
 using namespace std::chrono_literals;
@@ -21,6 +23,8 @@ using namespace std::chrono_literals;
 // The engine under test: the --engine value the test binary was started
 // with (see integration/main.cpp), "epoll" on Linux by default.
 const std::string& engine_under_test();
+// Set once by the test main before any test runs.
+void set_engine_under_test(std::string engine);
 
 class ChatdProcess {
  public:
@@ -29,6 +33,9 @@ class ChatdProcess {
   // and waits (bounded) for "Chat Server started on port N." to learn N.
   // Throws std::runtime_error if it does not start.
   explicit ChatdProcess(std::vector<std::string> extra_args = {});
+  // The same on a chosen address: `host` ("127.0.0.1" or "::1") and `port`
+  // (0 = ephemeral; a fixed port for restart tests).
+  ChatdProcess(std::string host, std::uint16_t port, std::vector<std::string> extra_args = {});
   ~ChatdProcess();  // SIGTERM, bounded wait, then SIGKILL if still running
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
@@ -41,7 +48,8 @@ class ChatdProcess {
   void signal(int signo) const;
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = 5s);
 
-  // Everything chatd wrote so far to stdout / stderr.
+  // Everything chatd wrote so far to stdout / stderr. Complete once
+  // wait_exit() has returned a value (it also awaits EOF on both pipes).
   [[nodiscard]] std::string stdout_text() const;
   [[nodiscard]] std::string stderr_text() const;
   // Waits until stdout (or stderr) contains `needle`; false on timeout.
@@ -49,15 +57,22 @@ class ChatdProcess {
   bool wait_stderr(const std::string& needle, std::chrono::milliseconds timeout = 5s) const;
 
  private:
+  void read_output();  // the reader thread's body
+  bool wait_output(bool from_stdout, const std::string& needle,
+                   std::chrono::milliseconds timeout) const;
+  void stop();  // SIGTERM, bounded wait, SIGKILL, reap, join the reader
+
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::optional<int> exit_code_;
-  // reader thread state (implementation detail)
+  UniqueFd pidfd_;  // readable once the child exits (if the kernel has pidfd_open)
+  // reader thread state: out_/err_ and the *_closed_ flags are guarded by mutex_
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::string out_, err_;
   bool out_closed_ = false, err_closed_ = false;
-  int out_fd_ = -1, err_fd_ = -1;
+  UniqueFd out_fd_, err_fd_;
+  UniqueFd wake_read_, wake_write_;  // wakes the reader thread to give up
   std::thread reader_;
 };
 

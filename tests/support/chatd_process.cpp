@@ -1,0 +1,208 @@
+#include "chatd_process.h"
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "process_util.h"
+
+// CHATD_PATH comes from tests/support/CMakeLists.txt when the chatd target
+// exists; without it the harness still builds but cannot start a server.
+#ifdef CHATD_PATH
+constexpr const char* kChatdPath = CHATD_PATH;
+#else
+constexpr const char* kChatdPath = nullptr;
+#endif
+
+namespace chat::test {
+
+namespace {
+
+std::string& engine_storage() {
+#if defined(__linux__)
+  static std::string engine = "epoll";
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+  static std::string engine = "kqueue";
+#else
+  static std::string engine = "poll";
+#endif
+  return engine;
+}
+
+constexpr std::string_view kStartedPrefix = "Chat Server started on port ";
+
+// Parses the first stdout line "Chat Server started on port N." into N.
+std::optional<std::uint16_t> parse_started_line(const std::string& out) {
+  const auto newline = out.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  std::string_view line(out.data(), newline);
+  if (!line.starts_with(kStartedPrefix) || !line.ends_with('.')) return std::nullopt;
+  line.remove_prefix(kStartedPrefix.size());
+  line.remove_suffix(1);
+  if (line.empty() || line.size() > 5) return std::nullopt;
+  unsigned value = 0;
+  for (char c : line) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value == 0 || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+const std::string& engine_under_test() { return engine_storage(); }
+void set_engine_under_test(std::string engine) { engine_storage() = std::move(engine); }
+
+ChatdProcess::ChatdProcess(std::vector<std::string> extra_args)
+    : ChatdProcess("127.0.0.1", 0, std::move(extra_args)) {}
+
+ChatdProcess::ChatdProcess(std::string host, std::uint16_t port,
+                           std::vector<std::string> extra_args) {
+  std::vector<std::string> args = {"--host", std::move(host), "--port", std::to_string(port),
+                                   "--engine", engine_under_test()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+
+  if (kChatdPath == nullptr) throw std::runtime_error("built without a chatd target (CHATD_PATH)");
+  Pipe out = make_pipe();
+  Pipe err = make_pipe();
+  Pipe wake = make_pipe();
+  pid_ = spawn_process(kChatdPath, args, -1, out.write.get(), err.write.get());
+  pidfd_ = open_pidfd(pid_);
+  // Only the child may hold the write ends, so EOF on them means it is gone.
+  out.write.reset();
+  err.write.reset();
+  out_fd_ = std::move(out.read);
+  err_fd_ = std::move(err.read);
+  wake_read_ = std::move(wake.read);
+  wake_write_ = std::move(wake.write);
+
+  try {
+    reader_ = std::thread([this] { read_output(); });
+    std::optional<std::uint16_t> started;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, 5s, [&] {
+        return out_.find('\n') != std::string::npos || out_closed_;
+      });
+      started = parse_started_line(out_);
+    }
+    if (!started) {
+      throw std::runtime_error("chatd did not start (stdout: \"" + stdout_text() +
+                               "\", stderr: \"" + stderr_text() + "\")");
+    }
+    port_ = *started;
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+ChatdProcess::~ChatdProcess() { stop(); }
+
+void ChatdProcess::stop() {
+  if (pid_ > 0 && !exit_code_) {
+    ::kill(pid_, SIGTERM);
+    if (!wait_exit(3s)) {
+      ::kill(pid_, SIGKILL);
+      if (!wait_exit(5s)) {
+        // SIGKILL cannot be ignored; reap it without a bound rather than leak a zombie.
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        exit_code_ = decode_wait_status(status);
+      }
+    }
+  }
+  if (reader_.joinable()) {
+    // The pipes normally reach EOF when chatd exits; the wake byte covers the
+    // case where something else still holds them open.
+    const char byte = 'x';
+    [[maybe_unused]] auto n = ::write(wake_write_.get(), &byte, 1);
+    reader_.join();
+  }
+}
+
+void ChatdProcess::read_output() {
+  pollfd fds[3] = {{out_fd_.get(), POLLIN, 0}, {err_fd_.get(), POLLIN, 0},
+                   {wake_read_.get(), POLLIN, 0}};
+  char buffer[65536];
+  bool out_open = true, err_open = true;
+  while (out_open || err_open) {
+    if (::poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[2].revents != 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      std::lock_guard lock(mutex_);
+      if (n > 0) {
+        (i == 0 ? out_ : err_).append(buffer, static_cast<std::size_t>(n));
+      } else {
+        (i == 0 ? out_closed_ : err_closed_) = true;
+        (i == 0 ? out_open : err_open) = false;
+        fds[i].fd = -1;  // poll ignores negative fds
+      }
+      changed_.notify_all();
+    }
+  }
+  std::lock_guard lock(mutex_);
+  out_closed_ = err_closed_ = true;
+  changed_.notify_all();
+}
+
+void ChatdProcess::signal(int signo) const {
+  // Never signal a reaped pid: it may already belong to someone else.
+  if (pid_ > 0 && !exit_code_) ::kill(pid_, signo);
+}
+
+std::optional<int> ChatdProcess::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (!exit_code_) {
+    exit_code_ = await_exit(pid_, pidfd_.get(), deadline);
+    if (!exit_code_) return std::nullopt;
+  }
+  // chatd is gone; let the reader collect the last of its output.
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, 2s, [&] { return out_closed_ && err_closed_; });
+  return exit_code_;
+}
+
+std::string ChatdProcess::stdout_text() const {
+  std::lock_guard lock(mutex_);
+  return out_;
+}
+
+std::string ChatdProcess::stderr_text() const {
+  std::lock_guard lock(mutex_);
+  return err_;
+}
+
+bool ChatdProcess::wait_output(bool from_stdout, const std::string& needle,
+                               std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  const std::string& text = from_stdout ? out_ : err_;
+  const bool& closed = from_stdout ? out_closed_ : err_closed_;
+  changed_.wait_for(lock, timeout,
+                    [&] { return text.find(needle) != std::string::npos || closed; });
+  return text.find(needle) != std::string::npos;
+}
+
+bool ChatdProcess::wait_stdout(const std::string& needle, std::chrono::milliseconds timeout) const {
+  return wait_output(true, needle, timeout);
+}
+
+bool ChatdProcess::wait_stderr(const std::string& needle, std::chrono::milliseconds timeout) const {
+  return wait_output(false, needle, timeout);
+}
+
+}  // namespace chat::test
