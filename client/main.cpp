@@ -1,0 +1,70 @@
+// chat: the bundled terminal client. Parses the command line, connects, and
+// hands the socket to the session loop.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "chat_session.h"
+#include "connect.h"
+#include "options.h"
+#include "signals.h"
+#include "terminal.h"
+
+namespace {
+
+using namespace chat::client;
+
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+
+// Exit codes: 0 success, 1 runtime failure (cannot connect, disconnected),
+// 2 bad command line.
+int run(const Options& options) {
+  ignore_sigpipe();
+  const SignalPipe signals;
+  const TerminalMode terminal = detect_terminal(STDIN_FILENO, STDOUT_FILENO);
+
+  ConnectResult connected = connect_to(options.host, options.port, kConnectTimeout, signals.fd());
+  if (const auto* error = std::get_if<ConnectError>(&connected)) {
+    std::cerr << "chat: " << error->message << std::endl;
+    return 1;
+  }
+  if (std::holds_alternative<ConnectCancelled>(connected)) {
+    std::cout << clear_current_line(terminal) << "exit" << std::endl;
+    return 0;
+  }
+
+  SessionConfig config;
+  config.signal_fd = signals.fd();
+  config.terminal = terminal;
+  config.nick = options.nick;
+  return run_session(std::move(std::get<chat::UniqueFd>(connected)), config);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  const ParseResult parsed = parse_options(args);
+
+  if (std::holds_alternative<ShowHelp>(parsed)) {
+    std::cout << usage_text() << std::flush;
+    return 0;
+  }
+  if (std::holds_alternative<ShowVersion>(parsed)) {
+    std::cout << "chat " << CHAT_VERSION << std::endl;
+    return 0;
+  }
+  if (const auto* error = std::get_if<UsageError>(&parsed)) {
+    std::cerr << "chat: " << error->message << std::endl;
+    return 2;
+  }
+  try {
+    return run(std::get<Options>(parsed));
+  } catch (const std::exception& e) {
+    std::cerr << "chat: " << e.what() << std::endl;
+    return 1;
+  }
+}

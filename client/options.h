@@ -1,0 +1,38 @@
+// The `chat` command line, parsed without side effects so it can be tested:
+// the caller decides what to print and which exit code to use.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace chat::client {
+
+inline constexpr std::string_view kDefaultHost = "127.0.0.1";
+inline constexpr std::string_view kDefaultPort = "8888";
+
+struct Options {
+  std::string host{kDefaultHost};
+  std::string port{kDefaultPort};  // validated 1..65535, kept as text for getaddrinfo
+  std::optional<std::string> nick;  // --nick NAME: sent as "/nick NAME" once connected
+};
+
+// What the command line asked for instead of a session.
+struct ShowHelp {};
+struct ShowVersion {};
+struct UsageError {
+  std::string message;  // one line, without the "chat: " prefix
+};
+
+using ParseResult = std::variant<Options, ShowHelp, ShowVersion, UsageError>;
+
+// `args` excludes argv[0]. Accepts `--nick NAME` and `--nick=NAME`, and `--`
+// to end the options (so a host could start with '-').
+[[nodiscard]] ParseResult parse_options(std::span<const std::string_view> args);
+
+// The text printed for --help, ending in "\n".
+[[nodiscard]] std::string usage_text();
+
+}  // namespace chat::client
