@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include <string_view>
+#include <vector>
+
+#include "options.h"
+
+using namespace chat::client;
+
+namespace {
+
+ParseResult parse(std::vector<std::string_view> args) { return parse_options(args); }
+
+Options parse_ok(std::vector<std::string_view> args) {
+  const ParseResult result = parse(std::move(args));
+  REQUIRE(std::holds_alternative<Options>(result));
+  return std::get<Options>(result);
+}
+
+std::string parse_error(std::vector<std::string_view> args) {
+  const ParseResult result = parse(std::move(args));
+  REQUIRE(std::holds_alternative<UsageError>(result));
+  return std::get<UsageError>(result).message;
+}
+
+}  // namespace
+
+TEST_CASE("no arguments: 127.0.0.1 port 8888, no nickname", "[options]") {
+  const Options o = parse_ok({});
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == "8888");
+  CHECK_FALSE(o.nick.has_value());
+}
+
+TEST_CASE("HOST and PORT are positional", "[options]") {
+  CHECK(parse_ok({"example.org"}).host == "example.org");
+  CHECK(parse_ok({"example.org"}).port == "8888");
+  const Options o = parse_ok({"::1", "5555"});
+  CHECK(o.host == "::1");
+  CHECK(o.port == "5555");
+  CHECK(parse_ok({"h", "1"}).port == "1");
+  CHECK(parse_ok({"h", "65535"}).port == "65535");
+}
+
+TEST_CASE("--nick NAME and --nick=NAME, anywhere on the line", "[options]") {
+  CHECK(parse_ok({"--nick", "alice"}).nick == "alice");
+  CHECK(parse_ok({"--nick=bob"}).nick == "bob");
+  const Options o = parse_ok({"10.0.0.1", "--nick", "김철수", "4000"});
+  CHECK(o.nick == "김철수");
+  CHECK(o.host == "10.0.0.1");
+  CHECK(o.port == "4000");
+}
+
+TEST_CASE("--help and --version win over everything else", "[options]") {
+  CHECK(std::holds_alternative<ShowHelp>(parse({"--help"})));
+  CHECK(std::holds_alternative<ShowHelp>(parse({"-h"})));
+  CHECK(std::holds_alternative<ShowHelp>(parse({"host", "--help"})));
+  CHECK(std::holds_alternative<ShowVersion>(parse({"--version"})));
+  CHECK(usage_text().find("Usage: chat") == 0);
+  CHECK(usage_text().back() == '\n');
+}
+
+TEST_CASE("-- ends the options", "[options]") {
+  CHECK(parse_ok({"--", "-weird-host"}).host == "-weird-host");
+  CHECK(parse_error({"--", "--help", "1", "2"}).find("unexpected argument 2") == 0);
+}
+
+TEST_CASE("bad ports are refused", "[options]") {
+  for (const std::string_view port : {"0", "65536", "99999999999", "80x", "", " 80", "+80", "abc"}) {
+    INFO("port '" << port << "'");
+    CHECK(parse_error({"host", port}).find("invalid port: ") == 0);
+  }
+}
+
+TEST_CASE("a negative port reads as an unknown option, still an error", "[options]") {
+  CHECK(parse_error({"host", "-1"}) == "unknown option -1 (try --help)");
+}
+
+TEST_CASE("unknown options, extra arguments, and bad --nick are refused", "[options]") {
+  CHECK(parse_error({"--bogus"}) == "unknown option --bogus (try --help)");
+  CHECK(parse_error({"-x"}) == "unknown option -x (try --help)");
+  CHECK(parse_error({"a", "1", "b"}) == "unexpected argument b (try --help)");
+  CHECK(parse_error({"--nick"}) == "option --nick needs a NAME");
+  CHECK(parse_error({"--nick", ""}) == "invalid nickname: ");
+  CHECK(parse_error({"--nick", "a b"}) == "invalid nickname: a b");
+  CHECK(parse_error({"--nick=you"}) == "invalid nickname: you");
+  CHECK(parse_error({"--nick", "a/b"}) == "invalid nickname: a/b");
+  CHECK(parse_error({""}) == "empty host");
+}
+
+TEST_CASE("error messages are one line", "[options]") {
+  for (const auto& args : std::vector<std::vector<std::string_view>>{
+           {"--bogus"}, {"h", "0"}, {"--nick"}, {"a", "1", "b"}}) {
+    CHECK(parse_error(args).find('\n') == std::string::npos);
+  }
+}
