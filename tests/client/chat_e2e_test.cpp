@@ -1,0 +1,266 @@
+// The real `chat` binary against a real chatd on an ephemeral 127.0.0.1 (or
+// ::1) port, with a TestClient as the other user in the room.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <csignal>
+#include <string>
+
+#include "chat_process.h"
+#include "chatd_process.h"
+#include "process_util.h"
+#include "test_client.h"
+
+using namespace chat::test;
+
+namespace {
+
+const std::string kChat = CHAT_PATH;
+
+// Reads the "> New user 127.0.0.1:PORT entered (N users online)" line a peer
+// gets when chat joins and returns chat's name (its address), which the rest
+// of the test needs because chat's local port is ephemeral.
+std::string chat_name_from_join(TestClient& peer, const std::string& host_prefix = "127.0.0.1:") {
+  const auto line = peer.read_line();
+  REQUIRE(line.has_value());
+  const std::string prefix = "> New user " + host_prefix;
+  const std::string suffix = " entered (2 users online)";
+  REQUIRE(line->starts_with(prefix));
+  REQUIRE(line->ends_with(suffix));
+  return line->substr(std::string("> New user ").size(),
+                      line->size() - std::string("> New user ").size() - suffix.size());
+}
+
+// A listening-free TCP socket bound to an ephemeral 127.0.0.1 port: as long
+// as it lives, connecting to that port is refused.
+struct RefusingPort {
+  chat::UniqueFd fd{::socket(AF_INET, SOCK_STREAM, 0)};
+  std::uint16_t port = 0;
+  RefusingPort() {
+    REQUIRE(fd);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+  }
+};
+
+bool have_ipv6_loopback() {
+  chat::UniqueFd fd(::socket(AF_INET6, SOCK_STREAM, 0));
+  if (!fd) return false;
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  return ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("chat in a pipe sends its input, prints what arrives, and exits 0", "[chat][pipe]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+
+  const RunResult r = run_program(kChat, {"127.0.0.1", std::to_string(server.port())}, "Hello\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("> Connected to the chat server (2 users online)\n") != std::string::npos);
+  CHECK(r.out.find("[You] Hello\n") != std::string::npos);
+  CHECK(r.out.find("disconnected") == std::string::npos);
+
+  const std::string name = chat_name_from_join(peer);
+  peer.expect_line("[" + name + "] Hello");
+  peer.expect_line("< The user " + name + " left (1 user online)");
+}
+
+TEST_CASE("chat in a pipe prints lines arriving after its input ended", "[chat][pipe]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  ChatProcess chat({"127.0.0.1", std::to_string(server.port())});
+  const std::string name = chat_name_from_join(peer);
+
+  chat.send_line("/who");
+  REQUIRE(chat.wait_stdout("> Online (2): " + peer.address_name() + ", " + name + "\n"));
+  peer.send_line("before the end");
+  REQUIRE(chat.wait_stdout("[" + peer.address_name() + "] before the end\n"));
+  chat.close_stdin();
+  // The server removes chat on its EOF and closes; chat then exits 0.
+  peer.expect_line("< The user " + name + " left (1 user online)");
+  CHECK(chat.wait_exit() == 0);
+  CHECK(chat.stdout_text().find("disconnected") == std::string::npos);
+}
+
+TEST_CASE("chat --nick renames the user once connected", "[chat][nick]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  ChatProcess chat({"--nick", "alice", "127.0.0.1", std::to_string(server.port())});
+
+  const std::string name = chat_name_from_join(peer);
+  peer.expect_line("> " + name + " is now known as alice");
+  REQUIRE(chat.wait_stdout("> You are now known as alice\n"));
+
+  chat.send_line("hi from alice");
+  peer.expect_line("[alice] hi from alice");
+  REQUIRE(chat.wait_stdout("[You] hi from alice\n"));
+  // /nick prints nothing itself: only the server's reply shows.
+  chat.send_line("/nick alice2");
+  REQUIRE(chat.wait_stdout("> You are now known as alice2\n"));
+  peer.expect_line("> alice is now known as alice2");
+  CHECK(chat.stdout_text().find("/nick") == std::string::npos);
+
+  chat.close_stdin();
+  peer.expect_line("< The user alice2 left (1 user online)");
+  CHECK(chat.wait_exit() == 0);
+}
+
+TEST_CASE("chat shows the user's own /msg, /me and // lines", "[chat][commands]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  peer.send_line("/nick bob");
+  peer.expect_line("> You are now known as bob");
+  ChatProcess chat({"127.0.0.1", std::to_string(server.port())});
+  const std::string name = chat_name_from_join(peer);
+
+  chat.send_line("/msg bob psst");
+  peer.expect_line("[" + name + " -> you] psst");
+  REQUIRE(chat.wait_stdout("[You -> bob] psst\n"));
+
+  chat.send_line("/me waves");
+  peer.expect_line("* " + name + " waves");
+  REQUIRE(chat.wait_stdout("* You waves\n"));
+
+  chat.send_line("//slash");
+  peer.expect_line("[" + name + "] /slash");
+  REQUIRE(chat.wait_stdout("[You] /slash\n"));
+
+  // Blank lines go nowhere; the /who reply right after proves it.
+  chat.send_line("   ");
+  chat.send_line("/who");
+  REQUIRE(chat.wait_stdout("> Online (2): bob, " + name + "\n"));
+  CHECK(peer.no_line_within(100ms));
+
+  // A /msg to nobody: the local line, then the server's error.
+  chat.send_line("/msg nobody hello?");
+  REQUIRE(chat.wait_stdout("[You -> nobody] hello?\n! no such user: nobody\n"));
+
+  chat.send_line("/quit");
+  peer.expect_line("< The user " + name + " left (1 user online)");
+  CHECK(chat.wait_exit() == 0);
+}
+
+TEST_CASE("chat reports the server going away and exits 1", "[chat][disconnect]") {
+  auto server = std::make_unique<ChatdProcess>();
+  ChatProcess chat({"127.0.0.1", std::to_string(server->port())});
+  REQUIRE(chat.wait_stdout("> Connected to the chat server (1 user online)\n"));
+
+  server->signal(SIGTERM);  // chat's stdin is still open
+  CHECK(server->wait_exit() == 0);
+  REQUIRE(chat.wait_exit() == 1);
+  const std::string& out = chat.stdout_text();
+  const auto shutting = out.find("> Server shutting down\n");
+  const auto gone = out.find("! disconnected from server\n");
+  REQUIRE(shutting != std::string::npos);
+  REQUIRE(gone != std::string::npos);
+  CHECK(shutting < gone);
+  CHECK(out.ends_with("! disconnected from server\n"));
+}
+
+TEST_CASE("chat prints exit on SIGINT and SIGTERM and exits 0", "[chat][signals]") {
+  const int signo = GENERATE(SIGINT, SIGTERM);
+  INFO("signal " << signo);
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  ChatProcess chat({"127.0.0.1", std::to_string(server.port())});
+  const std::string name = chat_name_from_join(peer);
+  REQUIRE(chat.wait_stdout("> Connected to the chat server (2 users online)\n"));
+
+  chat.signal(signo);
+  CHECK(chat.wait_exit() == 0);
+  CHECK(chat.stdout_text().ends_with("\nexit\n"));
+  CHECK(chat.stderr_text().empty());
+  peer.expect_line("< The user " + name + " left (1 user online)");
+}
+
+TEST_CASE("chat sanitizes what a hostile server sends", "[chat][sanitize]") {
+  // Not chatd: a bare listener that writes terminal escapes and closes.
+  chat::UniqueFd listener(::socket(AF_INET, SOCK_STREAM, 0));
+  REQUIRE(listener);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener.get(), 1) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+
+  ChatProcess chat({"127.0.0.1", std::to_string(ntohs(addr.sin_port))});
+  pollfd p{listener.get(), POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 5000) == 1);
+  chat::UniqueFd conn(::accept(listener.get(), nullptr, nullptr));
+  REQUIRE(conn);
+  const std::string evil = "\x1b[2J\x1b]0;title\x07[x] hi\xC2\x9B" "31m\r\n";
+  REQUIRE(::send(conn.get(), evil.data(), evil.size(), 0) == static_cast<ssize_t>(evil.size()));
+  conn.reset();
+
+  REQUIRE(chat.wait_exit() == 1);
+  CHECK(chat.stdout_text() == "[2J]0;title[x] hi31m\n! disconnected from server\n");
+}
+
+TEST_CASE("chat to a port nobody listens on: one line, exit 1", "[chat][connect]") {
+  const RefusingPort refusing;
+  const std::string port = std::to_string(refusing.port);
+  const RunResult r = run_program(kChat, {"127.0.0.1", port});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "chat: cannot connect to 127.0.0.1:" + port + ": Connection refused\n");
+}
+
+TEST_CASE("chat works over IPv6", "[chat][ipv6]") {
+  if (!have_ipv6_loopback()) {
+    WARN("no ::1 on this machine; IPv6 test not run");
+    return;
+  }
+  ChatdProcess server("::1", 0);
+  TestClient peer(server.port(), "::1");
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  const RunResult r = run_program(kChat, {"::1", std::to_string(server.port())}, "Hello six\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("[You] Hello six\n") != std::string::npos);
+  const std::string name = chat_name_from_join(peer, "[::1]:");
+  peer.expect_line("[" + name + "] Hello six");
+}
+
+TEST_CASE("chat command-line errors exit 2 with one chat: line", "[chat][args]") {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--bogus"}, {"127.0.0.1", "notaport"}, {"127.0.0.1", "0"}, {"a", "1", "extra"},
+      {"--nick"},  {"--nick", "has space"},
+  };
+  for (const auto& args : bad) {
+    INFO("args: " << args.front() << " ...");
+    const RunResult r = run_program(kChat, args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with("chat: "));
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+  }
+}
+
+TEST_CASE("chat --version and --help", "[chat][args]") {
+  const RunResult version = run_program(kChat, {"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == "chat 0.1.0\n");
+  const RunResult help = run_program(kChat, {"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.starts_with("Usage: chat "));
+  CHECK(help.err.empty());
+}
