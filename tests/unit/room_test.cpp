@@ -198,7 +198,7 @@ TEST_CASE("a broadcast shares one line object among all receivers") {
   (void)ms;
 }
 
-TEST_CASE("--quiet leaves messages out of the log but keeps joins and nick changes") {
+TEST_CASE("quiet mode leaves messages out of the log but keeps joins and nick changes") {
   char* buf = nullptr;
   std::size_t len = 0;
   std::FILE* file = open_memstream(&buf, &len);
