@@ -42,7 +42,7 @@ TEST_CASE("HOST and PORT are positional", "[options]") {
   CHECK(parse_ok({"h", "65535"}).port == "65535");
 }
 
-TEST_CASE("--nick NAME and --nick=NAME, anywhere on the line", "[options]") {
+TEST_CASE("the nickname comes from --nick NAME or --nick=NAME, anywhere on the line", "[options]") {
   CHECK(parse_ok({"--nick", "alice"}).nick == "alice");
   CHECK(parse_ok({"--nick=bob"}).nick == "bob");
   const Options o = parse_ok({"10.0.0.1", "--nick", "김철수", "4000"});
@@ -60,7 +60,7 @@ TEST_CASE("--help and --version win over everything else", "[options]") {
   CHECK(usage_text().back() == '\n');
 }
 
-TEST_CASE("-- ends the options", "[options]") {
+TEST_CASE("a double dash ends the options", "[options]") {
   CHECK(parse_ok({"--", "-weird-host"}).host == "-weird-host");
   CHECK(parse_error({"--", "--help", "1", "2"}).find("unexpected argument 2") == 0);
 }
