@@ -22,18 +22,18 @@ namespace {
 // signal pipe, the poller, the spare kept for EMFILE, some slack.
 constexpr rlim_t kReservedFds = 32;
 
-// Raises the soft RLIMIT_NOFILE as far as the hard limit allows and lowers
-// the client cap if even that is too small, saying so.
+// Raises the soft RLIMIT_NOFILE to the hard limit and lowers the client cap
+// if even that is too small, saying so.
 void fit_fd_limit(chat::Options& options) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t wanted = static_cast<rlim_t>(options.max_clients) + kReservedFds;
-  if (limit.rlim_cur < wanted) {
-    limit.rlim_cur = (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= wanted) ? wanted : limit.rlim_max;
+  if (limit.rlim_cur != limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &limit);
     ::getrlimit(RLIMIT_NOFILE, &limit);
   }
-  if (limit.rlim_cur < wanted) {
+  const rlim_t wanted = static_cast<rlim_t>(options.max_clients) + kReservedFds;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
     const rlim_t cap = limit.rlim_cur > kReservedFds ? limit.rlim_cur - kReservedFds : 1;
     chat::diagnostic("the open file limit is " + std::to_string(limit.rlim_cur) + ": serving at most " +
                      std::to_string(cap) + " clients instead of " + std::to_string(options.max_clients));
