@@ -6,6 +6,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <string>
 
@@ -48,6 +52,41 @@ struct RefusingPort {
     socklen_t len = sizeof addr;
     REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
     port = ntohs(addr.sin_port);
+  }
+};
+
+// A pseudo-terminal: the test types on `master`, chat gets `slave` as its
+// stdin and stdout, so it sees real terminals (echo, line editing, Ctrl-D).
+struct Pty {
+  chat::UniqueFd master, slave;
+  Pty() {
+    master.reset(::posix_openpt(O_RDWR | O_NOCTTY));
+    REQUIRE(master);
+    REQUIRE(::grantpt(master.get()) == 0);
+    REQUIRE(::unlockpt(master.get()) == 0);
+    const char* name = ::ptsname(master.get());
+    REQUIRE(name != nullptr);
+    slave.reset(::open(name, O_RDWR | O_NOCTTY));
+    REQUIRE(slave);
+  }
+  void type(std::string_view keys) const {
+    REQUIRE(::write(master.get(), keys.data(), keys.size()) == static_cast<ssize_t>(keys.size()));
+  }
+  // Reads the screen until it contains `needle`; false on timeout or once
+  // chat has exited (EIO/EOF on the master).
+  bool wait_screen(std::string& screen, std::string_view needle,
+                   std::chrono::milliseconds timeout = 5s) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (screen.find(needle) == std::string::npos) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{master.get(), POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+      char buf[4096];
+      const ssize_t n = ::read(master.get(), buf, sizeof buf);
+      if (n <= 0) return false;
+      screen.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
   }
 };
 
@@ -189,6 +228,52 @@ TEST_CASE("chat prints exit on SIGINT and SIGTERM and exits 0", "[chat][signals]
   CHECK(chat.stdout_text().ends_with("\nexit\n"));
   CHECK(chat.stderr_text().empty());
   peer.expect_line("< The user " + name + " left (1 user online)");
+}
+
+TEST_CASE("chat on a terminal replaces the echoed line and quits on Ctrl-D", "[chat][terminal]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+
+  Pty pty;
+  Pipe err = make_pipe();
+  const pid_t pid = spawn_process(kChat, {"127.0.0.1", std::to_string(server.port())},
+                                  pty.slave.get(), pty.slave.get(), err.write.get());
+  const chat::UniqueFd pidfd = open_pidfd(pid);
+  pty.slave.reset();  // only chat holds it now: the master reports its exit
+  err.write.reset();
+  struct Reaper {  // never leave the child behind, whatever REQUIRE fails
+    pid_t pid;
+    int pidfd;
+    bool reaped = false;
+    ~Reaper() {
+      if (!reaped) {
+        ::kill(pid, SIGKILL);
+        (void)await_exit(pid, pidfd, std::chrono::steady_clock::now() + 5s);
+      }
+    }
+  } reaper{pid, pidfd.get()};
+
+  std::string screen;
+  REQUIRE(pty.wait_screen(screen, "> Connected to the chat server (2 users online)\r\n"));
+  const std::string name = chat_name_from_join(peer);
+
+  // The terminal echoes the typed line; chat moves up over it and replaces it.
+  pty.type("hi there\n");
+  REQUIRE(pty.wait_screen(screen, "[You] hi there\r\n"));
+  CHECK(screen.find("hi there\r\n\x1b[1A\x1b[2K[You] hi there\r\n") != std::string::npos);
+  peer.expect_line("[" + name + "] hi there");
+
+  pty.type("\x04");  // Ctrl-D on an empty line: end of input, leave like /quit
+  peer.expect_line("< The user " + name + " left (1 user online)");
+  const auto code = await_exit(pid, pidfd.get(), std::chrono::steady_clock::now() + 5s);
+  reaper.reaped = code.has_value();
+  CHECK(code == 0);
+  (void)pty.wait_screen(screen, std::string_view("\0", 1), 2s);  // the rest, up to EIO
+  CHECK(screen.find("disconnected") == std::string::npos);
+  // Nothing after the replacement line repeats the message.
+  const std::string_view you_line = "[You] hi there\r\n";
+  CHECK(screen.find("hi there", screen.find(you_line) + you_line.size()) == std::string::npos);
 }
 
 TEST_CASE("chat sanitizes what a hostile server sends", "[chat][sanitize]") {
