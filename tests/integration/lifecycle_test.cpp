@@ -69,7 +69,7 @@ TEST_CASE("chatd --help and --version exit 0", "[lifecycle][args]") {
 TEST_CASE("chatd rejects bad arguments with one line and exit code 2", "[lifecycle][args]") {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--no-such-flag"}, {"--port", "abc"}, {"--port", "70000"},
-        {"--engine", "nosuch"}, {"--port"}, {"--max-line", "0"}}) {
+        {"--engine", "nosuch"}, {"--port"}, {"127.0.0.1", "abc"}}) {
     std::string joined;
     for (const auto& arg : args) joined += arg + " ";
     INFO("chatd " << joined);
@@ -143,7 +143,7 @@ TEST_CASE("the stdout log records leave lines", "[lifecycle][log]") {
   }
 }
 
-TEST_CASE("--quiet leaves messages out of the log but keeps joins and leaves", "[lifecycle][log]") {
+TEST_CASE("quiet mode (--quiet) leaves messages out of the log but keeps joins and leaves", "[lifecycle][log]") {
   ChatdProcess server({"--quiet"});
   TestClient a = join(server, {});
   TestClient b = join(server, {&a});

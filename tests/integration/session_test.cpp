@@ -24,6 +24,8 @@ TEST_CASE("second user is welcomed with a plural count and announced", "[session
 TEST_CASE("classic two-user transcript", "[session]") {
   ChatdProcess server;
   TestClient user1 = join(server, {});
+  // Said to an empty room: nobody hears it, not even a later arrival.
+  user1.send_line("anyone here?");
   TestClient user2 = join(server, {&user1});
   const std::string name1 = user1.address_name(), name2 = user2.address_name();
 
