@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -26,6 +27,8 @@ constexpr std::size_t kMaxInputLine = 1024 * 1024;
 constexpr std::size_t kPauseInputAbove = 64 * 1024;
 
 constexpr std::string_view kDisconnected = "! disconnected from server\n";
+
+using Clock = std::chrono::steady_clock;
 
 bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 
@@ -61,13 +64,24 @@ class Session {
         half_closed_ = true;
       }
 
-      const bool want_input = !input_ended_ && !write_failed_ && pending() <= kPauseInputAbove;
+      int timeout_ms = -1;
+      if (awaiting_greeting_) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(greeting_deadline_ -
+                                                                      Clock::now());
+        if (left.count() <= 0) {
+          awaiting_greeting_ = false;
+        } else {
+          timeout_ms = static_cast<int>(left.count());
+        }
+      }
+      const bool want_input = !awaiting_greeting_ && !input_ended_ && !write_failed_ &&
+                              pending() <= kPauseInputAbove;
       std::array<pollfd, 3> fds{{
           {socket_.get(), static_cast<short>(POLLIN | (pending() > 0 ? POLLOUT : 0)), 0},
           {want_input ? config_.input_fd : -1, POLLIN, 0},
           {config_.signal_fd, POLLIN, 0},
       }};
-      if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (::poll(fds.data(), fds.size(), timeout_ms) < 0) {
         if (errno == EINTR) continue;  // a signal shows up on signal_fd
         return fail("poll", errno);
       }
@@ -78,7 +92,8 @@ class Session {
         return flush_screen() ? 0 : 1;
       }
       if ((fds[0].revents & POLLOUT) != 0) send_pending();
-      if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_input();
+      // POLLNVAL too: a closed stdin reads as an error, then as end of input.
+      if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0) read_input();
       if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
         if (const auto code = read_server()) {
           return flush_screen() ? *code : 1;
@@ -150,6 +165,7 @@ class Session {
       if (frame.kind == Frame::Kind::too_long) {
         to_screen_ += "! overlong line from server skipped\n";
       } else {
+        awaiting_greeting_ = false;
         // The server sanitizes what users send, but we trust no server with
         // our terminal: no escape sequence reaches it from the network.
         append_sanitized(to_screen_, frame.text);
@@ -224,6 +240,8 @@ class Session {
   std::string to_screen_;  // output collected during one loop turn
   LineFramer server_lines_{kMaxServerLine};
   LineFramer input_lines_{kMaxInputLine};
+  Clock::time_point greeting_deadline_ = Clock::now() + config_.greeting_wait;
+  bool awaiting_greeting_ = true;  // no server line yet: hold input back
   bool input_ended_ = false;  // EOF on input or /quit: nothing more to send
   bool half_closed_ = false;
   bool write_failed_ = false;

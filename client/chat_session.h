@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,11 @@ struct SessionConfig {
   int signal_fd = -1;             // readable once SIGINT/SIGTERM arrived (-1: none)
   TerminalMode terminal;          // input/output terminal-ness (echo replacement)
   std::optional<std::string> nick;  // sent as "/nick NAME" first
+  // Input is not read until the server's first line arrives or this much
+  // time has passed: the welcome then comes before the user's own lines
+  // (piped input is all there at once), yet a server that greets nobody
+  // cannot stall the client.
+  std::chrono::milliseconds greeting_wait{2000};
 };
 
 // Runs the session on a connected, non-blocking `socket` until it ends, and

@@ -1,6 +1,9 @@
 // chat: the bundled terminal client. Parses the command line, connects, and
 // hands the socket to the session loop.
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <iostream>
@@ -18,6 +21,16 @@ namespace {
 using namespace chat::client;
 
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
+
+// Started with fd 0, 1 or 2 closed, the socket could land there and user
+// input or output would go to the server: fill the gaps with /dev/null.
+void ensure_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      (void)::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // takes the lowest free fd: this one
+    }
+  }
+}
 
 // Exit codes: 0 success, 1 runtime failure (cannot connect, disconnected),
 // 2 bad command line.
@@ -46,6 +59,7 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ensure_standard_fds();
   const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   const ParseResult parsed = parse_options(args);
 

@@ -68,7 +68,8 @@ std::string read_rest(int fd) {
 // One session on a thread, wired to pipes and a socketpair.
 class SessionRig {
  public:
-  explicit SessionRig(std::optional<std::string> nick = {}, bool screen_to_dev_null = false) {
+  explicit SessionRig(std::optional<std::string> nick = {}, bool screen_to_dev_null = false,
+                      std::chrono::milliseconds greeting_wait = 5s) {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
     server_.reset(sv[0]);
@@ -88,6 +89,7 @@ class SessionRig {
     config.output_fd = screen.b.get();
     config.signal_fd = signal.a.get();
     config.nick = std::move(nick);
+    config.greeting_wait = greeting_wait;
     result_ = std::async(std::launch::async,
                          [config, sock = std::move(client), in = std::move(input.a),
                           sig = std::move(signal.a), out = std::move(screen.b)]() mutable {
@@ -138,22 +140,40 @@ TEST_CASE("session: piped input is sent, half-closed, and the server's close exi
   write_all(rig.server(), "< bye\n");
   ::shutdown(rig.server(), SHUT_WR);
   CHECK(rig.exit_code() == 0);
-  const std::string screen = read_rest(rig.screen());
-  CHECK(screen.find("> Connected to the chat server (1 user online)\n") != std::string::npos);
-  INFO(screen);
-  // The user's lines in order (server lines may fall between them).
-  const auto hello = screen.find("[You] Hello\n");
-  const auto waves = screen.find("* You waves\n");
-  const auto last = screen.find("[You] last line without newline\n");
-  CHECK(hello < waves);
-  CHECK(waves < last);
-  CHECK(last != std::string::npos);
-  CHECK(screen.find("< bye\n") != std::string::npos);
-  CHECK(screen.find("disconnected") == std::string::npos);
+  CHECK(read_rest(rig.screen()) ==
+        "> Connected to the chat server (1 user online)\n"
+        "[You] Hello\n"
+        "* You waves\n"
+        "[You] last line without newline\n"
+        "< bye\n");
+}
+
+TEST_CASE("session: input waits for the server's first line", "[session]") {
+  SessionRig rig;
+  write_all(rig.input().get(), "early\n");
+  // Nothing is sent while the server has said nothing (greeting_wait is 5 s).
+  pollfd p{rig.server(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 200) == 0);
+  write_all(rig.server(), "> Connected to the chat server (1 user online)\n");
+  std::string got;
+  REQUIRE(read_until(rig.server(), got, "early\n", 5s));
+  CHECK(got == "early\n");
+  std::string screen;
+  REQUIRE(read_until(rig.screen(), screen, "[You] early\n", 5s));
+  CHECK(screen == "> Connected to the chat server (1 user online)\n[You] early\n");
+}
+
+TEST_CASE("session: a server that never greets does not stall input", "[session]") {
+  SessionRig rig({}, false, 100ms);
+  write_all(rig.input().get(), "anyone?\n");
+  std::string got;
+  REQUIRE(read_until(rig.server(), got, "anyone?\n", 5s));
+  CHECK(got == "anyone?\n");
 }
 
 TEST_CASE("session: --nick goes out first", "[session]") {
   SessionRig rig("alice");
+  write_all(rig.server(), "> Connected to the chat server (1 user online)\n");
   write_all(rig.input().get(), "hi\n");
   std::string got;
   REQUIRE(read_until(rig.server(), got, "hi\n", 5s));
@@ -194,17 +214,19 @@ TEST_CASE("session: a signal prints exit and ends with 0", "[session]") {
 
 TEST_CASE("session: /quit stops reading input; the server's close then exits 0", "[session]") {
   SessionRig rig;
+  write_all(rig.server(), "> Connected to the chat server (1 user online)\n");
   write_all(rig.input().get(), "/quit\nnot sent\n");
   std::string got;
   REQUIRE(read_until(rig.server(), got, "/quit\n", 5s));
   ::shutdown(rig.server(), SHUT_RDWR);
   CHECK(rig.exit_code() == 0);
   CHECK(got == "/quit\n");
-  CHECK(read_rest(rig.screen()).empty());
+  CHECK(read_rest(rig.screen()) == "> Connected to the chat server (1 user online)\n");
 }
 
 TEST_CASE("session: a server that reads nothing never blocks the loop", "[session]") {
   SessionRig rig({}, /*screen_to_dev_null=*/true);
+  write_all(rig.server(), "> Connected to the chat server (1 user online)\n");
   // Feed input until it stops being consumed: the socket buffer is full and
   // the session has paused reading input instead of buffering without bound.
   set_nonblocking(rig.input().get());
