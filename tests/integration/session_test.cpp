@@ -26,6 +26,7 @@ TEST_CASE("classic two-user transcript", "[session]") {
   TestClient user1 = join(server, {});
   // Said to an empty room: nobody hears it, not even a later arrival.
   user1.send_line("anyone here?");
+  expect_who(user1, {user1.address_name()});  // the line was handled before user2 came
   TestClient user2 = join(server, {&user1});
   const std::string name1 = user1.address_name(), name2 = user2.address_name();
 
