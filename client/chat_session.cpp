@@ -17,14 +17,14 @@ namespace chat::client {
 
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 // Server lines are at most --max-line bytes plus a name; this only bounds
 // what a hostile server can make us buffer.
-constexpr std::size_t kMaxServerLine = 1024 * 1024;
-constexpr std::size_t kMaxInputLine = 1024 * 1024;
+constexpr std::size_t kMaxServerLine = std::size_t{1024} * 1024;
+constexpr std::size_t kMaxInputLine = std::size_t{1024} * 1024;
 // Unsent bytes above which input is not read: a slow server slows the
 // producer down instead of growing our buffer without bound.
-constexpr std::size_t kPauseInputAbove = 64 * 1024;
+constexpr std::size_t kPauseInputAbove = std::size_t{64} * 1024;
 
 constexpr std::string_view kDisconnected = "! disconnected from server\n";
 
