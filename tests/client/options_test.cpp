@@ -51,7 +51,7 @@ TEST_CASE("the nickname comes from --nick NAME or --nick=NAME, anywhere on the l
   CHECK(o.port == "4000");
 }
 
-TEST_CASE("--help and --version win over everything else", "[options]") {
+TEST_CASE("help and version win over everything else", "[options]") {
   CHECK(std::holds_alternative<ShowHelp>(parse({"--help"})));
   CHECK(std::holds_alternative<ShowHelp>(parse({"-h"})));
   CHECK(std::holds_alternative<ShowHelp>(parse({"host", "--help"})));
