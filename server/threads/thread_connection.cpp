@@ -106,6 +106,9 @@ void ThreadConnection::write_loop() {
                  " bytes pending)");
     }
     finish(/*leave=*/true);
+    // The seat is free from the moment the peer can see the close (the
+    // shutdown below), not when both threads are gone.
+    --server_.clients_;
   }
   // Unread input would turn the close into a reset that can destroy the
   // peer's last unread lines; then wake the reader if it still blocks.

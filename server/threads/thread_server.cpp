@@ -81,7 +81,6 @@ void ThreadServer::thread_finished(ThreadConnection& conn) {
   std::lock_guard lock(room_mutex_);
   if (--conn.threads_running > 0) return;  // the second thread out unregisters
   connections_.erase(&conn);
-  --clients_;
   if (connections_.empty()) all_done_.notify_all();
 }
 
