@@ -212,7 +212,7 @@ TEST_CASE("session: a signal prints exit and ends with 0", "[session]") {
   CHECK(read_rest(rig.screen()) == "exit\n");
 }
 
-TEST_CASE("session: /quit stops reading input; the server's close then exits 0", "[session]") {
+TEST_CASE("session: /quit stops reading input, and the server's close then exits 0", "[session]") {
   SessionRig rig;
   write_all(rig.server(), "> Connected to the chat server (1 user online)\n");
   write_all(rig.input().get(), "/quit\nnot sent\n");

@@ -48,7 +48,7 @@ TEST_CASE("gather never uses more entries than given") {
   CHECK(q.gather(iov) == 64);
 }
 
-TEST_CASE("past the limit lines are skipped and counted; the notice comes below half") {
+TEST_CASE("past the limit lines are skipped and counted, and the notice comes below half") {
   const auto t = OutputQueue::Clock::now();
   OutputQueue q(1024);
   const auto line = chat::make_line(std::string(99, 'x') + "\n");  // 100 bytes
@@ -66,7 +66,7 @@ TEST_CASE("past the limit lines are skipped and counted; the notice comes below 
   CHECK(rest.substr(rest.size() - 42) == "! 5 messages skipped (reading too slowly)\n");
 }
 
-TEST_CASE("a queue that accepts nothing for the limit is stalled; any progress resets it") {
+TEST_CASE("a queue that accepts nothing for the limit is stalled until any progress") {
   const auto t0 = OutputQueue::Clock::now();
   OutputQueue q(4096);
   CHECK_FALSE(q.stalled(t0 + 1h, 30s));  // nothing pending: never stalled

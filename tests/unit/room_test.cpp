@@ -158,7 +158,7 @@ TEST_CASE("private messages, actions and unknown commands") {
   CHECK(help[0].find("/msg NAME TEXT") != std::string::npos);
 }
 
-TEST_CASE("text is sanitized; empty lines and escapes-only lines send nothing") {
+TEST_CASE("text is sanitized, and empty or escapes-only lines send nothing") {
   Fixture f;
   auto [a, ma] = f.join("1.1.1.1:1");
   auto [b, mb] = f.join("2.2.2.2:2");
