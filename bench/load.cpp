@@ -1,0 +1,695 @@
+#include "load.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "histogram.h"
+#include "payload.h"
+#include "proc_stats.h"
+#include "unique_fd.h"
+
+namespace flood {
+namespace {
+
+using Nanos = std::int64_t;
+
+Nanos now_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return Nanos{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+double to_seconds(Nanos ns) { return static_cast<double>(ns) / 1e9; }
+
+constexpr std::size_t kReadSize = 64 * 1024;
+constexpr int kMaxEvents = 1024;
+constexpr Nanos kProbeEvery = 200'000'000;      // barrier probes are repeated until all saw one
+constexpr Nanos kProgressEvery = 1'000'000'000;  // stderr progress cadence ...
+constexpr Nanos kProgressAfter = 3'000'000'000;  // ... once a run is this long
+constexpr std::size_t kMaxPendingOut = 4 << 20;  // open loop: stop composing for a sender this far behind
+constexpr std::size_t kMaxLastSeenEntries = std::size_t{1} << 28;  // clients x senders bookkeeping cap
+
+enum class State : std::uint8_t { idle, connecting, registering, joining, joined, closed };
+enum class Phase { connecting, barrier, measuring, done };
+
+struct Client {
+  chat::UniqueFd fd;
+  std::string carry;  // an incomplete line left from the last read
+  std::string out;    // bytes not yet accepted by the kernel
+  std::size_t out_off = 0;
+  State state = State::idle;
+  bool writing = false;   // EPOLLOUT armed
+  bool skipping = false;  // discarding an overlong line up to its newline
+  std::uint8_t probes = 0;  // bit 0: saw client 0's probe; bit 1: saw client 1's
+};
+
+struct Sender {
+  std::uint32_t sent = 0;    // also the next sequence number
+  std::uint32_t done = 0;    // closed loop: first message not yet delivered to everyone
+  std::uint32_t target = 0;  // messages to send in all
+  bool queued = false;       // in the to-service list
+};
+
+class Load {
+ public:
+  explicit Load(const Options& o) : o_(o) {}
+
+  Results run();
+
+ private:
+  // setup
+  bool raise_fd_limit();
+  bool resolve();
+  void start_connects();
+  void on_connected(std::uint32_t id, Nanos now);
+
+  // I/O
+  void on_event(std::uint32_t id, std::uint32_t events, Nanos now);
+  void on_readable(std::uint32_t id, Nanos now);
+  void on_line(std::uint32_t id, std::string_view line, Nanos now);
+  void on_control_line(std::uint32_t id, std::string_view line, Nanos now);
+  void on_irc_line(std::uint32_t id, std::string_view line, Nanos now);
+  void on_payload(std::uint32_t id, const Payload& p, Nanos now);
+  void send_text(std::uint32_t id, std::string_view text);
+  void append_payload(std::uint32_t id, const Payload& p);
+  void flush(std::uint32_t id);
+  void set_writing(std::uint32_t id, bool on);
+  void close_client(std::uint32_t id, const char* why);
+
+  // phases
+  void send_probes(Nanos now);
+  void start_measuring(Nanos now);
+  void service_closed_loop(Nanos now);
+  void service_open_loop(Nanos now);
+  [[nodiscard]] Nanos next_open_send() const;
+  [[nodiscard]] bool all_sent() const { return senders_done_ == o_.senders; }
+  void note_sent(Sender& s, std::uint32_t count);
+  void progress(Nanos now);
+  void fail(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+  }
+
+  const Options& o_;
+  std::string error_;
+  sockaddr_storage addr_{};
+  socklen_t addr_len_ = 0;
+  chat::UniqueFd epoll_;
+  std::vector<Client> clients_;
+  std::vector<Sender> senders_;
+  std::vector<std::uint32_t> to_service_;
+  std::vector<std::uint32_t> ring_;       // closed loop: receipts per (sender, seq % window)
+  std::vector<std::uint32_t> last_seen_;  // (receiver, sender) -> last seq + 1
+  std::vector<char> read_buf_;
+  std::size_t carry_cap_ = 0;
+  std::string irc_prefix_;  // "PRIVMSG #flood :"
+  std::string_view eol_ = "\n";
+
+  Phase phase_ = Phase::connecting;
+  std::uint32_t next_connect_ = 0;
+  std::uint32_t connecting_ = 0;
+  std::uint32_t connected_ = 0;
+  std::uint32_t joined_ = 0;
+  std::uint32_t barrier_ok_ = 0;
+  std::uint32_t probe_round_ = 0;
+  Nanos last_probe_ = 0;
+  std::uint32_t senders_done_ = 0;
+  std::uint64_t total_sent_ = 0;
+
+  // open loop: message g goes from sender g % K as its sequence g / K at
+  // start + g / rate, so the senders interleave evenly.
+  std::uint64_t open_next_ = 0;
+  std::uint64_t open_total_ = 0;
+  double open_interval_ns_ = 0;
+
+  Nanos start_ = 0, deadline_ = 0, measure_start_ = 0;
+  Nanos last_progress_ = 0, last_delivery_ = 0, last_report_ = 0;
+  std::optional<double> server_cpu_start_;
+  double own_cpu_start_ = 0;
+
+  Histogram latency_;
+  Results r_;
+};
+
+bool Load::raise_fd_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;
+  const rlim_t want = rlim_t{o_.clients} + 64;
+  if (lim.rlim_cur < want) {
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(lim.rlim_max, std::max(want, lim.rlim_cur));
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur < want) {
+    fail("need " + std::to_string(want) + " file descriptors, the limit is " + std::to_string(lim.rlim_cur));
+    return false;
+  }
+  return true;
+}
+
+bool Load::resolve() {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(o_.port);
+  if (const int rc = ::getaddrinfo(o_.host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found) {
+    fail("cannot resolve " + o_.host + ": " + ::gai_strerror(rc));
+    return false;
+  }
+  std::memcpy(&addr_, found->ai_addr, found->ai_addrlen);
+  addr_len_ = found->ai_addrlen;
+  ::freeaddrinfo(found);
+  return true;
+}
+
+void Load::start_connects() {
+  while (connecting_ < o_.connect_batch && next_connect_ < o_.clients && error_.empty()) {
+    const std::uint32_t id = next_connect_++;
+    Client& c = clients_[id];
+    c.fd.reset(::socket(addr_.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!c.fd) {
+      fail(std::string("socket: ") + std::strerror(errno));
+      return;
+    }
+    const int one = 1;
+    ::setsockopt(c.fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (::connect(c.fd.get(), reinterpret_cast<const sockaddr*>(&addr_), addr_len_) != 0 && errno != EINPROGRESS) {
+      fail("cannot connect to " + o_.host + " port " + std::to_string(o_.port) + ": " + std::strerror(errno));
+      return;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.u64 = id;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, c.fd.get(), &ev);
+    c.state = State::connecting;
+    c.writing = true;
+    ++connecting_;
+  }
+}
+
+void Load::on_connected(std::uint32_t id, Nanos now) {
+  Client& c = clients_[id];
+  --connecting_;
+  ++connected_;
+  last_progress_ = now;
+  set_writing(id, false);
+  if (o_.protocol == Protocol::irc) {
+    c.state = State::registering;
+    const std::string nick = "fl" + std::to_string(id);
+    send_text(id, "NICK " + nick + "\r\nUSER " + nick + " 0 * :flood\r\n");
+  } else {
+    // The line protocol has no handshake; the barrier proves membership.
+    c.state = State::joined;
+    ++joined_;
+  }
+  start_connects();
+}
+
+void Load::set_writing(std::uint32_t id, bool on) {
+  Client& c = clients_[id];
+  if (c.writing == on || !c.fd) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+  ev.data.u64 = id;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
+  c.writing = on;
+}
+
+void Load::close_client(std::uint32_t id, const char* why) {
+  Client& c = clients_[id];
+  if (c.state == State::closed) return;
+  if (c.state == State::connecting) --connecting_;
+  c.state = State::closed;
+  ++r_.disconnected;
+  c.fd.reset();  // closing removes it from the epoll set
+  if (phase_ == Phase::connecting || phase_ == Phase::barrier) {
+    std::string msg = "client " + std::to_string(id) + " " + why + " before every client joined";
+    if (!r_.first_notice.empty()) msg += " (server said: " + r_.first_notice + ")";
+    fail(msg);
+  }
+}
+
+void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
+  Client& c = clients_[id];
+  if (c.state == State::closed) return;
+  if (c.state == State::connecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      fail("cannot connect to " + o_.host + " port " + std::to_string(o_.port) + ": " + std::strerror(err));
+      return;
+    }
+    if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_connected(id, now);
+    return;
+  }
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(id, now);
+  if ((events & EPOLLOUT) && clients_[id].state != State::closed) flush(id);
+}
+
+void Load::on_readable(std::uint32_t id, Nanos now) {
+  Client& c = clients_[id];
+  // Read behind a gap as big as the longest carry, then put the carry right
+  // before the new bytes: lines are scanned in place, never copied again.
+  char* const fresh = read_buf_.data() + carry_cap_;
+  const ssize_t n = ::recv(c.fd.get(), fresh, kReadSize, 0);
+  if (n == 0) {
+    close_client(id, "was closed by the server");
+    return;
+  }
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    close_client(id, "was reset");
+    return;
+  }
+  const char* begin = fresh;
+  if (!c.carry.empty()) {
+    begin = fresh - c.carry.size();
+    std::memcpy(const_cast<char*>(begin), c.carry.data(), c.carry.size());
+    c.carry.clear();
+  }
+  const char* const end = fresh + n;
+  const char* p = begin;
+  while (p < end) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (!nl) break;
+    if (c.skipping) {
+      c.skipping = false;
+    } else {
+      std::size_t len = static_cast<std::size_t>(nl - p);
+      if (len > 0 && p[len - 1] == '\r') --len;
+      on_line(id, std::string_view(p, len), now);
+      if (clients_[id].state == State::closed) return;
+    }
+    p = nl + 1;
+  }
+  const auto rest = static_cast<std::size_t>(end - p);
+  if (rest == 0 || c.skipping) return;
+  if (rest > carry_cap_) {
+    // Longer than any line we would send plus any prefix: count it once and
+    // drop it up to its newline rather than buffer without bound.
+    ++r_.garbled;
+    c.skipping = true;
+    return;
+  }
+  c.carry.assign(p, rest);
+}
+
+void Load::on_line(std::uint32_t id, std::string_view line, Nanos now) {
+  const DecodedLine d = decode_line(line, o_.size);
+  switch (d.kind) {
+    case LineKind::payload:
+      on_payload(id, d.payload, now);
+      break;
+    case LineKind::garbled:
+      ++r_.garbled;
+      break;
+    case LineKind::other:
+      on_control_line(id, line, now);
+      break;
+  }
+}
+
+void Load::on_control_line(std::uint32_t id, std::string_view line, Nanos now) {
+  if (o_.protocol == Protocol::irc) {
+    on_irc_line(id, line, now);
+    return;
+  }
+  // chatd's errors and warnings ("! server full", "! 12 messages skipped ...")
+  if (line.starts_with("! ")) {
+    ++r_.notices;
+    if (r_.first_notice.empty()) r_.first_notice = std::string(line.substr(0, 200));
+  }
+}
+
+void Load::on_irc_line(std::uint32_t id, std::string_view line, Nanos now) {
+  std::string_view rest = line;
+  if (rest.starts_with(':')) {
+    const auto space = rest.find(' ');
+    if (space == std::string_view::npos) return;
+    rest.remove_prefix(space + 1);
+  }
+  const auto space = rest.find(' ');
+  const std::string_view command = rest.substr(0, space);
+  const std::string_view params = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+  Client& c = clients_[id];
+  if (command == "PING") {
+    send_text(id, "PONG " + std::string(params) + "\r\n");
+  } else if (command == "001" && c.state == State::registering) {
+    c.state = State::joining;
+    send_text(id, "JOIN " + o_.channel + "\r\n");
+  } else if (command == "366" && c.state == State::joining) {  // end of NAMES: the join is complete
+    c.state = State::joined;
+    ++joined_;
+    last_progress_ = now;
+  } else if (command == "ERROR" || (command.size() == 3 && (command[0] == '4' || command[0] == '5'))) {
+    ++r_.notices;
+    if (r_.first_notice.empty()) r_.first_notice = std::string(line.substr(0, 200));
+    if (c.state != State::joined) fail("client " + std::to_string(id) + " could not join: " + std::string(line.substr(0, 200)));
+  }
+}
+
+void Load::on_payload(std::uint32_t id, const Payload& p, Nanos now) {
+  if (p.kind == Kind::probe) {
+    Client& c = clients_[id];
+    const std::uint8_t before = c.probes;
+    if (p.sender == 0 && id != 0) c.probes |= 1;
+    if (p.sender == 1 && id == 0) c.probes |= 2;
+    if (before == 0 && c.probes != 0) {
+      ++barrier_ok_;
+      last_progress_ = now;
+    }
+    return;
+  }
+  if (p.sender >= o_.senders || phase_ == Phase::connecting || phase_ == Phase::barrier ||
+      p.seq >= senders_[p.sender].sent) {
+    ++r_.garbled;  // claims a message nobody sent
+    return;
+  }
+  if (p.sender == id) {
+    ++r_.echoes;
+    return;
+  }
+  std::uint32_t& last = last_seen_[std::size_t{id} * o_.senders + p.sender];
+  if (p.seq < last) {  // last holds the highest seq seen + 1
+    ++r_.duplicates;
+    return;
+  }
+  if (p.seq > last) ++r_.gaps;
+  last = p.seq + 1;
+  ++r_.deliveries;
+  last_delivery_ = now;
+  last_progress_ = now;
+  latency_.record(now > static_cast<Nanos>(p.sent_ns) ? static_cast<std::uint64_t>(now - static_cast<Nanos>(p.sent_ns)) : 0);
+
+  if (!o_.open_loop()) {
+    Sender& s = senders_[p.sender];
+    if (p.seq < s.done) return;
+    const std::size_t base = std::size_t{p.sender} * o_.window;
+    ++ring_[base + p.seq % o_.window];
+    const std::uint32_t receivers = o_.clients - 1;
+    bool advanced = false;
+    while (s.done < s.sent && ring_[base + s.done % o_.window] >= receivers) {
+      ring_[base + s.done % o_.window] = 0;
+      ++s.done;
+      advanced = true;
+    }
+    if (advanced && !s.queued && s.sent < s.target) {
+      s.queued = true;
+      to_service_.push_back(p.sender);
+    }
+  }
+}
+
+void Load::send_text(std::uint32_t id, std::string_view text) {
+  Client& c = clients_[id];
+  c.out.append(text);
+  flush(id);
+}
+
+void Load::append_payload(std::uint32_t id, const Payload& p) {
+  Client& c = clients_[id];
+  const std::size_t at = c.out.size();
+  const std::size_t prefix = o_.protocol == Protocol::irc ? irc_prefix_.size() : 0;
+  c.out.resize(at + prefix + o_.size + eol_.size());
+  char* o = c.out.data() + at;
+  if (prefix) std::memcpy(o, irc_prefix_.data(), prefix);
+  encode_payload(std::span<char>(o + prefix, o_.size), p);
+  std::memcpy(o + prefix + o_.size, eol_.data(), eol_.size());
+}
+
+void Load::flush(std::uint32_t id) {
+  Client& c = clients_[id];
+  while (c.out_off < c.out.size()) {
+    const ssize_t n = ::send(c.fd.get(), c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        set_writing(id, true);
+        return;
+      }
+      close_client(id, "could not be written to");
+      return;
+    }
+    c.out_off += static_cast<std::size_t>(n);
+  }
+  c.out.clear();  // keeps its capacity: no allocation per message
+  c.out_off = 0;
+  set_writing(id, false);
+}
+
+void Load::send_probes(Nanos now) {
+  for (std::uint32_t prober : {0u, 1u}) {
+    if (clients_[prober].state == State::closed) continue;
+    append_payload(prober, Payload{Kind::probe, prober, probe_round_, static_cast<std::uint64_t>(now)});
+    flush(prober);
+  }
+  ++probe_round_;
+  last_probe_ = now;
+}
+
+void Load::note_sent(Sender& s, std::uint32_t count) {
+  total_sent_ += count;
+  if (s.sent == s.target) ++senders_done_;
+}
+
+void Load::start_measuring(Nanos now) {
+  phase_ = Phase::measuring;
+  r_.connect_s = to_seconds(now - start_);
+  measure_start_ = now;
+  last_progress_ = now;
+  if (o_.server_pid) server_cpu_start_ = read_cpu_seconds(*o_.server_pid);
+  own_cpu_start_ = own_cpu_seconds();
+  for (std::uint32_t s = 0; s < o_.senders; ++s) {
+    if (senders_[s].target == 0) ++senders_done_;
+    if (!o_.open_loop()) {
+      senders_[s].queued = true;
+      to_service_.push_back(s);
+    }
+  }
+}
+
+void Load::service_closed_loop(Nanos now) {
+  // One timestamp and one send() per sender per round: the window is
+  // refilled as a batch.
+  for (const std::uint32_t sid : to_service_) {
+    Sender& s = senders_[sid];
+    s.queued = false;
+    if (clients_[sid].state == State::closed) continue;
+    const std::uint32_t limit = std::min<std::uint64_t>(s.target, std::uint64_t{s.done} + o_.window);
+    if (s.sent >= limit) continue;
+    const std::uint32_t count = limit - s.sent;
+    while (s.sent < limit) {
+      append_payload(sid, Payload{Kind::message, sid, s.sent, static_cast<std::uint64_t>(now)});
+      ++s.sent;
+    }
+    note_sent(s, count);
+    last_progress_ = now;
+    flush(sid);
+  }
+  to_service_.clear();
+}
+
+Nanos Load::next_open_send() const {
+  return measure_start_ + static_cast<Nanos>(std::llround(static_cast<double>(open_next_) * open_interval_ns_));
+}
+
+void Load::service_open_loop(Nanos now) {
+  // Every message carries its scheduled time, not the time it finally got
+  // out: a stall anywhere shows up as latency instead of a silently lower
+  // rate (no coordinated omission).
+  while (open_next_ < open_total_) {
+    const Nanos when = next_open_send();
+    if (when > now) break;
+    const auto sid = static_cast<std::uint32_t>(open_next_ % o_.senders);
+    Sender& s = senders_[sid];
+    Client& c = clients_[sid];
+    if (c.state != State::closed && c.out.size() - c.out_off > kMaxPendingOut) break;  // wait for it to drain
+    if (c.state != State::closed) {
+      append_payload(sid, Payload{Kind::message, sid, s.sent, static_cast<std::uint64_t>(when)});
+      if (!s.queued) {
+        s.queued = true;
+        to_service_.push_back(sid);
+      }
+    }
+    ++s.sent;
+    note_sent(s, 1);
+    ++open_next_;
+  }
+  for (const std::uint32_t sid : to_service_) {
+    senders_[sid].queued = false;
+    if (clients_[sid].state != State::closed) flush(sid);
+  }
+  if (!to_service_.empty()) last_progress_ = now;
+  to_service_.clear();
+}
+
+void Load::progress(Nanos now) {
+  if (now - start_ < kProgressAfter || now - last_report_ < kProgressEvery) return;
+  last_report_ = now;
+  const double t = to_seconds(now - start_);
+  if (phase_ == Phase::connecting || phase_ == Phase::barrier) {
+    std::fprintf(stderr, "flood: %.1fs connecting: %u connected, %u joined, %u in the room of %u\n", t,
+                 connected_, joined_, barrier_ok_, o_.clients);
+    return;
+  }
+  const std::uint64_t sent = total_sent_;
+  const double m = to_seconds(now - measure_start_);
+  std::fprintf(stderr, "flood: %.1fs sending: sent %llu, delivered %llu of %llu (%.0f/s)\n", t,
+               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(r_.deliveries),
+               static_cast<unsigned long long>(sent * (o_.clients - 1)),
+               m > 0 ? static_cast<double>(r_.deliveries) / m : 0.0);
+}
+
+Results Load::run() {
+  start_ = now_ns();
+  deadline_ = start_ + static_cast<Nanos>(o_.timeout * 1e9);
+  last_progress_ = start_;
+
+  r_.clients = o_.clients;
+  r_.senders = o_.senders;
+  r_.size = o_.size;
+  r_.protocol = o_.protocol == Protocol::irc ? "irc" : "line";
+  r_.mode = o_.open_loop() ? "open" : "closed";
+  r_.window = o_.open_loop() ? 0 : o_.window;
+  r_.rate = o_.rate;
+  r_.duration = o_.duration;
+
+  // Plan: how many messages each sender sends.
+  std::uint64_t per_sender = o_.messages;
+  if (o_.open_loop()) {
+    const double planned = std::floor(o_.rate * o_.duration / o_.senders);
+    per_sender = static_cast<std::uint64_t>(std::min(planned, 4294967295.0));
+    if (o_.messages) per_sender = std::min(per_sender, o_.messages);
+    open_total_ = per_sender * o_.senders;
+    open_interval_ns_ = 1e9 / o_.rate;
+  }
+  r_.messages = per_sender;
+
+  if (o_.protocol == Protocol::irc) {
+    irc_prefix_ = "PRIVMSG " + o_.channel + " :";
+    eol_ = "\r\n";
+  }
+  if (std::size_t{o_.clients} * o_.senders > kMaxLastSeenEntries) {
+    fail("clients x senders is too large to track (max " + std::to_string(kMaxLastSeenEntries) + ")");
+  }
+  if (o_.senders < 1 || o_.clients < 2) fail("need at least 2 clients and 1 sender");
+  if (error_.empty() && raise_fd_limit() && resolve()) {
+    clients_.resize(o_.clients);
+    senders_.resize(o_.senders);
+    for (Sender& s : senders_) s.target = static_cast<std::uint32_t>(per_sender);
+    last_seen_.assign(std::size_t{o_.clients} * o_.senders, 0);
+    if (!o_.open_loop()) ring_.assign(std::size_t{o_.senders} * o_.window, 0);
+    carry_cap_ = o_.size + 4096;  // our payload plus any prefix a server adds
+    read_buf_.resize(carry_cap_ + kReadSize);
+    epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_) fail(std::string("epoll_create1: ") + std::strerror(errno));
+  }
+  if (error_.empty()) start_connects();
+
+  std::vector<epoll_event> events(kMaxEvents);
+  while (error_.empty() && phase_ != Phase::done) {
+    Nanos now = now_ns();
+    // Sleep until something can happen: an event, the next scheduled send,
+    // the next probe, the next progress line, or the deadline.
+    Nanos wake = std::min(deadline_, now + 100'000'000);
+    if (phase_ == Phase::measuring && o_.open_loop() && open_next_ < open_total_) wake = std::min(wake, next_open_send());
+    if (phase_ == Phase::barrier) wake = std::min(wake, last_probe_ + kProbeEvery);
+    const Nanos wait = std::max<Nanos>(0, wake - now);
+    const timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+    const int n = ::epoll_pwait2(epoll_.get(), events.data(), kMaxEvents, &ts, nullptr);
+    if (n < 0 && errno != EINTR) {
+      fail(std::string("epoll_pwait2: ") + std::strerror(errno));
+      break;
+    }
+    now = now_ns();
+    for (int i = 0; i < n && error_.empty(); ++i) {
+      on_event(static_cast<std::uint32_t>(events[static_cast<std::size_t>(i)].data.u64),
+               events[static_cast<std::size_t>(i)].events, now);
+    }
+    if (!error_.empty()) break;
+
+    if (phase_ == Phase::connecting && joined_ == o_.clients) {
+      phase_ = Phase::barrier;
+      send_probes(now);
+    }
+    if (phase_ == Phase::barrier) {
+      if (barrier_ok_ == o_.clients) {
+        start_measuring(now);
+      } else if (now - last_probe_ >= kProbeEvery) {
+        send_probes(now);
+      }
+    }
+    if (phase_ == Phase::measuring) {
+      if (o_.open_loop()) {
+        service_open_loop(now);
+      } else if (!to_service_.empty()) {
+        service_closed_loop(now);
+      }
+      if (all_sent() && r_.deliveries >= total_sent_ * (o_.clients - 1)) {
+        phase_ = Phase::done;
+        break;
+      }
+    }
+    if (now >= deadline_) {
+      r_.timed_out = true;
+      break;
+    }
+    if (now - last_progress_ > static_cast<Nanos>(o_.idle * 1e9)) {
+      r_.stalled = true;
+      break;
+    }
+    progress(now);
+  }
+
+  const Nanos end = now_ns();
+  r_.error = error_;
+  for (const Sender& s : senders_) r_.sent += s.sent;
+  r_.expected = r_.sent * (o_.clients - 1);
+  r_.lost = r_.expected > r_.deliveries ? r_.expected - r_.deliveries : 0;
+  if (measure_start_ != 0) {
+    const Nanos finish = phase_ == Phase::done && last_delivery_ ? last_delivery_ : end;
+    r_.seconds = to_seconds(finish - measure_start_);
+    r_.deliveries_per_s = r_.seconds > 0 ? static_cast<double>(r_.deliveries) / r_.seconds : 0;
+    r_.flood_cpu_s = own_cpu_seconds() - own_cpu_start_;
+    if (o_.server_pid) {
+      const auto cpu = read_cpu_seconds(*o_.server_pid);
+      if (cpu && server_cpu_start_) r_.server_cpu_s = *cpu - *server_cpu_start_;
+    }
+  } else {
+    r_.connect_s = to_seconds(end - start_);
+  }
+  if (o_.server_pid) r_.server_rss_kb = read_status_kb(*o_.server_pid, "VmHWM");
+  r_.latency_samples = latency_.count();
+  auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e3; };
+  r_.p50_us = us(latency_.quantile(0.50));
+  r_.p90_us = us(latency_.quantile(0.90));
+  r_.p99_us = us(latency_.quantile(0.99));
+  r_.p999_us = us(latency_.quantile(0.999));
+  r_.max_us = us(latency_.max());
+  r_.mean_us = latency_.mean() / 1e3;
+  return r_;
+}
+
+}  // namespace
+
+Results run_load(const Options& options) {
+  Load load(options);
+  return load.run();
+}
+
+}  // namespace flood

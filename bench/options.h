@@ -1,0 +1,44 @@
+// flood's command line: what to connect, how much to send, when to stop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace flood {
+
+enum class Protocol { line, irc };
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8888;
+  std::uint32_t clients = 0;
+  std::uint32_t senders = 0;
+  std::uint64_t messages = 0;  // per sender; closed loop: required, open loop: optional cap
+  std::size_t size = 64;       // payload bytes (excluding any server prefix and the newline)
+  double rate = 0;             // open loop when > 0: messages/s over all senders
+  double duration = 0;         // open loop: seconds of sending
+  std::uint32_t window = 64;   // closed loop: undelivered messages per sender
+  std::uint32_t connect_batch = 0;  // 0: all at once
+  Protocol protocol = Protocol::line;
+  std::optional<long> server_pid;
+  double timeout = 60;  // seconds, the whole run
+  double idle = 5;      // seconds without progress before giving up early
+  std::string channel = "#flood";  // irc only
+
+  [[nodiscard]] bool open_loop() const noexcept { return rate > 0; }
+};
+
+struct ShowHelp {};
+struct OptionError {
+  std::string message;  // one line, without the "flood: " prefix
+};
+using ParseResult = std::variant<Options, ShowHelp, OptionError>;
+
+ParseResult parse_options(std::span<const std::string_view> args);
+std::string_view usage_text();
+
+}  // namespace flood

@@ -1,0 +1,91 @@
+#include "options.h"
+
+#include <catch2/catch.hpp>
+#include <initializer_list>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+using namespace flood;
+
+namespace {
+ParseResult parse(std::initializer_list<std::string_view> args) {
+  const std::vector<std::string_view> v(args);
+  return parse_options(v);
+}
+std::string error_of(const ParseResult& r) {
+  const auto* e = std::get_if<OptionError>(&r);
+  return e ? e->message : "";
+}
+}  // namespace
+
+TEST_CASE("closed loop with defaults") {
+  const auto r = parse({"--clients", "100", "--senders", "10", "--messages", "1000"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  const auto& o = std::get<Options>(r);
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == 8888);
+  CHECK(o.clients == 100);
+  CHECK(o.senders == 10);
+  CHECK(o.messages == 1000);
+  CHECK(o.size == 64);
+  CHECK(o.window == 64);
+  CHECK(o.connect_batch == 100);
+  CHECK(o.protocol == Protocol::line);
+  CHECK_FALSE(o.server_pid);
+  CHECK(o.timeout == 60);
+  CHECK_FALSE(o.open_loop());
+}
+
+TEST_CASE("every flag, with = or a separate value") {
+  const auto r = parse({"--host=::1", "--port", "6667", "--clients=50", "--senders", "5", "--rate", "2500.5",
+                        "--duration", "3", "--size", "200", "--window", "8", "--connect-batch", "10",
+                        "--protocol", "irc", "--channel", "#bench", "--server-pid", "1234", "--timeout", "9.5",
+                        "--idle", "2"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  const auto& o = std::get<Options>(r);
+  CHECK(o.host == "::1");
+  CHECK(o.port == 6667);
+  CHECK(o.open_loop());
+  CHECK(o.rate == 2500.5);
+  CHECK(o.duration == 3);
+  CHECK(o.size == 200);
+  CHECK(o.window == 8);
+  CHECK(o.connect_batch == 10);
+  CHECK(o.protocol == Protocol::irc);
+  CHECK(o.channel == "#bench");
+  CHECK(o.server_pid == 1234);
+  CHECK(o.timeout == 9.5);
+  CHECK(o.idle == 2);
+}
+
+TEST_CASE("help") { CHECK(std::holds_alternative<ShowHelp>(parse({"--help"}))); }
+
+TEST_CASE("bad command lines are refused with one clear message") {
+  CHECK(error_of(parse({"--senders", "1", "--messages", "1"})) == "--clients is required");
+  CHECK(error_of(parse({"--clients", "2", "--messages", "1"})) == "--senders is required");
+  CHECK(error_of(parse({"--clients", "2", "--senders", "3", "--messages", "1"})) ==
+        "--senders must not exceed --clients");
+  CHECK(error_of(parse({"--clients", "2", "--senders", "1"})) ==
+        "--messages is required (or --rate and --duration)");
+  CHECK(error_of(parse({"--clients", "2", "--senders", "1", "--rate", "10"})) == "--rate needs --duration");
+  CHECK(error_of(parse({"--clients", "2", "--senders", "1", "--messages", "1", "--duration", "1"})) ==
+        "--duration needs --rate");
+  CHECK(error_of(parse({"--clients", "1", "--senders", "1", "--messages", "1"})) ==
+        "invalid value for --clients: '1'");
+  CHECK(error_of(parse({"--clients", "2", "--senders", "1", "--messages", "1", "--size", "39"})) ==
+        "invalid value for --size: '39'");
+  CHECK(error_of(parse({"--clients", "2x"})) == "invalid value for --clients: '2x'");
+  CHECK(error_of(parse({"--port", "0"})) == "invalid value for --port: '0'");
+  CHECK(error_of(parse({"--protocol", "xmpp"})) == "invalid value for --protocol: 'xmpp'");
+  CHECK(error_of(parse({"--timeout", "-1"})) == "invalid value for --timeout: '-1'");
+  CHECK(error_of(parse({"--bogus", "1"})) == "unknown option: --bogus");
+  CHECK(error_of(parse({"--clients"})) == "missing value for --clients");
+  CHECK(error_of(parse({"stray"})) == "unexpected argument: 'stray'");
+}
+
+TEST_CASE("connect batch is clamped to the client count") {
+  const auto r = parse({"--clients", "10", "--senders", "1", "--messages", "1", "--connect-batch", "500"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  CHECK(std::get<Options>(r).connect_batch == 10);
+}
