@@ -7,9 +7,22 @@
 
 namespace chat {
 
-// Formats a peer address the way the protocol names an anonymous user:
-// IPv4 as ADDR:PORT, IPv6 as [ADDR]:PORT, and an IPv4-mapped IPv6 address
-// (what a dual-stack listener reports for an IPv4 peer) as plain IPv4.
+struct PeerAddress {
+  std::string host;  // "10.0.2.15", "2001:db8::1": IPv4-mapped IPv6 shown as IPv4
+  unsigned port = 0;
+  bool ipv6 = false;      // after unmapping
+  bool loopback = false;  // 127.0.0.0/8 or ::1
+
+  // The protocol's name for an anonymous user: HOST:PORT, or [HOST]:PORT
+  // for IPv6.
+  [[nodiscard]] std::string name() const;
+};
+
+// Describes an AF_INET or AF_INET6 address; an IPv4-mapped IPv6 address
+// (what a dual-stack listener reports for an IPv4 peer) becomes plain IPv4.
+PeerAddress describe_address(const sockaddr* addr, socklen_t len);
+
+// describe_address(addr, len).name()
 std::string format_address(const sockaddr* addr, socklen_t len);
 
 }  // namespace chat

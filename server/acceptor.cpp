@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "admission.h"
 #include "messages.h"
 #include "server_log.h"
 #include "socket_address.h"
@@ -31,13 +32,13 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
     if (client) {
       const int one = 1;
       ::setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      return Accepted{std::move(client), format_address(reinterpret_cast<const sockaddr*>(&addr), len)};
+      return Accepted{std::move(client), describe_address(reinterpret_cast<const sockaddr*>(&addr), len)};
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno == EMFILE || errno == ENFILE) {
       spare_fd_.reset();
       UniqueFd shed(::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-      if (shed) refuse_client(std::move(shed), "out of file descriptors");
+      if (shed) refuse_client(std::move(shed), msg::server_full(), "out of file descriptors");
       spare_fd_ = open_spare();
     } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
       diagnostic(std::string("accept failed: ") + std::strerror(errno));
@@ -46,11 +47,27 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
   }
 }
 
-void refuse_client(UniqueFd client, std::string_view why) {
+void refuse_client(UniqueFd client, std::string_view line, std::string_view why) {
   // A fresh socket's buffer takes this line without blocking.
-  const std::string full = msg::server_full();
-  [[maybe_unused]] const ssize_t n = ::send(client.get(), full.data(), full.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  [[maybe_unused]] const ssize_t n = ::send(client.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   diagnostic("refused a connection: " + std::string(why));
+}
+
+bool admit_or_refuse(Admission& admission, Accepted& client) {
+  switch (admission.admit(client.peer)) {
+    case Admission::Verdict::admitted:
+      return true;
+    case Admission::Verdict::server_full:
+      refuse_client(std::move(client.fd), msg::server_full(),
+                    client.peer.name() + ": server full (--max-clients " + std::to_string(admission.max_clients()) + ")");
+      return false;
+    case Admission::Verdict::too_many_from_address:
+      refuse_client(std::move(client.fd), msg::too_many_from_address(),
+                    client.peer.name() + ": too many connections from " + client.peer.host + " (--max-per-ip " +
+                        std::to_string(admission.max_per_address()) + ")");
+      return false;
+  }
+  return false;
 }
 
 }  // namespace chat

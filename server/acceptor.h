@@ -5,13 +5,14 @@
 #include <string>
 #include <string_view>
 
+#include "socket_address.h"
 #include "unique_fd.h"
 
 namespace chat {
 
 struct Accepted {
   UniqueFd fd;       // TCP_NODELAY set, close-on-exec
-  std::string name;  // IP:PORT as the protocol shows it
+  PeerAddress peer;  // peer.name() is what the protocol calls it
 };
 
 class Acceptor {
@@ -31,8 +32,13 @@ class Acceptor {
   UniqueFd spare_fd_;
 };
 
-// Best effort "! server full" to a client we will not serve, then close;
-// logs `why` on stderr.
-void refuse_client(UniqueFd client, std::string_view why);
+// Best effort `line` (e.g. "! server full\n") to a client we will not
+// serve, then close; logs `why` on stderr.
+void refuse_client(UniqueFd client, std::string_view line, std::string_view why);
+
+class Admission;
+// Asks `admission` about a newly accepted client; if it is turned away,
+// tells it why, closes it and returns false.
+bool admit_or_refuse(Admission& admission, Accepted& client);
 
 }  // namespace chat

@@ -7,9 +7,15 @@
 
 namespace chat {
 
-Connection::Connection(UniqueFd fd, std::string peer_name, std::size_t max_line,
-                       std::size_t max_queue, LoopContext& loop)
-    : fd_(std::move(fd)), peer_name_(std::move(peer_name)), framer_(max_line), output_(max_queue), loop_(loop) {}
+Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop)
+    : last_input(loop.now),
+      rate_limiter(options.rate_limit, loop.now),
+      fd_(std::move(fd)),
+      peer_(std::move(peer)),
+      peer_name_(peer_.name()),
+      framer_(options.max_line),
+      output_(options.max_queue),
+      loop_(loop) {}
 
 void Connection::deliver(const SharedLine& line) {
   if (dead) return;

@@ -9,8 +9,11 @@
 #include <vector>
 
 #include "line_framer.h"
+#include "options.h"
 #include "output_queue.h"
+#include "rate_limiter.h"
 #include "room.h"
+#include "socket_address.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -25,8 +28,7 @@ struct LoopContext {
 
 class Connection final : public Member {
  public:
-  Connection(UniqueFd fd, std::string peer_name, std::size_t max_line, std::size_t max_queue,
-             LoopContext& loop);
+  Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop);
 
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
@@ -44,6 +46,7 @@ class Connection final : public Member {
   IoStatus flush();
 
   [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+  [[nodiscard]] const PeerAddress& peer() const noexcept { return peer_; }
   [[nodiscard]] const std::string& peer_name() const noexcept { return peer_name_; }
   [[nodiscard]] const OutputQueue& output() const noexcept { return output_; }
 
@@ -53,9 +56,12 @@ class Connection final : public Member {
   bool dead = false;                     // closed this iteration; reaped after it
   bool flush_scheduled = false;          // already in LoopContext::to_flush
   unsigned interest = 0;                 // what the poller watches for
+  OutputQueue::Clock::time_point last_input;  // for --idle-timeout
+  RateLimiter rate_limiter;                   // for --rate-limit
 
  private:
   UniqueFd fd_;
+  PeerAddress peer_;
   std::string peer_name_;
   LineFramer framer_;
   OutputQueue output_;

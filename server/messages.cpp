@@ -93,6 +93,16 @@ std::string skipped(std::size_t count) {
 }
 
 std::string server_full() { return "! server full\n"; }
+std::string too_many_from_address() { return "! too many connections from your address\n"; }
+
+std::string slow_down(std::size_t dropped) {
+  return line({"! slow down: ", std::to_string(dropped), " messages dropped"});
+}
+
+std::string idle_disconnect(unsigned seconds) {
+  return line({"> Disconnected: idle for ", std::to_string(seconds), " s"});
+}
+
 std::string shutting_down() { return "> Server shutting down\n"; }
 
 std::string started(unsigned port) {

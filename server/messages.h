@@ -32,6 +32,9 @@ std::string usage(std::string_view synopsis);
 std::string line_too_long(std::size_t max_bytes);
 std::string skipped(std::size_t count);
 std::string server_full();
+std::string too_many_from_address();
+std::string slow_down(std::size_t dropped);
+std::string idle_disconnect(unsigned seconds);
 std::string shutting_down();
 
 // The classic server's first stdout line.

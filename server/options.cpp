@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -61,6 +62,9 @@ std::string usage_text() {
          "  --max-queue BYTES      unsent output kept per user before lines are skipped\n"
          "                         (default 1M; K, M, G suffixes allowed)\n"
          "  --stall-timeout SECS   drop a user who accepts no output for this long (default 30; 0 = never)\n"
+         "  --max-per-ip N         most connections from one address, loopback exempt (default 16; 0 = no limit)\n"
+         "  --rate-limit R[:B]     lines per second per user, bursts of B (default off)\n"
+         "  --idle-timeout SECS    disconnect a user who sends nothing for this long (default 0 = never)\n"
          "  --quiet                do not log each message on stdout\n"
          "  --help                 show this help\n"
          "  --version              show the version\n";
@@ -137,6 +141,26 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
       const auto n = parse_number(*v, 0, 86400);
       if (!n) return bad(*v, "seconds from 0 to 86400");
       o.stall_timeout_s = static_cast<unsigned>(*n);
+    } else if (arg == "--max-per-ip") {
+      const auto v = value();
+      if (!v) return missing();
+      const auto n = parse_number(*v, 0, 10'000'000);
+      if (!n) return bad(*v, "a number (0 = no limit)");
+      o.max_per_ip = *n;
+    } else if (arg == "--rate-limit") {
+      const auto v = value();
+      if (!v) return missing();
+      const auto colon = v->find(':');
+      const auto rate = parse_number(v->substr(0, colon), 0, 1'000'000);
+      const auto burst = colon == std::string_view::npos ? rate : parse_number(v->substr(colon + 1), 1, 1'000'000);
+      if (!rate || !burst) return bad(*v, "MSGS/S or MSGS/S:BURST, e.g. 5:20 (0 = off)");
+      o.rate_limit = {static_cast<double>(*rate), static_cast<double>(std::max<std::size_t>(*burst, 1))};
+    } else if (arg == "--idle-timeout") {
+      const auto v = value();
+      if (!v) return missing();
+      const auto n = parse_number(*v, 0, 7 * 86400);
+      if (!n) return bad(*v, "seconds (0 = off)");
+      o.idle_timeout_s = static_cast<unsigned>(*n);
     } else if (arg.starts_with("-") && arg != "-") {
       return "unknown option '" + std::string(arg) + "' (try --help)";
     } else {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <variant>
 
+#include "rate_limiter.h"
+
 namespace chat {
 
 // --engine threads: one thread per connection instead of a reactor.
@@ -21,6 +23,9 @@ struct Options {
   std::size_t max_line = 4096;
   std::size_t max_queue = 1024 * 1024;
   unsigned stall_timeout_s = 30;  // 0: never disconnect a stalled reader
+  std::size_t max_per_ip = 16;    // 0: no cap; loopback is never capped
+  RateLimit rate_limit;           // lines per second per user; off by default
+  unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
 };
 

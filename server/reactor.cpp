@@ -12,7 +12,7 @@ namespace chat {
 namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr auto kStallCheckEvery = std::chrono::milliseconds(250);
+constexpr auto kTimeoutCheckEvery = std::chrono::milliseconds(250);
 constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
 constexpr int kAcceptsPerWakeup = 256;
 
@@ -35,6 +35,7 @@ Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::ve
       signal_fd_(signal_fd),
       log_(log),
       room_(log),
+      admission_(options.max_clients, options.max_per_ip),
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true),
       too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
@@ -62,12 +63,12 @@ int Reactor::run() {
     loop_.now = Clock::now();
     for (const PollEvent& e : events) dispatch(e);
     flush_scheduled();
-    if (options_.stall_timeout_s > 0 && write_waiters_ > 0 && loop_.now >= next_stall_check_) {
-      drop_stalled();
-      next_stall_check_ = loop_.now + kStallCheckEvery;
+    if (loop_.now >= next_timeout_check_) {
+      check_timeouts();
+      next_timeout_check_ = loop_.now + kTimeoutCheckEvery;
     }
     reap();
-    if (shutting_down_ && (clients_ == 0 || loop_.now >= shutdown_deadline_)) break;
+    if (shutting_down_ && (admission_.clients() == 0 || loop_.now >= shutdown_deadline_)) break;
   }
 
   // Whatever could not be flushed in time is dropped with its socket.
@@ -112,35 +113,35 @@ void Reactor::accept_clients(int listener_fd) {
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
     std::optional<Accepted> accepted = acceptor_.accept(listener_fd);
     if (!accepted) return;
-    if (clients_ >= options_.max_clients) {
-      refuse_client(std::move(accepted->fd),
-                    "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
-      continue;
-    }
+    if (!admit_or_refuse(admission_, *accepted)) continue;
     const int fd = accepted->fd.get();
     if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
-      refuse_client(std::move(accepted->fd), std::string(poller_->name()) + " cannot watch fd " +
-                                                 std::to_string(fd) + ": " + ec.message());
+      admission_.release(accepted->peer);
+      refuse_client(std::move(accepted->fd), msg::server_full(),
+                    accepted->peer.name() + ": " + std::string(poller_->name()) + " cannot watch fd " +
+                        std::to_string(fd) + ": " + ec.message());
       continue;
     }
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->name),
-                                                      options_.max_line, options_.max_queue, loop_);
+    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), options_, loop_);
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
-    ++clients_;
     conn.member = room_.join(conn, conn.peer_name());
   }
 }
 
 void Reactor::on_readable(Connection& conn) {
+  conn.last_input = loop_.now;
   const auto status = conn.read_lines(scratch_, [&](const Frame& frame) {
     if (frame.kind == Frame::Kind::too_long) {
       conn.deliver(too_long_line_);
       return true;
     }
+    const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
+    if (rate.report_dropped > 0) conn.deliver(make_line(msg::slow_down(rate.report_dropped)));
+    if (!rate.pass) return true;
     if (room_.handle_line(*conn.member, frame.text) == Room::Outcome::quit) {
       leave_room(conn);
       return false;
@@ -215,20 +216,34 @@ void Reactor::close_connection(Connection& conn) {
   leave_room(conn);
   if (conn.interest & kWritable) --write_waiters_;
   conn.dead = true;
-  --clients_;
+  admission_.release(conn.peer());
   dead_fds_.push_back(conn.fd());
 }
 
-void Reactor::drop_stalled() {
-  const auto limit = std::chrono::seconds(options_.stall_timeout_s);
+void Reactor::check_timeouts() {
+  const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
+  const bool idles = options_.idle_timeout_s > 0 && !shutting_down_;
+  if (!stalls && !idles) return;
   for (auto& slot : connections_) {
-    Connection* conn = slot.get();
-    if (conn == nullptr || conn->dead || !conn->output().stalled(loop_.now, limit)) continue;
-    const std::string name = conn->member ? room_.name_of(*conn->member) : conn->peer_name();
-    diagnostic("dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
-               " s (" + std::to_string(conn->output().bytes()) + " bytes pending)");
-    close_connection(*conn);
+    if (!slot || slot->dead) continue;
+    if (stalls) drop_stalled(*slot);
+    if (idles && !slot->dead) drop_idle(*slot);
   }
+}
+
+void Reactor::drop_stalled(Connection& conn) {
+  if (!conn.output().stalled(loop_.now, std::chrono::seconds(options_.stall_timeout_s))) return;
+  const std::string name = conn.member ? room_.name_of(*conn.member) : conn.peer_name();
+  diagnostic("dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
+             " s (" + std::to_string(conn.output().bytes()) + " bytes pending)");
+  close_connection(conn);
+}
+
+void Reactor::drop_idle(Connection& conn) {
+  if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(options_.idle_timeout_s)) return;
+  conn.deliver(make_line(msg::idle_disconnect(options_.idle_timeout_s)));
+  leave_room(conn);
+  update_interest(conn, kWritable);  // closed once the notice is out
 }
 
 void Reactor::reap() {
@@ -262,10 +277,9 @@ int Reactor::wait_timeout_ms() const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(shutdown_deadline_ - Clock::now());
     return static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
   }
-  if (options_.stall_timeout_s > 0 && write_waiters_ > 0) {
-    return static_cast<int>(kStallCheckEvery.count());
-  }
-  return -1;
+  const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
+  const bool idles = options_.idle_timeout_s > 0 && admission_.clients() > 0;
+  return stalls || idles ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
 }
 
 }  // namespace chat

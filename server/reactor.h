@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "acceptor.h"
+#include "admission.h"
 #include "connection.h"
 #include "options.h"
 #include "pollers/poller.h"
@@ -40,7 +41,9 @@ class Reactor {
   void update_interest(Connection& conn, unsigned interest);
   void close_connection(Connection& conn);
   void leave_room(Connection& conn);
-  void drop_stalled();
+  void check_timeouts();
+  void drop_stalled(Connection& conn);
+  void drop_idle(Connection& conn);
   void reap();
   void begin_shutdown();
   int wait_timeout_ms() const;
@@ -56,12 +59,12 @@ class Reactor {
 
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it
-  std::size_t clients_ = 0;
+  Admission admission_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;
   SharedLine too_long_line_;
-  Clock::time_point next_stall_check_{};
+  Clock::time_point next_timeout_check_{};
   bool shutting_down_ = false;
   Clock::time_point shutdown_deadline_{};
 };

@@ -8,14 +8,17 @@
 #include <vector>
 
 #include "line_framer.h"
+#include "messages.h"
+#include "rate_limiter.h"
 #include "thread_server.h"
 
 namespace chat {
 
-ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, std::string peer_name)
+ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer)
     : server_(server),
       fd_(std::move(fd)),
-      peer_name_(std::move(peer_name)),
+      peer_(std::move(peer)),
+      peer_name_(peer_.name()),
       output_(server.options_.max_queue) {}
 
 void ThreadConnection::start(const std::shared_ptr<ThreadConnection>& self) {
@@ -46,21 +49,30 @@ void ThreadConnection::abort() noexcept { ::shutdown(fd_.get(), SHUT_RDWR); }
 
 void ThreadConnection::read_loop() {
   LineFramer framer(server_.options_.max_line);
+  RateLimiter rate_limiter(server_.options_.rate_limit, OutputQueue::Clock::now());
   std::vector<char> buffer(16 * 1024);
   bool reading = true;
   while (reading) {
     const ssize_t n = ::read(fd_.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // SO_RCVTIMEO: --idle-timeout
+      std::lock_guard lock(server_.room_mutex_);
+      deliver(make_line(msg::idle_disconnect(server_.options_.idle_timeout_s)));
+      break;
+    }
     if (n <= 0) break;  // EOF, reset, or woken by shutdown()
 
     std::lock_guard lock(server_.room_mutex_);
     if (!member) break;  // dropped or shutting down meanwhile
+    const auto now = OutputQueue::Clock::now();
     framer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
       if (f.kind == Frame::Kind::too_long) {
         deliver(server_.too_long_line_);
-      } else if (server_.room_.handle_line(*member, f.text) == Room::Outcome::quit) {
-        reading = false;
+        return true;
       }
+      const RateLimiter::Decision rate = rate_limiter.on_line(now);
+      if (rate.report_dropped > 0) deliver(make_line(msg::slow_down(rate.report_dropped)));
+      if (rate.pass && server_.room_.handle_line(*member, f.text) == Room::Outcome::quit) reading = false;
       return reading;
     });
   }
@@ -108,7 +120,7 @@ void ThreadConnection::write_loop() {
     finish(/*leave=*/true);
     // The seat is free from the moment the peer can see the close (the
     // shutdown below), not when both threads are gone.
-    --server_.clients_;
+    server_.admission_.release(peer_);
   }
   // Unread input would turn the close into a reset that can destroy the
   // peer's last unread lines; then wake the reader if it still blocks.

@@ -13,6 +13,7 @@
 
 #include "output_queue.h"
 #include "room.h"
+#include "socket_address.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -21,7 +22,7 @@ class ThreadServer;
 
 class ThreadConnection final : public Member {
  public:
-  ThreadConnection(ThreadServer& server, UniqueFd fd, std::string peer_name);
+  ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer);
 
   // Starts both threads; `self` keeps the object alive while they run.
   void start(const std::shared_ptr<ThreadConnection>& self);
@@ -49,6 +50,7 @@ class ThreadConnection final : public Member {
 
   ThreadServer& server_;
   UniqueFd fd_;
+  PeerAddress peer_;
   std::string peer_name_;
 
   std::mutex mutex_;  // guards output_ and closing_

@@ -28,6 +28,7 @@ ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listene
       signal_fd_(signal_fd),
       log_(log),
       room_(log),
+      admission_(options.max_clients, options.max_per_ip),
       too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
 
 ThreadServer::~ThreadServer() = default;
@@ -49,7 +50,7 @@ int ThreadServer::run() {
       if (fds[i].revents == 0) continue;
       // Listeners are non-blocking: take every pending connection.
       while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd)) {
-        start_connection(std::move(accepted->fd), std::move(accepted->name));
+        start_connection(std::move(*accepted));
       }
     }
   }
@@ -59,19 +60,20 @@ int ThreadServer::run() {
   return 0;
 }
 
-void ThreadServer::start_connection(UniqueFd client, std::string name) {
+void ThreadServer::start_connection(Accepted client) {
   if (options_.stall_timeout_s > 0) {
     // A writer blocked this long without a single byte accepted gives up.
     const timeval timeout{static_cast<time_t>(options_.stall_timeout_s), 0};
-    ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(client.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  }
+  if (options_.idle_timeout_s > 0) {
+    // A reader blocked this long without a byte from the user: idle.
+    const timeval timeout{static_cast<time_t>(options_.idle_timeout_s), 0};
+    ::setsockopt(client.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
   std::lock_guard lock(room_mutex_);
-  if (clients_ >= options_.max_clients) {
-    refuse_client(std::move(client), "server full (--max-clients " + std::to_string(options_.max_clients) + ")");
-    return;
-  }
-  auto conn = std::make_shared<ThreadConnection>(*this, std::move(client), std::move(name));
-  ++clients_;
+  if (!admit_or_refuse(admission_, client)) return;
+  auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer));
   connections_.emplace(conn.get(), conn);
   conn->member = room_.join(*conn, conn->peer_name());
   conn->start(conn);

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "acceptor.h"
+#include "admission.h"
 #include "options.h"
 #include "room.h"
 #include "server_log.h"
@@ -35,7 +37,7 @@ class ThreadServer {
   friend class ThreadConnection;
 
   void accept_from(int listener_fd);
-  void start_connection(UniqueFd client, std::string name);
+  void start_connection(Accepted client);
   void shut_down();
   // Called by each connection thread as it ends; the last one out unregisters.
   void thread_finished(ThreadConnection& conn);
@@ -45,10 +47,10 @@ class ThreadServer {
   int signal_fd_;
   ServerLog& log_;
 
-  std::mutex room_mutex_;  // guards room_, connections_, clients_, and each member
+  std::mutex room_mutex_;  // guards room_, connections_, admission_, and each member
   Room room_;
   std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
-  std::size_t clients_ = 0;
+  Admission admission_;
 
   std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
   SharedLine too_long_line_;

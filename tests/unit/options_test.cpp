@@ -61,6 +61,22 @@ TEST_CASE("flags, with separate or inline values and size suffixes") {
   CHECK(o.quiet);
 }
 
+TEST_CASE("hostile-client limits: per-address cap, rate limit, idle timeout") {
+  chat::Options o = ok({});
+  CHECK(o.max_per_ip == 16);
+  CHECK(o.rate_limit.per_second == 0);
+  CHECK(o.idle_timeout_s == 0);
+  o = ok({"--max-per-ip", "0", "--rate-limit", "5:20", "--idle-timeout", "600"});
+  CHECK(o.max_per_ip == 0);
+  CHECK(o.rate_limit.per_second == 5);
+  CHECK(o.rate_limit.burst == 20);
+  CHECK(o.idle_timeout_s == 600);
+  o = ok({"--rate-limit", "3"});
+  CHECK(o.rate_limit.burst == 3);
+  CHECK(error({"--rate-limit", "fast"}).find("--rate-limit") != std::string::npos);
+  CHECK(error({"--rate-limit", "5:0"}).find("--rate-limit") != std::string::npos);
+}
+
 TEST_CASE("help and version") {
   auto r = parse({"--help"});
   CHECK(std::get<chat::ParsedOptions>(r).action == chat::Action::help);

@@ -1,0 +1,23 @@
+#include "admission.h"
+
+namespace chat {
+
+Admission::Verdict Admission::admit(const PeerAddress& peer) {
+  if (clients_ >= max_clients_) return Verdict::server_full;
+  if (capped(peer)) {
+    std::size_t& count = per_address_[peer.host];
+    if (count >= max_per_address_) return Verdict::too_many_from_address;
+    ++count;
+  }
+  ++clients_;
+  return Verdict::admitted;
+}
+
+void Admission::release(const PeerAddress& peer) {
+  --clients_;
+  if (!capped(peer)) return;
+  const auto it = per_address_.find(peer.host);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+}  // namespace chat

@@ -1,0 +1,42 @@
+// Who may connect: the --max-clients cap and the --max-per-ip cap, counted
+// in one place for every engine. Pure bookkeeping, unit-tested.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include "socket_address.h"
+
+namespace chat {
+
+class Admission {
+ public:
+  // max_per_address 0 means no per-address cap. Loopback peers are never
+  // capped per address: local load tests and tunnels all come from there.
+  Admission(std::size_t max_clients, std::size_t max_per_address)
+      : max_clients_(max_clients), max_per_address_(max_per_address) {}
+
+  enum class Verdict { admitted, server_full, too_many_from_address };
+
+  // Counts the peer in if there is room for it.
+  Verdict admit(const PeerAddress& peer);
+  // Counts out a peer admitted earlier.
+  void release(const PeerAddress& peer);
+
+  [[nodiscard]] std::size_t clients() const noexcept { return clients_; }
+  [[nodiscard]] std::size_t max_clients() const noexcept { return max_clients_; }
+  [[nodiscard]] std::size_t max_per_address() const noexcept { return max_per_address_; }
+
+ private:
+  [[nodiscard]] bool capped(const PeerAddress& peer) const noexcept {
+    return max_per_address_ > 0 && !peer.loopback;
+  }
+
+  std::size_t max_clients_;
+  std::size_t max_per_address_;
+  std::size_t clients_ = 0;
+  std::unordered_map<std::string, std::size_t> per_address_;  // only capped hosts
+};
+
+}  // namespace chat

@@ -1,0 +1,43 @@
+#include <catch2/catch.hpp>
+
+#include "admission.h"
+
+using chat::Admission;
+using chat::PeerAddress;
+using Verdict = chat::Admission::Verdict;
+
+namespace {
+PeerAddress peer(const char* host, bool loopback = false) { return {host, 1000, false, loopback}; }
+}  // namespace
+
+TEST_CASE("admission caps the total") {
+  Admission a(2, 0);
+  CHECK(a.admit(peer("10.0.0.1")) == Verdict::admitted);
+  CHECK(a.admit(peer("10.0.0.2")) == Verdict::admitted);
+  CHECK(a.admit(peer("10.0.0.3")) == Verdict::server_full);
+  a.release(peer("10.0.0.1"));
+  CHECK(a.admit(peer("10.0.0.3")) == Verdict::admitted);
+  CHECK(a.clients() == 2);
+}
+
+TEST_CASE("admission caps each address, and frees its seats on release") {
+  Admission a(100, 2);
+  CHECK(a.admit(peer("10.0.0.1")) == Verdict::admitted);
+  CHECK(a.admit(peer("10.0.0.1")) == Verdict::admitted);
+  CHECK(a.admit(peer("10.0.0.1")) == Verdict::too_many_from_address);
+  CHECK(a.admit(peer("10.0.0.2")) == Verdict::admitted);  // other addresses unaffected
+  a.release(peer("10.0.0.1"));
+  CHECK(a.admit(peer("10.0.0.1")) == Verdict::admitted);
+  CHECK(a.clients() == 3);
+}
+
+TEST_CASE("loopback is never capped per address, but counts toward the total") {
+  Admission a(5, 1);
+  for (int i = 0; i < 5; ++i) CHECK(a.admit(peer("127.0.0.1", true)) == Verdict::admitted);
+  CHECK(a.admit(peer("127.0.0.1", true)) == Verdict::server_full);
+}
+
+TEST_CASE("a per-address cap of 0 means no cap") {
+  Admission a(10, 0);
+  for (int i = 0; i < 10; ++i) CHECK(a.admit(peer("10.0.0.1")) == Verdict::admitted);
+}
