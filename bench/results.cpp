@@ -66,7 +66,9 @@ std::string format_table(const Results& r) {
                              number(r.max_us, 1) + "  mean " + number(r.mean_us, 1));
   t += row("server cpu", r.server_cpu_s ? number(*r.server_cpu_s, 2) + " s" : std::string("-"));
   t += row("server peak rss", r.server_rss_kb ? std::to_string(*r.server_rss_kb) + " kB" : std::string("-"));
-  t += row("flood cpu", number(r.flood_cpu_s, 2) + " s");
+  // Near 100 % of one core means flood itself may be the limit of this run.
+  t += row("flood cpu", number(r.flood_cpu_s, 2) + " s" +
+                            (r.seconds > 0 ? " (" + number(100 * r.flood_cpu_s / r.seconds, 0) + " % of one core)" : ""));
   std::string verdict = r.ok() ? "ok" : "FAILED";
   if (!r.error.empty()) verdict += ": " + r.error;
   if (r.timed_out) verdict += " (timeout)";

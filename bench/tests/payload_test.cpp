@@ -86,3 +86,28 @@ TEST_CASE("padding depends on the sequence number") {
   std::string mixed = a.substr(0, flood::kHeaderSize) + b.substr(flood::kHeaderSize);
   CHECK(decode_line(mixed, 64).kind == LineKind::garbled);
 }
+
+TEST_CASE("every hex digit position and value decodes, every non-hex byte is refused") {
+  // Exercises the eight-at-a-time digit decoder against single digits.
+  for (std::size_t pos = 0; pos < 16; ++pos) {
+    for (std::uint64_t digit = 0; digit < 16; ++digit) {
+      const Payload p{Kind::message, 5, static_cast<std::uint32_t>(digit << (4 * (pos % 8))),
+                      digit << (4 * pos)};
+      const auto d = decode_line(make(48, p), 48);
+      REQUIRE(d.kind == LineKind::payload);
+      CHECK(d.payload.seq == p.seq);
+      CHECK(d.payload.sent_ns == p.sent_ns);
+    }
+  }
+  const std::string good = make(48, Payload{Kind::message, 5, 0x12345678, 0x1122334455667788ull});
+  for (std::size_t at = 11; at < 35; ++at) {  // the sequence and time digits
+    for (int byte = 0; byte < 256; ++byte) {
+      const char c = static_cast<char>(byte);
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) continue;
+      std::string bad = good;
+      bad[at] = c;
+      INFO("at " << at << " byte " << byte);
+      REQUIRE(decode_line(bad, 48).kind == LineKind::garbled);
+    }
+  }
+}
