@@ -11,6 +11,7 @@
 
 #include "line_framer.h"
 #include "outgoing_line.h"
+#include "timestamp.h"
 #include "utf8.h"
 
 namespace chat::client {
@@ -156,6 +157,7 @@ class Session {
     // EOF or reset. A last line without "\n" is still shown.
     if (server_lines_.buffered() > 0) print_server_bytes("\n");
     if (input_ended_ && !write_failed_ && pending() == 0) return 0;  // the expected close
+    stamp();
     to_screen_ += kDisconnected;
     return 1;
   }
@@ -166,6 +168,7 @@ class Session {
         to_screen_ += "! overlong line from server skipped\n";
       } else {
         awaiting_greeting_ = false;
+        stamp();
         // The server sanitizes what users send, but we trust no server with
         // our terminal: no escape sequence reaches it from the network.
         append_sanitized(to_screen_, frame.text);
@@ -207,11 +210,17 @@ class Session {
     if (!out.to_send.empty()) queue_to_server(out.to_send);
     if (!out.to_print.empty()) {
       to_screen_ += echo_replacement(config_.terminal);
+      stamp();
       to_screen_ += out.to_print;
       to_screen_ += '\n';
     }
     if (out.quits) input_ended_ = true;
     return !out.quits;
+  }
+
+  // --timestamps: the local time before the line about to be added.
+  void stamp() {
+    if (config_.timestamps) to_screen_ += timestamp_now();
   }
 
   // One write per loop turn: consumers of a pipe see whole lines promptly.

@@ -6,12 +6,16 @@
 #include <cerrno>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string_view>
 #include <vector>
 
 #include "chat_session.h"
+#include "colors.h"
 #include "connect.h"
+#include "history.h"
+#include "interactive_session.h"
 #include "options.h"
 #include "signals.h"
 #include "terminal.h"
@@ -36,8 +40,12 @@ void ensure_standard_fds() {
 // 2 bad command line.
 int run(const Options& options) {
   ignore_sigpipe();
-  const SignalPipe signals;
+  SignalPipe signals;
   const TerminalMode terminal = detect_terminal(STDIN_FILENO, STDOUT_FILENO);
+  // The line editor needs both ends: it reads keys and draws the input row.
+  // Anything else (a pipe on either side) keeps the plain line session.
+  const bool interactive = terminal.input && terminal.output;
+  if (interactive) signals.watch_resize();
 
   ConnectResult connected = connect_to(options.host, options.port, kConnectTimeout, signals.fd());
   if (const auto* error = std::get_if<ConnectError>(&connected)) {
@@ -49,11 +57,30 @@ int run(const Options& options) {
     return 0;
   }
 
+  chat::UniqueFd socket = std::move(std::get<chat::UniqueFd>(connected));
+
+  if (interactive) {
+    const RawMode raw(STDIN_FILENO);  // restored when this scope ends, however it ends
+    if (raw.active()) {
+      InteractiveConfig config;
+      config.signal_fd = signals.fd();
+      config.host = options.host;
+      config.port = options.port;
+      config.nick = options.nick;
+      config.color = want_color(options.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"), terminal.output);
+      config.timestamps = options.timestamps;
+      config.reconnect = options.reconnect;
+      if (!options.no_history) config.history_path = default_history_path();
+      return run_interactive(std::move(socket), config);
+    }
+  }
+
   SessionConfig config;
   config.signal_fd = signals.fd();
   config.terminal = terminal;
   config.nick = options.nick;
-  return run_session(std::move(std::get<chat::UniqueFd>(connected)), config);
+  config.timestamps = options.timestamps;
+  return run_session(std::move(socket), config);
 }
 
 }  // namespace

@@ -35,6 +35,14 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       return ShowHelp{};
     } else if (arg == "--version") {
       return ShowVersion{};
+    } else if (arg == "--no-color" || arg == "--no-colour") {
+      options.no_color = true;
+    } else if (arg == "--timestamps") {
+      options.timestamps = true;
+    } else if (arg == "--reconnect") {
+      options.reconnect = true;
+    } else if (arg == "--no-history") {
+      options.no_history = true;
     } else if (arg == "--nick" || arg.starts_with("--nick=")) {
       std::string_view name;
       if (arg == "--nick") {
@@ -69,17 +77,24 @@ ParseResult parse_options(std::span<const std::string_view> args) {
 }
 
 std::string usage_text() {
-  return "Usage: chat [--nick NAME] [HOST] [PORT]\n"
+  return "Usage: chat [options] [HOST] [PORT]\n"
          "Connects to a chat server (default 127.0.0.1 8888) and chats line by line.\n"
          "\n"
-         "  --nick NAME  set your nickname once connected (/nick NAME)\n"
-         "  --help       show this help and exit\n"
-         "  --version    show the version and exit\n"
+         "  --nick NAME   set your nickname once connected (/nick NAME)\n"
+         "  --timestamps  show the local time (HH:MM) before each line\n"
+         "  --reconnect   when the server goes away, retry with backoff and\n"
+         "                reclaim the nickname once back\n"
+         "  --no-color    no colours (also when NO_COLOR is set or output is no terminal)\n"
+         "  --no-history  do not read or append to ~/.chat_history\n"
+         "  --help        show this help and exit\n"
+         "  --version     show the version and exit\n"
          "\n"
          "Type a line and press Enter to send it to everyone. Commands:\n"
          "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit\n"
          "A line starting with // sends the text with one / removed.\n"
-         "Ctrl-D or /quit leaves; Ctrl-C exits at once.\n"
+         "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
+         "for history, Tab completes nicknames and commands.\n"
+         "Ctrl-D on an empty line or /quit leaves; Ctrl-C exits at once.\n"
          "When standard input is not a terminal, chat sends every input line,\n"
          "then waits for the server to close the connection and exits.\n";
 }

@@ -17,6 +17,10 @@ struct Options {
   std::string host{kDefaultHost};
   std::string port{kDefaultPort};  // validated 1..65535, kept as text for getaddrinfo
   std::optional<std::string> nick;  // --nick NAME: sent as "/nick NAME" once connected
+  bool no_color = false;    // --no-color
+  bool timestamps = false;  // --timestamps: "HH:MM " before each line
+  bool reconnect = false;   // --reconnect: retry with backoff when the server goes away
+  bool no_history = false;  // --no-history: do not read or write ~/.chat_history
 };
 
 // What the command line asked for instead of a session.
@@ -28,7 +32,8 @@ struct UsageError {
 
 using ParseResult = std::variant<Options, ShowHelp, ShowVersion, UsageError>;
 
-// `args` excludes argv[0]. Accepts `--nick NAME` and `--nick=NAME`, and `--`
+// `args` excludes argv[0]. Accepts `--nick NAME` and `--nick=NAME`, the
+// flags above, and `--`
 // to end the options (so a host could start with '-').
 [[nodiscard]] ParseResult parse_options(std::span<const std::string_view> args);
 

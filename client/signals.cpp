@@ -46,10 +46,31 @@ SignalPipe::SignalPipe() {
   set_handler(SIGTERM, on_signal);
 }
 
+void SignalPipe::watch_resize() { set_handler(SIGWINCH, on_signal); }
+
 SignalPipe::~SignalPipe() {
+  set_handler(SIGWINCH, SIG_DFL);
   set_handler(SIGINT, SIG_DFL);
   set_handler(SIGTERM, SIG_DFL);
   g_write_fd = -1;
+}
+
+bool drain_signals(int fd, bool& resized) {
+  bool stop = false;
+  unsigned char bytes[64];
+  for (;;) {
+    const ssize_t n = ::read(fd, bytes, sizeof bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (bytes[i] == SIGWINCH) {
+        resized = true;
+      } else {
+        stop = true;
+      }
+    }
+  }
+  return stop;
 }
 
 void ignore_sigpipe() {

@@ -1,7 +1,10 @@
-// What the client does differently when it talks to a person at a terminal.
-// Only plain line input for now; a line editor will live here later.
+// What the client does differently when it talks to a person at a terminal:
+// detecting one, and owning its mode while the line editor runs.
 #pragma once
 
+#include <termios.h>
+
+#include <cstddef>
 #include <string_view>
 
 namespace chat::client {
@@ -26,5 +29,32 @@ struct TerminalMode {
 [[nodiscard]] constexpr std::string_view clear_current_line(TerminalMode mode) noexcept {
   return mode.output ? "\r\x1b[2K" : "";
 }
+
+// The terminal's width in columns, or `fallback` if it cannot be asked.
+[[nodiscard]] std::size_t terminal_columns(int fd, std::size_t fallback = 80) noexcept;
+
+// Raw mode for the line editor, restored when this object dies: on every
+// return and exception path of the session (the signals that end chat come
+// through the signal pipe, so they return normally too). Raw here means no
+// echo, no line buffering, no signals from Ctrl-C/Ctrl-Z (the editor reads
+// them as keys), no CR->NL or flow control; output processing stays on.
+class RawMode {
+ public:
+  // Switches `fd` to raw mode. active() is false if it is not a terminal
+  // or the mode cannot be set (nothing to restore then).
+  explicit RawMode(int fd) noexcept;
+  ~RawMode();
+  RawMode(const RawMode&) = delete;
+  RawMode& operator=(const RawMode&) = delete;
+
+  [[nodiscard]] bool active() const noexcept { return active_; }
+  // Puts the saved mode back now (idempotent; the destructor calls it).
+  void restore() noexcept;
+
+ private:
+  int fd_;
+  termios saved_{};
+  bool active_ = false;
+};
 
 }  // namespace chat::client

@@ -94,3 +94,19 @@ TEST_CASE("error messages are one line", "[options]") {
     CHECK(parse_error(args).find('\n') == std::string::npos);
   }
 }
+
+TEST_CASE("the terminal-client flags", "[options]") {
+  const Options plain = parse_ok({});
+  CHECK_FALSE(plain.no_color);
+  CHECK_FALSE(plain.timestamps);
+  CHECK_FALSE(plain.reconnect);
+  CHECK_FALSE(plain.no_history);
+  const Options o = parse_ok({"--no-color", "--timestamps", "h", "--reconnect", "--no-history", "9"});
+  CHECK(o.no_color);
+  CHECK(o.timestamps);
+  CHECK(o.reconnect);
+  CHECK(o.no_history);
+  CHECK(o.host == "h");
+  CHECK(o.port == "9");
+  CHECK(usage_text().find("--reconnect") != std::string::npos);
+}

@@ -1,0 +1,80 @@
+#include "colors.h"
+
+#include <array>
+#include <cstdint>
+
+namespace chat::client {
+
+namespace {
+
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kDim = "2";
+constexpr std::string_view kBold = "1";
+constexpr std::string_view kRed = "31";
+
+// Readable on dark and light backgrounds; red is reserved for errors.
+constexpr std::array<std::string_view, 10> kPalette{"32", "33", "34", "35", "36",
+                                                    "92", "93", "94", "95", "96"};
+
+std::string wrap(std::string_view sgr, std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + sgr.size() + 8);
+  out += "\x1b[";
+  out += sgr;
+  out += 'm';
+  out += text;
+  out += kReset;
+  return out;
+}
+
+// "[NAME...": the name ends at ']' or at " -> " inside the brackets.
+std::string color_bracketed(std::string_view line) {
+  const auto close = line.find(']');
+  if (close == std::string_view::npos) return std::string(line);
+  std::string_view inside = line.substr(1, close - 1);
+  const auto arrow = inside.find(" -> ");
+  const std::string_view name = inside.substr(0, arrow);
+  std::string out = "[";
+  out += wrap(name_color(name), name);
+  out += line.substr(1 + name.size());
+  return out;
+}
+
+}  // namespace
+
+std::string_view name_color(std::string_view name) noexcept {
+  std::uint32_t hash = 2166136261u;  // FNV-1a: stable across runs and machines
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  return kPalette[hash % kPalette.size()];
+}
+
+std::string color_server_line(std::string_view line) {
+  if (line.starts_with("! ")) return wrap(kRed, line);
+  if (line.starts_with("> ") || line.starts_with("< ")) return wrap(kDim, line);
+  if (line.starts_with("[")) return color_bracketed(line);
+  if (line.starts_with("* ")) {
+    const std::string_view rest = line.substr(2);
+    const std::string_view name = rest.substr(0, rest.find(' '));
+    return "* " + wrap(name_color(name), name) + std::string(rest.substr(name.size()));
+  }
+  return std::string(line);
+}
+
+std::string color_own_line(std::string_view line) { return wrap(kBold, line); }
+
+std::string color_notice(std::string_view line) { return wrap(line.starts_with("!") ? kRed : kDim, line); }
+
+std::string color_timestamp(std::string_view stamp) { return wrap(kDim, stamp); }
+
+bool want_color(bool no_color_option, const char* no_color_env, const char* term_env,
+                bool stdout_is_terminal) noexcept {
+  if (no_color_option || !stdout_is_terminal) return false;
+  if (no_color_env != nullptr && *no_color_env != '\0') return false;
+  if (term_env != nullptr && std::string_view(term_env) == "dumb") return false;
+  return true;
+}
+
+}  // namespace chat::client

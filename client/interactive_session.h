@@ -1,0 +1,36 @@
+// The session for a person at a terminal: the line editor in raw mode, with
+// lines from the server printed above the input row, which is redrawn
+// intact with the cursor where it was. One thread, one poll loop, as in the
+// pipe session (chat_session.h), which stays the path for piped input.
+#pragma once
+
+#include <unistd.h>
+
+#include <optional>
+#include <string>
+
+#include "unique_fd.h"
+
+namespace chat::client {
+
+struct InteractiveConfig {
+  int input_fd = STDIN_FILENO;    // a terminal, already in raw mode
+  int output_fd = STDOUT_FILENO;  // a terminal
+  int signal_fd = -1;             // SIGINT/SIGTERM/SIGWINCH bytes (see SignalPipe)
+  std::string host, port;         // for --reconnect
+  std::optional<std::string> nick;
+  bool color = true;
+  bool timestamps = false;
+  bool reconnect = false;
+  std::string history_path;  // empty: history kept in memory only
+};
+
+// Runs until the user leaves or the server goes away; returns the exit code:
+//   0  Ctrl-D on an empty line or /quit (after the server closed), Ctrl-C,
+//      SIGINT or SIGTERM ("exit" printed for the last three);
+//   1  the server went away without --reconnect ("! disconnected from server").
+// The input row is erased before returning: the caller's next output (or
+// the shell prompt) starts on a clean line.
+[[nodiscard]] int run_interactive(UniqueFd socket, const InteractiveConfig& config);
+
+}  // namespace chat::client
