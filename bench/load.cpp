@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ constexpr Nanos kProgressEvery = 1'000'000'000;  // stderr progress cadence ...
 constexpr Nanos kProgressAfter = 3'000'000'000;  // ... once a run is this long
 constexpr std::size_t kMaxPendingOut = 4 << 20;  // open loop: stop composing for a sender this far behind
 constexpr std::size_t kMaxLastSeenEntries = std::size_t{1} << 28;  // clients x senders bookkeeping cap
+// A line-protocol connection counts against --connect-batch until the server
+// has sent it something (it was accepted, not just queued in the backlog),
+// or this long after the TCP connect for servers that greet nobody.
+constexpr Nanos kSilentServerGrace = 1'000'000'000;
 
 enum class State : std::uint8_t { idle, connecting, registering, joining, joined, closed };
 enum class Phase { connecting, barrier, measuring, done };
@@ -54,7 +59,9 @@ struct Client {
   State state = State::idle;
   bool writing = false;   // EPOLLOUT armed
   bool skipping = false;  // discarding an overlong line up to its newline
+  bool settled = false;     // the server is serving it (see kSilentServerGrace)
   std::uint8_t probes = 0;  // bit 0: saw client 0's probe; bit 1: saw client 1's
+  Nanos connected_at = 0;
 };
 
 struct Sender {
@@ -76,6 +83,8 @@ class Load {
   bool resolve();
   void start_connects();
   void on_connected(std::uint32_t id, Nanos now);
+  void settle(std::uint32_t id);
+  void settle_silent(Nanos now);
 
   // I/O
   void on_event(std::uint32_t id, std::uint32_t events, Nanos now);
@@ -120,7 +129,8 @@ class Load {
 
   Phase phase_ = Phase::connecting;
   std::uint32_t next_connect_ = 0;
-  std::uint32_t connecting_ = 0;
+  std::uint32_t connecting_ = 0;  // connects in progress, counted until settled
+  std::deque<std::uint32_t> unsettled_;  // connected line clients, in connect order
   std::uint32_t connected_ = 0;
   std::uint32_t joined_ = 0;
   std::uint32_t barrier_ok_ = 0;
@@ -203,20 +213,39 @@ void Load::start_connects() {
 
 void Load::on_connected(std::uint32_t id, Nanos now) {
   Client& c = clients_[id];
-  --connecting_;
   ++connected_;
   last_progress_ = now;
+  c.connected_at = now;
   set_writing(id, false);
   if (o_.protocol == Protocol::irc) {
-    c.state = State::registering;
+    c.state = State::registering;  // settled once joined
     const std::string nick = "fl" + std::to_string(id);
     send_text(id, "NICK " + nick + "\r\nUSER " + nick + " 0 * :flood\r\n");
   } else {
     // The line protocol has no handshake; the barrier proves membership.
     c.state = State::joined;
     ++joined_;
+    unsettled_.push_back(id);
   }
+}
+
+void Load::settle(std::uint32_t id) {
+  Client& c = clients_[id];
+  if (c.settled) return;
+  c.settled = true;
+  --connecting_;
   start_connects();
+}
+
+void Load::settle_silent(Nanos now) {
+  while (!unsettled_.empty()) {
+    const std::uint32_t id = unsettled_.front();
+    if (!clients_[id].settled) {
+      if (now - clients_[id].connected_at < kSilentServerGrace) return;
+      settle(id);
+    }
+    unsettled_.pop_front();
+  }
 }
 
 void Load::set_writing(std::uint32_t id, bool on) {
@@ -232,8 +261,11 @@ void Load::set_writing(std::uint32_t id, bool on) {
 void Load::close_client(std::uint32_t id, const char* why) {
   Client& c = clients_[id];
   if (c.state == State::closed) return;
-  if (c.state == State::connecting) --connecting_;
   c.state = State::closed;
+  if (!c.settled) {
+    c.settled = true;
+    --connecting_;
+  }
   ++r_.disconnected;
   c.fd.reset();  // closing removes it from the epoll set
   if (phase_ == Phase::connecting || phase_ == Phase::barrier) {
@@ -276,6 +308,7 @@ void Load::on_readable(std::uint32_t id, Nanos now) {
     close_client(id, "was reset");
     return;
   }
+  if (!c.settled && o_.protocol == Protocol::line) settle(id);  // irc: settled once joined
   const char* begin = fresh;
   if (!c.carry.empty()) {
     begin = fresh - c.carry.size();
@@ -356,6 +389,7 @@ void Load::on_irc_line(std::uint32_t id, std::string_view line, Nanos now) {
     c.state = State::joined;
     ++joined_;
     last_progress_ = now;
+    settle(id);
   } else if (command == "ERROR" || (command.size() == 3 && (command[0] == '4' || command[0] == '5'))) {
     ++r_.notices;
     if (r_.first_notice.empty()) r_.first_notice = std::string(line.substr(0, 200));
@@ -609,6 +643,7 @@ Results Load::run() {
     Nanos wake = std::min(deadline_, now + 100'000'000);
     if (phase_ == Phase::measuring && o_.open_loop() && open_next_ < open_total_) wake = std::min(wake, next_open_send());
     if (phase_ == Phase::barrier) wake = std::min(wake, last_probe_ + kProbeEvery);
+    if (!unsettled_.empty()) wake = std::min(wake, clients_[unsettled_.front()].connected_at + kSilentServerGrace);
     const Nanos wait = std::max<Nanos>(0, wake - now);
     const timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
     const int n = ::epoll_pwait2(epoll_.get(), events.data(), kMaxEvents, &ts, nullptr);
@@ -622,6 +657,7 @@ Results Load::run() {
                events[static_cast<std::size_t>(i)].events, now);
     }
     if (!error_.empty()) break;
+    settle_silent(now);
 
     if (phase_ == Phase::connecting && joined_ == o_.clients) {
       phase_ = Phase::barrier;
