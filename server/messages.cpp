@@ -1,5 +1,7 @@
 #include "messages.h"
 
+#include "utf8.h"
+
 namespace chat::msg {
 
 namespace {
@@ -35,6 +37,15 @@ std::string left(std::string_view name, std::size_t online) {
 
 std::string text(std::string_view name, std::string_view text) {
   return line({"[", name, "] ", text});
+}
+
+void append_text(std::string& out, std::string_view name, std::string_view raw_text) {
+  out.reserve(out.size() + name.size() + raw_text.size() + 4);
+  out.push_back('[');
+  out.append(name);
+  out.append("] ");
+  append_sanitized(out, raw_text);
+  out.push_back('\n');
 }
 
 std::string action(std::string_view name, std::string_view text) {

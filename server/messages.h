@@ -17,6 +17,8 @@ std::string welcome(std::size_t online);
 std::string entered(std::string_view name, std::size_t online);
 std::string left(std::string_view name, std::size_t online);
 std::string text(std::string_view name, std::string_view text);
+// Appends "[NAME] TEXT\n" to `out` with TEXT sanitized (common/utf8.h).
+void append_text(std::string& out, std::string_view name, std::string_view raw_text);
 std::string action(std::string_view name, std::string_view text);
 std::string private_to_recipient(std::string_view sender, std::string_view text);
 std::string renamed_self(std::string_view new_name);

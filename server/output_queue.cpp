@@ -1,28 +1,56 @@
 #include "output_queue.h"
 
+#include <algorithm>
+
 #include "messages.h"
 
 namespace chat {
+
+namespace {
+// A queue that held a backlog this long gives the memory back once drained;
+// smaller rings are kept, since a busy receiver empties its queue on every
+// loop iteration.
+constexpr std::size_t kKeepCapacity = 1024;
+}  // namespace
 
 bool OutputQueue::push(const SharedLine& line, Clock::time_point now) {
   if (bytes_ + line->size() > max_bytes_) {
     ++skipped_;
     return false;
   }
-  if (lines_.empty()) progress_at_ = now;
-  lines_.push_back(line);
+  if (count_ == 0) progress_at_ = now;
+  if (count_ == ring_.size()) grow();
+  ring_[(head_ + count_) & mask_] = line;
+  ++count_;
   bytes_ += line->size();
   return true;
 }
 
+void OutputQueue::grow() {
+  std::vector<SharedLine> bigger(ring_.empty() ? 16 : ring_.size() * 2);
+  for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(ring_[(head_ + i) & mask_]);
+  ring_ = std::move(bigger);
+  mask_ = ring_.size() - 1;
+  head_ = 0;
+}
+
+void OutputQueue::pop_front() {
+  ring_[head_].reset();
+  head_ = (head_ + 1) & mask_;
+  if (--count_ == 0 && mask_ >= kKeepCapacity) {
+    ring_ = {};
+    mask_ = 0;
+    head_ = 0;
+  }
+}
+
 std::size_t OutputQueue::gather(std::span<iovec> iov) const {
-  std::size_t used = 0;
+  const std::size_t used = std::min(count_, iov.size());
   std::size_t offset = front_offset_;
-  for (const SharedLine& line : lines_) {
-    if (used == iov.size()) break;
-    iov[used].iov_base = const_cast<char*>(line->data() + offset);
-    iov[used].iov_len = line->size() - offset;
-    ++used;
+  for (std::size_t i = 0; i < used; ++i) {
+    const std::string& line = *ring_[(head_ + i) & mask_];
+    iov[i].iov_base = const_cast<char*>(line.data() + offset);
+    iov[i].iov_len = line.size() - offset;
     offset = 0;
   }
   return used;
@@ -32,14 +60,14 @@ void OutputQueue::consume(std::size_t n, Clock::time_point now) {
   if (n > 0) progress_at_ = now;
   bytes_ -= n;
   while (n > 0) {
-    const std::size_t left_in_front = lines_.front()->size() - front_offset_;
+    const std::size_t left_in_front = ring_[head_]->size() - front_offset_;
     if (n < left_in_front) {
       front_offset_ += n;
       break;
     }
     n -= left_in_front;
     front_offset_ = 0;
-    lines_.pop_front();
+    pop_front();
   }
   if (skipped_ > 0 && bytes_ < max_bytes_ / 2) {
     const SharedLine notice = make_line(msg::skipped(skipped_));

@@ -9,7 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
+#include <vector>
 #include <span>
 
 #include "shared_line.h"
@@ -36,7 +36,7 @@ class OutputQueue {
   // "N messages skipped" notice.
   void consume(std::size_t n, Clock::time_point now);
 
-  [[nodiscard]] bool empty() const noexcept { return lines_.empty(); }
+  [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
   [[nodiscard]] std::size_t skipped() const noexcept { return skipped_; }
 
@@ -46,9 +46,17 @@ class OutputQueue {
   }
 
  private:
+  void grow();
+  void pop_front();
+
   std::size_t max_bytes_;
-  std::deque<SharedLine> lines_;
-  std::size_t front_offset_ = 0;  // bytes of lines_.front() already written
+  // A ring of lines, oldest at head_: unlike a deque it allocates only when
+  // it grows, not every few dozen pushes. Its capacity is a power of two.
+  std::vector<SharedLine> ring_;
+  std::size_t mask_ = 0;  // ring_.size() - 1, or 0 before the first push
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  std::size_t front_offset_ = 0;  // bytes of the oldest line already written
   std::size_t bytes_ = 0;         // unsent bytes in total
   std::size_t skipped_ = 0;       // lines skipped since the last notice
   Clock::time_point progress_at_{};

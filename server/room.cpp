@@ -47,9 +47,12 @@ Room::Outcome Room::handle_line(MemberId id, std::string_view line) {
     case Command::Kind::empty:
       break;
     case Command::Kind::text: {
-      std::string clean = sanitize_text(cmd.arg);
-      if (clean.find_first_not_of(" \t") == std::string::npos) break;
-      const SharedLine out = make_line(msg::text(seats_[id]->name, clean));
+      // The hot path: "[NAME] TEXT\n" is sanitized straight into a pooled
+      // buffer, and that one buffer goes to every receiver.
+      const std::string& name = seats_[id]->name;
+      const std::size_t text_at = name.size() + 3;
+      const SharedLine out = SharedLine::build([&](std::string& s) { msg::append_text(s, name, cmd.arg); });
+      if (out->find_first_not_of(" \t\n", text_at) == std::string::npos) break;  // nothing visible left
       log_.message(*out);
       broadcast_except(id, out);
       break;

@@ -92,8 +92,9 @@ void ThreadConnection::write_loop() {
       std::unique_lock lock(mutex_);
       wake_writer_.wait(lock, [&] { return !output_.empty() || closing_; });
       if (output_.empty()) break;  // closing, and everything is out
-      // Only this thread pops lines, and pushes leave existing elements in
-      // place, so these pointers stay valid after the lock is released.
+      // Only this thread pops lines; a concurrent push may move the handles
+      // but never the text they share, so these pointers stay valid after
+      // the lock is released.
       count = output_.gather(iov);
     }
     // Blocking, bounded by SO_SNDTIMEO (--stall-timeout): it returns as
