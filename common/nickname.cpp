@@ -22,12 +22,18 @@ bool in_ranges(const CodePointRange (&ranges)[N], char32_t cp) noexcept {
   return it != std::begin(ranges) && cp <= std::prev(it)->hi;
 }
 
+// Hangul fillers are letters (Lo) to Unicode but render as blanks: a name
+// made of them would be invisible, or look like someone else's.
+bool is_invisible_letter(char32_t cp) noexcept {
+  return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
+}
+
 bool is_name_char(char32_t cp) noexcept {
   if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
            cp == '_' || cp == '-' || cp == '.';
   }
-  return in_ranges(kLetterOrDigitRanges, cp);
+  return in_ranges(kLetterOrDigitRanges, cp) && !is_invisible_letter(cp);
 }
 
 }  // namespace

@@ -47,6 +47,13 @@ TEST_CASE("a combining mark cannot start a nickname, invalid UTF-8 is refused") 
   CHECK_FALSE(is_valid_nickname("\xC3"));
 }
 
+TEST_CASE("letters that render as blanks are refused") {
+  for (const char* filler : {"\xE3\x85\xA4", "\xE1\x85\x9F", "\xE1\x85\xA0", "\xEF\xBE\xA0"}) {
+    CHECK_FALSE(is_valid_nickname(filler));
+    CHECK_FALSE(is_valid_nickname(std::string("a") + filler + "b"));
+  }
+}
+
 TEST_CASE("You is reserved in any case") {
   for (const char* n : {"You", "you", "YOU", "yOu"}) CHECK_FALSE(is_valid_nickname(n));
   CHECK(is_valid_nickname("Your"));
