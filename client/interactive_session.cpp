@@ -38,6 +38,10 @@ constexpr std::string_view kPrompt = "\xC2\xBB ";  // "» "
 // terminal arrive in one read, a person pressing Esc then [ does not.
 constexpr auto kEscapeWait = 50ms;
 constexpr auto kReconnectTimeout = 10s;
+// A resize is drawn this long after the last SIGWINCH: a window dragged to a
+// new size sends many, and a terminal that reflows its lines (tmux, VTE)
+// may not have done so yet when the signal arrives.
+constexpr auto kResizeSettle = 50ms;
 constexpr std::size_t kReadChunk = 4096;
 
 bool write_all(int fd, std::string_view bytes) {
@@ -81,6 +85,7 @@ class Interactive {
       std::optional<Clock::time_point> deadline;
       if (decoder_.has_pending()) deadline = Clock::now() + kEscapeWait;
       if (retry_at_ && (!deadline || *retry_at_ < *deadline)) deadline = retry_at_;
+      if (resize_at_ && (!deadline || *resize_at_ < *deadline)) deadline = resize_at_;
 
       std::array<pollfd, 4> fds{{
           {link_ ? link_->fd() : -1, static_cast<short>(POLLIN | (link_ && link_->wants_write() ? POLLOUT : 0)), 0},
@@ -90,7 +95,7 @@ class Interactive {
       }};
       const int ready = ::poll(fds.data(), fds.size(), poll_timeout(deadline));
       if (ready < 0 && errno != EINTR) return 1;
-      if (ready <= 0) {
+      if (ready == 0 && decoder_.has_pending()) {
         for (const Key& key : decoder_.flush()) {
           if (const auto code = on_key(key)) return finish(*code);
         }
@@ -100,7 +105,7 @@ class Interactive {
       if (fds[2].revents != 0) {
         bool resized = false;
         if (drain_signals(config_.signal_fd, resized)) return finish_with_exit();
-        if (resized) out_ += screen_.resize(terminal_columns(config_.output_fd), editor_);
+        if (resized) resize_at_ = Clock::now() + kResizeSettle;
       }
       if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0) {
         if (const auto code = read_input()) return finish(*code);
@@ -111,6 +116,10 @@ class Interactive {
       }
       if (connecting_ && fds[3].revents != 0) connect_finished();
       if (retry_at_ && Clock::now() >= *retry_at_) start_reconnect();
+      if (resize_at_ && Clock::now() >= *resize_at_) {
+        resize_at_.reset();
+        out_ += screen_.resize(terminal_columns(config_.output_fd), editor_);
+      }
       if (link_ && link_->wants_write()) (void)link_->send_pending();
     }
   }
@@ -289,6 +298,7 @@ class Interactive {
   std::optional<ServerLink> link_;
   std::unique_ptr<AsyncConnect> connecting_;
   std::optional<Clock::time_point> retry_at_;
+  std::optional<Clock::time_point> resize_at_;
   int attempt_ = 0;
   bool input_open_ = true;
   std::string out_;  // terminal output collected during one loop turn

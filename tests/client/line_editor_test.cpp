@@ -119,7 +119,7 @@ TEST_CASE("keys that ask the session for something", "[editor]") {
   CHECK(e.text() == "b");
 }
 
-TEST_CASE("control characters never enter the buffer; TAB becomes a space", "[editor]") {
+TEST_CASE("control characters never enter the buffer and TAB becomes a space", "[editor]") {
   LineEditor e;
   e.insert("a\x1b[2Jb\tc\xC2\x9B");
   CHECK(e.text() == "a[2Jb c");

@@ -18,7 +18,7 @@ TEST_CASE("joins, leaves and renames keep the list", "[nicks]") {
   CHECK(t.others() == Names{"bob"});
 }
 
-TEST_CASE("/who replaces the list; the user's own name is not in it", "[nicks]") {
+TEST_CASE("/who replaces the list, without the user's own name", "[nicks]") {
   NickTracker t;
   t.observe("> New user ghost entered (2 users online)");
   t.observe("> You are now known as alice");

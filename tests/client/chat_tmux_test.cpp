@@ -1,0 +1,379 @@
+// `chat` as a person uses it: inside tmux, keys typed with send-keys, the
+// screen read back with capture-pane, against a live chatd with a
+// TestClient as the other person in the room. Skipped (with a warning) when
+// tmux is not installed.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <string>
+
+#include "chatd_process.h"
+#include "test_client.h"
+#include "tmux_pane.h"
+
+using namespace chat::test;
+
+namespace {
+
+const std::string kChat = CHAT_PATH;
+constexpr std::string_view kPrompt = "\xC2\xBB";  // "»", as the empty input row reads once trimmed
+
+#define SKIP_WITHOUT_TMUX()                                                              \
+  do {                                                                                   \
+    if (TmuxPane::find_tmux().empty()) {                                                 \
+      WARN("tmux is not installed: terminal tests of chat not run (apt-get install tmux)"); \
+      return;                                                                            \
+    }                                                                                    \
+  } while (false)
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// Runs chat in a pane under a wrapper that records the terminal mode before
+// and after, prints chat's exit code and whether the mode came back, then
+// idles so the screen stays readable.
+class ChatPane {
+ public:
+  ChatPane(std::uint16_t port, const std::vector<std::string>& args, const std::string& env = "",
+           int width = 100, int height = 30) {
+    pane_ = std::make_unique<TmuxPane>("exec sleep 600", width, height);  // a placeholder to get a dir
+    const std::string& dir = pane_->dir();
+    {
+      std::ofstream script(dir + "/wrap.sh");
+      script << "stty -g > \"$D/before\"\n"
+                "\"$@\"\n"
+                "code=$?\n"
+                "stty -g > \"$D/after\"\n"
+                "echo \"chat exited $code\"\n"
+                "if cmp -s \"$D/before\" \"$D/after\"; then echo TTY-RESTORED; else echo TTY-CHANGED; fi\n"
+                "echo \"MODE: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"\n"
+                "exec sleep 600\n";
+    }
+    std::string command = "exec env -u NO_COLOR LC_ALL=C.UTF-8 HOME=" + quote(dir) + " D=" + quote(dir) + " " +
+                           env + " sh " + quote(dir + "/wrap.sh") + " " + quote(kChat);
+    for (const std::string& arg : args) command += " " + quote(arg);
+    command += " 127.0.0.1 " + std::to_string(port);
+    pane_->respawn(command);
+  }
+  TmuxPane& operator*() { return *pane_; }
+  TmuxPane* operator->() { return pane_.get(); }
+
+ private:
+  std::unique_ptr<TmuxPane> pane_;
+};
+
+std::string input_row(std::string_view text) {
+  return text.empty() ? std::string(kPrompt) : std::string(kPrompt) + " " + std::string(text);
+}
+
+// Peer joins first and names itself bob.
+void name_peer_bob(TestClient& peer) {
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  peer.send_line("/nick bob");
+  peer.expect_line("> You are now known as bob");
+}
+
+// The peer sees chat arrive and take the name alice.
+void expect_alice_joined(TestClient& peer) {
+  const auto joined = peer.read_line();
+  REQUIRE(joined.has_value());
+  CHECK(joined->starts_with("> New user 127.0.0.1:"));
+  const auto named = peer.read_line();
+  REQUIRE(named.has_value());
+  CHECK(named->ends_with(" is now known as alice"));
+}
+
+}  // namespace
+
+TEST_CASE("a message arriving while the user types leaves the typed text intact", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+  expect_alice_joined(peer);
+
+  pane->type("hello wor");
+  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
+  const auto before = pane->cursor();
+  CHECK(before.x == 11);
+
+  peer.send_line("incoming while you type");
+  REQUIRE(pane->wait_for("[bob] incoming while you type"));
+  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
+  auto rows = pane->rows();
+  const auto after = pane->cursor();
+  CHECK(after.x == before.x);
+  CHECK(after.y == before.y + 1);
+  REQUIRE(after.y >= 1);
+  CHECK(rows[static_cast<std::size_t>(after.y) - 1] == "[bob] incoming while you type");
+  CHECK(rows.back() == input_row("hello wor"));
+
+  // The cursor in the middle of the line, then a burst of lines.
+  pane->press({"Left", "Left", "Left"});
+  for (int i = 0; i < 20; ++i) peer.send_line("burst " + std::to_string(i));
+  REQUIRE(pane->wait_for("[bob] burst 19"));
+  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
+  CHECK(pane->cursor().x == 8);
+  rows = pane->rows();
+  CHECK(rows.back() == input_row("hello wor"));
+  for (int i = 0; i < 20; ++i) {
+    const std::string line = "[bob] burst " + std::to_string(i);
+    CHECK(std::count(rows.begin(), rows.end(), line) == 1);
+  }
+
+  pane->press({"End"});
+  pane->type("ld");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] hello world");
+  REQUIRE(pane->wait_for("[You] hello world"));
+  CHECK(pane->wait_cursor_row(input_row("")));
+  CHECK(pane->cursor().x == 2);
+}
+
+TEST_CASE("Korean input is edited by character, two columns each", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+  expect_alice_joined(peer);
+
+  pane->type("안녕 세계");
+  REQUIRE(pane->wait_cursor_row(input_row("안녕 세계")));
+  CHECK(pane->cursor().x == 2 + 9);
+  pane->press({"Left", "BSpace"});  // deletes 세
+  REQUIRE(pane->wait_cursor_row(input_row("안녕 계")));
+  CHECK(pane->cursor().x == 2 + 5);
+  pane->press({"Home", "Right", "Delete"});  // deletes 녕
+  REQUIRE(pane->wait_cursor_row(input_row("안 계")));
+  CHECK(pane->cursor().x == 2 + 2);
+  pane->type("녕하세요");
+  REQUIRE(pane->wait_cursor_row(input_row("안녕하세요 계")));
+  CHECK(pane->cursor().x == 2 + 10);
+  pane->press({"End", "BSpace", "BSpace"});
+  REQUIRE(pane->wait_cursor_row(input_row("안녕하세요")));
+  CHECK(pane->cursor().x == 2 + 10);
+  pane->press({"Enter"});
+  peer.expect_line("[alice] 안녕하세요");
+  REQUIRE(pane->wait_for("[You] 안녕하세요"));
+
+  // A combining accent adds no column and goes with its letter.
+  pane->type("cafe\xCC\x81");
+  REQUIRE(pane->wait_for(input_row("cafe\xCC\x81")));
+  CHECK(pane->cursor().x == 2 + 4);
+  pane->press({"BSpace"});
+  REQUIRE(pane->wait_cursor_row(input_row("caf")));
+  CHECK(pane->cursor().x == 2 + 3);
+  pane->press({"C-u"});
+  REQUIRE(pane->wait_cursor_row(input_row("")));
+}
+
+TEST_CASE("Ctrl-A/E/K/W, Up/Down history and Tab completion", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+  expect_alice_joined(peer);
+
+  pane->type("one two three");
+  pane->press({"C-w"});
+  REQUIRE(pane->wait_cursor_row(input_row("one two")));
+  pane->press({"C-a", "Right", "C-k"});
+  REQUIRE(pane->wait_cursor_row(input_row("o")));
+  pane->press({"C-e"});
+  pane->type("k");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] ok");
+  pane->type("second");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] second");
+
+  pane->type("draft");
+  pane->press({"Up"});
+  REQUIRE(pane->wait_cursor_row(input_row("second")));
+  pane->press({"Up"});
+  REQUIRE(pane->wait_cursor_row(input_row("ok")));
+  pane->press({"Down", "Down"});
+  REQUIRE(pane->wait_cursor_row(input_row("draft")));
+  pane->press({"C-u"});
+
+  pane->type("/ms");
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row(input_row("/msg")));  // "/msg " trimmed
+  CHECK(pane->cursor().x == 2 + 5);
+  pane->type("b");
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_for(input_row("/msg bob")));
+  CHECK(pane->cursor().x == 2 + 9);
+  pane->type("psst");
+  pane->press({"Enter"});
+  peer.expect_line("[alice -> you] psst");
+}
+
+TEST_CASE("colours by default, none under NO_COLOR or --no-color", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  struct Variant {
+    const char* what;
+    std::string env;
+    std::vector<std::string> args;
+    bool colour;
+  };
+  const Variant v = GENERATE(Variant{"default", "", {}, true}, Variant{"NO_COLOR=1", "NO_COLOR=1", {}, false},
+                             Variant{"--no-color", "", {"--no-color"}, false});
+  INFO(v.what);
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  std::vector<std::string> args{"--nick", "alice", "--no-history"};
+  args.insert(args.end(), v.args.begin(), v.args.end());
+  ChatPane pane(server.port(), args, v.env);
+  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+  expect_alice_joined(peer);
+  peer.send_line("hi alice");
+  REQUIRE(pane->wait_for("] hi alice"));
+  pane->type("hello");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] hello");
+  REQUIRE(pane->wait_for("[You] hello"));
+
+  const std::string screen = pane->capture(true);
+  if (v.colour) {
+    CHECK(screen.find("bob\x1b[39m] hi alice") != std::string::npos);  // bob in a colour, then default
+    CHECK(screen.find("\x1b[1m[You] hello") != std::string::npos);    // own line bold
+    CHECK(screen.find("\x1b[2m> Connected") != std::string::npos);   // notices dim
+  } else {
+    CHECK(screen.find('\x1b') == std::string::npos);
+  }
+}
+
+TEST_CASE("the terminal is restored after every way of leaving", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  const std::string how = GENERATE("Enter on /quit", "Ctrl-D", "Ctrl-C", "SIGTERM", "server closing");
+  INFO(how);
+  auto server = std::make_unique<ChatdProcess>();
+  ChatPane pane(server->port(), {"--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): "));
+  REQUIRE(pane->wait_cursor_row(input_row("")));
+
+  int expected_code = 0;
+  bool prints_exit = false;
+  if (how == "Enter on /quit") {
+    pane->type("/quit");
+    pane->press({"Enter"});
+  } else if (how == "Ctrl-D") {
+    pane->press({"C-d"});
+  } else {
+    pane->type("half typed");  // leaving mid-line must clear it too
+    REQUIRE(pane->wait_cursor_row(input_row("half typed")));
+    if (how == "Ctrl-C") {
+      pane->press({"C-c"});
+      prints_exit = true;
+    } else if (how == "SIGTERM") {
+      const auto chat = wait_child_of(pane->pane_pid());
+      REQUIRE(chat.has_value());
+      REQUIRE(::kill(*chat, SIGTERM) == 0);
+      prints_exit = true;
+    } else {
+      server->signal(SIGTERM);
+      expected_code = 1;
+    }
+  }
+
+  REQUIRE(pane->wait_for("MODE: "));
+  const auto rows = pane->rows();
+  const auto exited = std::find(rows.begin(), rows.end(), "chat exited " + std::to_string(expected_code));
+  REQUIRE(exited != rows.end());
+  CHECK(std::next(exited) != rows.end());
+  CHECK(*std::next(exited) == "TTY-RESTORED");
+  CHECK(rows.back() == "MODE: icanon echo");
+  if (prints_exit) {
+    REQUIRE(exited != rows.begin());
+    CHECK(*std::prev(exited) == "exit");
+  }
+  if (expected_code == 1) {
+    CHECK(std::find(rows.begin(), rows.end(), "! disconnected from server") != rows.end());
+  }
+  // The input row is gone: no prompt is left on the screen.
+  for (const std::string& row : rows) CHECK_FALSE(row.starts_with(kPrompt));
+}
+
+TEST_CASE("with --reconnect chat retries with a notice and reclaims the nickname", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  auto server = std::make_unique<ChatdProcess>();
+  const std::uint16_t port = server->port();
+  ChatPane pane(port, {"--reconnect", "--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): alice"));
+
+  server->signal(SIGTERM);
+  REQUIRE(server->wait_exit() == 0);
+  REQUIRE(pane->wait_for("! disconnected from server; reconnecting in 1 s"));
+  pane->type("still here");  // typing goes on while disconnected
+  REQUIRE(pane->wait_cursor_row(input_row("still here")));
+
+  server = std::make_unique<ChatdProcess>("127.0.0.1", port);
+  REQUIRE(pane->wait_for("> reconnected to 127.0.0.1:" + std::to_string(port), 10s));
+  REQUIRE(pane->wait_for("> Online (1): alice"));  // the name came back
+  const std::string screen = pane->capture();
+  std::size_t claims = 0;
+  for (auto at = screen.find("> You are now known as alice"); at != std::string::npos;
+       at = screen.find("> You are now known as alice", at + 1)) {
+    ++claims;
+  }
+  CHECK(claims == 2);
+  CHECK(pane->wait_cursor_row(input_row("still here")));
+
+  TestClient peer(port);
+  peer.expect_line("> Connected to the chat server (2 users online)");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] still here");
+}
+
+TEST_CASE("with --timestamps each line starts with the local HH:MM", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  ChatPane pane(server.port(), {"--timestamps", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): "));
+  const auto rows = pane->rows();
+  REQUIRE(rows.size() >= 2);
+  const std::regex stamped(R"(\d\d:\d\d > Connected to the chat server \(1 user online\))");
+  CHECK(std::regex_match(rows.front(), stamped));
+}
+
+TEST_CASE("after a resize the input row is drawn again, cursor in view", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  ChatPane pane(server.port(), {"--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): "));
+  std::string text;
+  for (int i = 0; text.size() < 90; ++i) text += std::to_string(i % 10) + "abcdefgh ";
+  text.resize(89);  // ends in a letter: capture-pane trims trailing spaces
+  pane->type(text);
+  REQUIRE(pane->wait_cursor_row(input_row(text)));
+
+  pane->resize(50, 30);
+  // 50 columns: one spare, two for the prompt, 46 characters and the cursor.
+  REQUIRE(pane->wait_cursor_row(input_row(text.substr(text.size() - 46))));
+  CHECK(pane->cursor().x == 48);
+  const auto rows = pane->rows();
+  CHECK(rows.back() == input_row(text.substr(text.size() - 46)));
+  for (const std::string& row : rows) {
+    if (&row != &rows.back()) CHECK(row.find("abcdefgh") == std::string::npos);
+  }
+}
