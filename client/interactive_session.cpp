@@ -132,7 +132,8 @@ class Interactive {
       const std::string stamp = timestamp_now();
       styled_line.insert(0, config_.color ? color_timestamp(stamp) : stamp);
     }
-    out_ += screen_.print_above(styled_line, editor_);
+    if (!above_.empty()) above_ += "\r\n";
+    above_ += styled_line;
   }
   void show_server_line(std::string_view raw) {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
@@ -142,7 +143,13 @@ class Interactive {
   void show_own_line(std::string_view line) { show(config_.color ? color_own_line(line) : std::string(line)); }
   void show_notice(std::string_view line) { show(config_.color ? color_notice(line) : std::string(line)); }
 
+  // One write per loop turn. Lines shown during the turn go above the input
+  // row together, so a burst of 1000 lines costs one redraw, not 1000.
   bool flush() {
+    if (!above_.empty()) {
+      out_.insert(0, screen_.print_above(above_, editor_));
+      above_.clear();
+    }
     if (out_.empty()) return true;
     const bool ok = write_all(config_.output_fd, out_);
     out_.clear();
@@ -301,7 +308,8 @@ class Interactive {
   std::optional<Clock::time_point> resize_at_;
   int attempt_ = 0;
   bool input_open_ = true;
-  std::string out_;  // terminal output collected during one loop turn
+  std::string above_;  // lines to show above the input row, "\r\n"-separated
+  std::string out_;    // other terminal output collected during one loop turn
 };
 
 }  // namespace

@@ -15,7 +15,7 @@ struct Key {
     enter,
     tab,
     backspace,
-    del,         // Delete, or Ctrl-D (the editor decides what an empty line means)
+    del,         // Delete
     left,
     right,
     word_left,   // Ctrl-Left, Alt-B
