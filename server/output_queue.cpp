@@ -10,7 +10,7 @@ namespace {
 // A queue that held a backlog this long gives the memory back once drained;
 // smaller rings are kept, since a busy receiver empties its queue on every
 // loop iteration.
-constexpr std::size_t kKeepCapacity = 1024;
+constexpr std::size_t kKeepCapacity = 128;
 }  // namespace
 
 bool OutputQueue::push(const SharedLine& line, Clock::time_point now) {

@@ -14,7 +14,14 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr auto kTimeoutCheckEvery = std::chrono::milliseconds(250);
 constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
-constexpr int kAcceptsPerWakeup = 256;
+// Queued output is flushed after this many events (and accepts), not only
+// at the end of a batch. A busy room has a handful of events per batch, so
+// this costs nothing there; in a storm (10,000 clients joining, or leaving
+// at once) it keeps each receiver's queue from collecting thousands of
+// "entered"/"left" lines before the first write: measured with
+// flood --clients 10000.
+constexpr std::size_t kFlushEvery = 64;
+constexpr int kAcceptsPerWakeup = 128;
 
 // Closing a socket with unread input makes the kernel send a reset, and a
 // reset can destroy output the peer has not read yet ("> Server shutting
@@ -61,11 +68,22 @@ int Reactor::run() {
       return 1;
     }
     loop_.now = Clock::now();
-    for (const PollEvent& e : events) dispatch(e);
-    flush_scheduled();
+    // Peers already gone both ways are closed before anything is delivered
+    // in this batch: when 10,000 clients vanish at once, nobody queues
+    // "left" lines for thousands of connections that are about to close.
+    for (const PollEvent& e : events) {
+      Connection* conn = (e.ready & kHangup) ? connection(e.fd) : nullptr;
+      if (conn != nullptr && !conn->dead) close_connection(*conn);
+    }
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      dispatch(events[i]);
+      if ((i + 1) % kFlushEvery == 0) settle();
+    }
+    settle();
     if (loop_.now >= next_timeout_check_) {
       check_timeouts();
       next_timeout_check_ = loop_.now + kTimeoutCheckEvery;
+      settle();
     }
     reap();
     if (shutting_down_ && (admission_.clients() == 0 || loop_.now >= shutdown_deadline_)) break;
@@ -169,9 +187,25 @@ void Reactor::on_readable(Connection& conn) {
 void Reactor::leave_room(Connection& conn) {
   conn.reading = false;
   if (conn.member) {
-    room_.leave(*conn.member);
+    // Announced in settle(), after every connection found dead meanwhile is
+    // marked so: the "left" lines go only to those still there.
+    pending_leaves_.push_back(*conn.member);
     conn.member.reset();
   }
+}
+
+void Reactor::process_leaves() {
+  for (std::size_t i = 0; i < pending_leaves_.size(); ++i) room_.leave(pending_leaves_[i]);
+  pending_leaves_.clear();
+}
+
+void Reactor::settle() {
+  // Announcing leaves queues output; flushing it can find more dead peers,
+  // whose leaves are announced in turn.
+  do {
+    process_leaves();
+    flush_scheduled();
+  } while (!pending_leaves_.empty());
 }
 
 void Reactor::on_writable(Connection& conn) {
@@ -256,6 +290,7 @@ void Reactor::reap() {
 }
 
 void Reactor::begin_shutdown() {
+  process_leaves();  // the room must not keep members whose connections go
   shutting_down_ = true;
   shutdown_deadline_ = loop_.now + kShutdownFlushTime;
   for (UniqueFd& l : listeners_) {

@@ -38,6 +38,8 @@ class Reactor {
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
   void flush_scheduled();
+  void process_leaves();
+  void settle();
   void update_interest(Connection& conn, unsigned interest);
   void close_connection(Connection& conn);
   void leave_room(Connection& conn);
@@ -59,6 +61,7 @@ class Reactor {
 
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it
+  std::vector<Room::MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::vector<char> scratch_;      // one read buffer for every connection

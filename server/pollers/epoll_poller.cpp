@@ -32,6 +32,7 @@ class EpollPoller final : public Poller {
       unsigned ready = 0;
       if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) ready |= kReadable;
       if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) ready |= kWritable;
+      if (e & (EPOLLERR | EPOLLHUP)) ready |= kHangup;
       events.push_back({ready_[i].data.fd, ready});
     }
     // A full batch suggests more are ready: take more next time.

@@ -39,6 +39,9 @@ class KqueuePoller final : public Poller {
       const int fd = static_cast<int>(e.ident);
       unsigned ready = (e.filter == EVFILT_READ) ? kReadable : kWritable;
       if (e.flags & (EV_EOF | EV_ERROR)) ready = kReadable | kWritable;
+      // EOF on the write filter: the peer no longer reads; with a read EOF
+      // (merged below) the connection is gone both ways.
+      if ((e.flags & EV_ERROR) || (e.filter == EVFILT_WRITE && (e.flags & EV_EOF))) ready |= kHangup;
       merge(events, fd, ready);
     }
     for (const PollEvent& ev : events) index_of_[static_cast<std::size_t>(ev.fd)] = -1;

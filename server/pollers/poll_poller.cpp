@@ -49,6 +49,7 @@ class PollPoller final : public Poller {
       unsigned ready = 0;
       if (p.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) ready |= kReadable;
       if (p.revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) ready |= kWritable;
+      if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) ready |= kHangup;
       events.push_back({p.fd, ready});
     }
     return {};

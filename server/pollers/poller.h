@@ -4,7 +4,10 @@
 //
 // Mechanism quirks stay inside the backends: errors and hang-ups are folded
 // into "readable and writable", so the reactor discovers them the portable
-// way, from read() or write(). Backends are level-triggered.
+// way, from read() or write(). Backends that can tell also set kHangup when
+// the peer is gone in both directions (a reset, or both sides closed), so
+// the reactor can stop queueing output for it before it gets to its turn.
+// Backends are level-triggered.
 #pragma once
 
 #include <memory>
@@ -19,6 +22,7 @@ enum Interest : unsigned {
   kNone = 0,
   kReadable = 1u << 0,
   kWritable = 1u << 1,
+  kHangup = 1u << 2,  // reported only, never asked for
 };
 
 struct PollEvent {
