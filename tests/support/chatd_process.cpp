@@ -64,7 +64,11 @@ ChatdProcess::ChatdProcess(std::vector<std::string> extra_args)
     : ChatdProcess("127.0.0.1", 0, std::move(extra_args)) {}
 
 ChatdProcess::ChatdProcess(std::string host, std::uint16_t port,
-                           std::vector<std::string> extra_args) {
+                           std::vector<std::string> extra_args)
+    : ChatdProcess(std::move(host), port, std::move(extra_args), ChatdLaunch{}) {}
+
+ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std::string> extra_args,
+                           const ChatdLaunch& launch) {
   std::vector<std::string> args = {"--host", std::move(host), "--port", std::to_string(port),
                                    "--engine", engine_under_test()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -73,7 +77,15 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port,
   Pipe out = make_pipe();
   Pipe err = make_pipe();
   Pipe wake = make_pipe();
-  pid_ = spawn_process(kChatdPath, args, -1, out.write.get(), err.write.get());
+  std::string program = kChatdPath;
+  if (launch.open_file_limit) {
+    // sh lowers both limits, then exec keeps the pid: pid() is chatd's.
+    args.insert(args.begin(), {"-c", "ulimit -n " + std::to_string(*launch.open_file_limit) +
+                                         " && exec \"$0\" \"$@\"",
+                               program});
+    program = "/bin/sh";
+  }
+  pid_ = spawn_process(program, args, -1, out.write.get(), err.write.get());
   pidfd_ = open_pidfd(pid_);
   // Only the child may hold the write ends, so EOF on them means it is gone.
   out.write.reset();

@@ -26,6 +26,13 @@ const std::string& engine_under_test();
 // Set once by the test main before any test runs.
 void set_engine_under_test(std::string engine);
 
+// Optional ways to start chatd differently; the defaults start it directly.
+struct ChatdLaunch {
+  // Start chatd under this RLIMIT_NOFILE (soft and hard), through
+  // `sh -c 'ulimit -n N && exec chatd ...'`, so its own fd sizing sees it.
+  std::optional<unsigned> open_file_limit;
+};
+
 class ChatdProcess {
  public:
   // Starts chatd (path compiled in as CHATD_PATH) with
@@ -36,6 +43,9 @@ class ChatdProcess {
   // The same on a chosen address: `host` ("127.0.0.1" or "::1") and `port`
   // (0 = ephemeral; a fixed port for restart tests).
   ChatdProcess(std::string host, std::uint16_t port, std::vector<std::string> extra_args = {});
+  // The same, started as `launch` says (pid() is still chatd's own pid).
+  ChatdProcess(std::string host, std::uint16_t port, std::vector<std::string> extra_args,
+               const ChatdLaunch& launch);
   ~ChatdProcess();  // SIGTERM, bounded wait, then SIGKILL if still running
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
