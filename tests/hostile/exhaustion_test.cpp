@@ -1,0 +1,191 @@
+// Exhaustion: too few file descriptors, many connections from one place, and
+// a storm of connections that open and vanish at once. chatd must keep
+// serving the users it has, refuse newcomers cleanly, recover, and never spin.
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "async_peer.h"
+#include "chat_fixtures.h"
+#include "hostile_util.h"
+#include "proc_stats.h"
+
+using namespace chat::test;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// CPU ticks chatd spends over `window` of wall time.
+long cpu_ticks_over(pid_t pid, std::chrono::milliseconds window) {
+  const auto before = cpu_ticks(pid);
+  REQUIRE(before.has_value());
+  std::this_thread::sleep_for(window);  // measuring a rate needs a time window
+  const auto after = cpu_ticks(pid);
+  REQUIRE(after.has_value());
+  return *after - *before;
+}
+
+// A line from `from` reaches `to`, skipping join and leave notices that a
+// storm of other connections interleaves; returns how long it took.
+std::chrono::milliseconds round_trip(TestClient& from, TestClient& to, const std::string& text) {
+  const auto start = Clock::now();
+  from.send_line(text);
+  const std::string expected = "[" + from.address_name() + "] " + text;
+  while (true) {
+    const auto line = to.read_line(5s);
+    INFO("waiting for \"" << expected << "\"");
+    REQUIRE(line.has_value());
+    if (*line == expected) break;
+    INFO("unexpected line \"" << *line << "\"");
+    REQUIRE(is_join_or_leave(*line));
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+}  // namespace
+
+TEST_CASE("under a low open file limit chatd lowers --max-clients and says so", "[hostile][emfile]") {
+  // 36 fds, 32 reserved: room for 4 clients.
+  ChatdProcess server("127.0.0.1", 0, {}, ChatdLaunch{36});
+  REQUIRE(server.wait_stderr("chatd: the open file limit is 36: serving at most 4 clients instead of 10000"));
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  TestClient c = join(server, {&a, &b});
+  TestClient d = join(server, {&a, &b, &c});
+  TestClient e(server.port());
+  e.expect_line("! server full");
+  REQUIRE(e.wait_closed());
+  expect_who(a, {a.address_name(), b.address_name(), c.address_name(), d.address_name()});
+
+  d.send_line("/quit");
+  REQUIRE(d.wait_closed());
+  for (TestClient* other : {&a, &b, &c}) other->expect_line("< The user " + d.address_name() + " left (3 users online)");
+  TestClient f = join(server, {&a, &b, &c});
+  a.send_line("still here");
+  f.expect_line("[" + a.address_name() + "] still here");
+}
+
+TEST_CASE("out of file descriptors chatd refuses newcomers, keeps serving, recovers and does not spin",
+          "[hostile][emfile]") {
+  ChatdProcess server;
+  const pid_t pid = server.pid();
+  TestClient a = join(server, {});
+
+  // Lower chatd's limit under its feet (its --max-clients stays 10000), so
+  // that exactly one more fd fits: accept() itself hits EMFILE afterwards.
+  // New fds take the lowest free number, so the limit is the second free
+  // number (fds inherited from the test's environment may leave holes).
+  const auto open = open_fds(pid);
+  const auto count = open_fd_count(pid);
+  REQUIRE(count.has_value());
+  int free_seen = 0, second_free = 0;
+  for (int fd = 0; free_seen < 2; ++fd) {
+    if (!open.contains(fd) && ++free_seen == 2) second_free = fd;
+  }
+  INFO("chatd has " << *count << " fds open; the second free number is " << second_free);
+  const rlimit limit{static_cast<rlim_t>(second_free), static_cast<rlim_t>(second_free)};
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &limit, nullptr) == 0);
+
+  TestClient b = join(server, {&a});
+  REQUIRE(open_fd_count(pid) == *count + 1);
+
+  // Newcomers now find no fd: each is told and closed, unseen by the room.
+  std::vector<AsyncPeer> waiting;
+  for (int i = 0; i < 3; ++i) {
+    TestClient refused(server.port());
+    refused.expect_line("! server full");
+    REQUIRE(refused.wait_closed());
+  }
+  REQUIRE(server.wait_stderr("refused a connection: out of file descriptors"));
+  // A burst more, left connecting and never read: chatd sheds them all
+  // without a busy loop on the listener.
+  for (int i = 0; i < 50; ++i) waiting.emplace_back(server.port());
+  const long ticks = cpu_ticks_over(pid, 500ms);
+  INFO("chatd used " << ticks << " ticks of " << ::sysconf(_SC_CLK_TCK) << "/s in 0.5 s");
+  CHECK(ticks <= 10);
+
+  // The users already in keep chatting, and nobody joined meanwhile.
+  a.send_line("hello under pressure");
+  b.expect_line("[" + a.address_name() + "] hello under pressure");
+  b.send_line("loud and clear");
+  a.expect_line("[" + b.address_name() + "] loud and clear");
+  expect_who(a, {a.address_name(), b.address_name()});
+
+  // A freed fd lets the next newcomer in.
+  b.send_line("/quit");
+  REQUIRE(b.wait_closed());
+  a.expect_line("< The user " + b.address_name() + " left (1 user online)");
+  REQUIRE(eventually([&] { return open_fd_count(pid) == *count; }, 5s));
+  TestClient c = join(server, {&a});
+  c.send_line("made it");
+  a.expect_line("[" + c.address_name() + "] made it");
+}
+
+TEST_CASE("loopback clients are never capped by --max-per-ip", "[hostile][max-per-ip]") {
+  // All of 127.0.0.0/8 (and ::1) is loopback, so the cap itself cannot be
+  // reached from a test; tests/unit/admission_test.cpp covers it.
+  ChatdProcess server({"--max-per-ip", "1"});
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  TestClient c = join(server, {&a, &b});
+  expect_who(c, {a.address_name(), b.address_name(), c.address_name()});
+}
+
+TEST_CASE("a storm of connections that vanish at once leaves chatd responsive", "[hostile][storm]") {
+  ChatdProcess server;
+  const pid_t pid = server.pid();
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  const auto fds_before = open_fd_count(pid);
+  REQUIRE(fds_before.has_value());
+
+  std::chrono::milliseconds worst{round_trip(a, b, "before the storm")};
+  constexpr int kStorm = 2000;
+  const auto storm_end = Clock::now() + 20s;
+  int opened = 0;
+  for (; opened < kStorm && Clock::now() < storm_end; ++opened) {
+    AsyncPeer peer(server.port());
+    // Half vanish with a reset, half with an orderly close, most of them
+    // before chatd even accepted them.
+    if (opened % 2 == 0) {
+      peer.close_reset();
+    } else {
+      peer.close();
+    }
+    if (opened % 200 == 199) {
+      worst = std::max(worst, round_trip(opened % 400 == 399 ? a : b, opened % 400 == 399 ? b : a,
+                                         "during the storm " + std::to_string(opened)));
+    }
+  }
+  REQUIRE(opened == kStorm);
+  worst = std::max(worst, round_trip(b, a, "after the storm"));
+  INFO("slowest round trip " << worst.count() << " ms");
+  CHECK(worst < 2s);
+
+  // Every storm connection is gone again (some may still wait in the accept
+  // backlog right after the loop): the room holds only a and b, and chatd's
+  // fds are back where they were.
+  const std::string alone = "> Online (2): " + a.address_name() + ", " + b.address_name();
+  std::string who;
+  const auto deadline = Clock::now() + 10s;
+  while (who != alone && Clock::now() < deadline) {
+    a.send_line("/who");
+    while (true) {
+      const auto line = a.read_line(5s);
+      REQUIRE(line.has_value());
+      if (line->starts_with("> Online")) {
+        who = *line;
+        break;
+      }
+      REQUIRE(is_join_or_leave(*line));
+    }
+  }
+  CHECK(who == alone);
+  CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }, 10s));
+}
