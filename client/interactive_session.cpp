@@ -197,6 +197,7 @@ class Interactive {
         break;
       case LineEditor::Action::complete: complete(); break;
       case LineEditor::Action::redraw: out_ += "\x1b[H\x1b[2J"; break;
+      case LineEditor::Action::suspend: suspend(); break;
     }
     return std::nullopt;
   }
@@ -230,6 +231,15 @@ class Interactive {
     link_->finish_when_sent();
     retry_at_.reset();
     return std::nullopt;
+  }
+
+  void suspend() {
+    if (!config_.suspend) return;
+    out_ += screen_.erase();
+    (void)flush();
+    config_.suspend();
+    // The window may have changed size while we were stopped.
+    out_ += screen_.resize(terminal_columns(config_.output_fd), editor_);
   }
 
   void complete() {

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,10 @@ struct InteractiveConfig {
   bool timestamps = false;
   bool reconnect = false;
   std::string history_path;  // empty: history kept in memory only
+  // Ctrl-Z: called with the input row erased; returns once the process is
+  // continued (it restores the terminal, stops, and makes it raw again).
+  // Empty: Ctrl-Z does nothing.
+  std::function<void()> suspend;
 };
 
 // Runs until the user leaves or the server goes away; returns the exit code:

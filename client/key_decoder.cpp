@@ -37,6 +37,7 @@ std::optional<K> control_key(unsigned char c) {
     case 0x10: return K::up;              // Ctrl-P
     case 0x15: return K::kill_to_start;   // Ctrl-U
     case 0x17: return K::kill_word_back;  // Ctrl-W
+    case 0x1A: return K::suspend;         // Ctrl-Z (ISIG is off in raw mode)
     case 0x7F: return K::backspace;
     default: return std::nullopt;
   }

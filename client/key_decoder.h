@@ -30,6 +30,7 @@ struct Key {
     eof,             // Ctrl-D (Ctrl-D on an empty line ends the session)
     interrupt,       // Ctrl-C
     redraw,          // Ctrl-L
+    suspend,         // Ctrl-Z
     escape,          // a lone Esc (no sequence followed)
   };
   Kind kind;

@@ -73,6 +73,7 @@ LineEditor::Action LineEditor::apply(const Key& key) {
       break;
     case K::interrupt: return Action::interrupt;
     case K::redraw: return Action::redraw;
+    case K::suspend: return Action::suspend;
     case K::escape: break;
   }
   return Action::none;

@@ -26,6 +26,7 @@ class LineEditor {
     history_down,
     complete,      // Tab
     redraw,        // Ctrl-L
+    suspend,       // Ctrl-Z
   };
 
   // Applies one key. Keys that only edit return Action::none.

@@ -1,6 +1,7 @@
 // chat: the bundled terminal client. Parses the command line, connects, and
 // hands the socket to the session loop.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,7 +61,7 @@ int run(const Options& options) {
   chat::UniqueFd socket = std::move(std::get<chat::UniqueFd>(connected));
 
   if (interactive) {
-    const RawMode raw(STDIN_FILENO);  // restored when this scope ends, however it ends
+    RawMode raw(STDIN_FILENO);  // restored when this scope ends, however it ends
     if (raw.active()) {
       InteractiveConfig config;
       config.signal_fd = signals.fd();
@@ -71,6 +72,13 @@ int run(const Options& options) {
       config.timestamps = options.timestamps;
       config.reconnect = options.reconnect;
       if (!options.no_history) config.history_path = default_history_path();
+      config.suspend = [&raw] {
+        // The shell gets its terminal back as it left it; SIGTSTP's default
+        // action stops us until fg (SIGCONT), then the editor takes over again.
+        raw.restore();
+        ::raise(SIGTSTP);
+        (void)raw.enter();
+      };
       return run_interactive(std::move(socket), config);
     }
   }

@@ -94,7 +94,7 @@ std::string usage_text() {
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
          "for history, Tab completes nicknames and commands.\n"
-         "Ctrl-D on an empty line or /quit leaves; Ctrl-C exits at once.\n"
+         "Ctrl-D on an empty line or /quit leaves; Ctrl-C exits at once; Ctrl-Z suspends.\n"
          "When standard input is not a terminal, chat sends every input line,\n"
          "then waits for the server to close the connection and exits.\n";
 }

@@ -19,6 +19,11 @@ std::size_t terminal_columns(int fd, std::size_t fallback) noexcept {
 
 RawMode::RawMode(int fd) noexcept : fd_(fd) {
   if (::tcgetattr(fd_, &saved_) != 0) return;
+  (void)enter();
+}
+
+bool RawMode::enter() noexcept {
+  if (active_) return true;
   termios raw = saved_;
   raw.c_lflag &= ~static_cast<tcflag_t>(ECHO | ICANON | ISIG | IEXTEN);
   raw.c_iflag &= ~static_cast<tcflag_t>(ICRNL | INLCR | IGNCR | IXON | ISTRIP);
@@ -26,6 +31,7 @@ RawMode::RawMode(int fd) noexcept : fd_(fd) {
   raw.c_cc[VTIME] = 0;
   // TCSADRAIN: what was already written is shown in the old mode first.
   active_ = ::tcsetattr(fd_, TCSADRAIN, &raw) == 0;
+  return active_;
 }
 
 RawMode::~RawMode() { restore(); }

@@ -50,6 +50,8 @@ class RawMode {
   [[nodiscard]] bool active() const noexcept { return active_; }
   // Puts the saved mode back now (idempotent; the destructor calls it).
   void restore() noexcept;
+  // Raw again after restore() (back from Ctrl-Z). False if it cannot be set.
+  bool enter() noexcept;
 
  private:
   int fd_;

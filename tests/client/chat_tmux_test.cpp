@@ -41,25 +41,46 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-// Runs chat in a pane under a wrapper that records the terminal mode before
-// and after, prints chat's exit code and whether the mode came back, then
-// idles so the screen stays readable.
+// The wrapper chat runs under: it records the terminal mode before and
+// after, prints chat's exit code and whether the mode came back, then idles
+// so the screen stays readable.
+constexpr const char* kWrapper =
+    "stty -g > \"$D/before\"\n"
+    "\"$@\"\n"
+    "code=$?\n"
+    "stty -g > \"$D/after\"\n"
+    "echo \"chat exited $code\"\n"
+    "if cmp -s \"$D/before\" \"$D/after\"; then echo TTY-RESTORED; else echo TTY-CHANGED; fi\n"
+    "echo \"MODE: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"\n"
+    "exec sleep 600\n";
+
+// The same with job control, as an interactive shell has it: Ctrl-Z stops
+// chat, the wrapper checks the mode while it is stopped, then resumes it
+// with fg.
+constexpr const char* kJobControlWrapper =
+    "set -m\n"
+    "stty -g > \"$D/before\"\n"
+    "\"$@\"\n"
+    "code=$?\n"
+    "stty -g > \"$D/stopped\"\n"
+    "if cmp -s \"$D/before\" \"$D/stopped\"; then echo \"STOPPED $code TTY-RESTORED\"; else echo \"STOPPED $code TTY-CHANGED\"; fi\n"
+    "fg > /dev/null\n"
+    "code=$?\n"
+    "stty -g > \"$D/after\"\n"
+    "echo \"chat exited $code\"\n"
+    "if cmp -s \"$D/before\" \"$D/after\"; then echo TTY-RESTORED; else echo TTY-CHANGED; fi\n"
+    "exec sleep 600\n";
+
+// Runs chat (with HOME in a private directory) in a pane under a wrapper.
 class ChatPane {
  public:
   ChatPane(std::uint16_t port, const std::vector<std::string>& args, const std::string& env = "",
-           int width = 100, int height = 30) {
+           int width = 100, int height = 30, const char* wrapper = kWrapper) {
     pane_ = std::make_unique<TmuxPane>("exec sleep 600", width, height);  // a placeholder to get a dir
     const std::string& dir = pane_->dir();
     {
       std::ofstream script(dir + "/wrap.sh");
-      script << "stty -g > \"$D/before\"\n"
-                "\"$@\"\n"
-                "code=$?\n"
-                "stty -g > \"$D/after\"\n"
-                "echo \"chat exited $code\"\n"
-                "if cmp -s \"$D/before\" \"$D/after\"; then echo TTY-RESTORED; else echo TTY-CHANGED; fi\n"
-                "echo \"MODE: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"\n"
-                "exec sleep 600\n";
+      script << wrapper;
     }
     std::string command = "exec env -u NO_COLOR LC_ALL=C.UTF-8 HOME=" + quote(dir) + " D=" + quote(dir) + " " +
                            env + " sh " + quote(dir + "/wrap.sh") + " " + quote(kChat);
@@ -376,4 +397,26 @@ TEST_CASE("after a resize the input row is drawn again, cursor in view", "[chat]
   for (const std::string& row : rows) {
     if (&row != &rows.back()) CHECK(row.find("abcdefgh") == std::string::npos);
   }
+}
+
+TEST_CASE("Ctrl-Z gives the shell its terminal back, and fg resumes the typed line", "[chat][tmux]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  ChatPane pane(server.port(), {"--no-history"}, "", 100, 30, kJobControlWrapper);
+  REQUIRE(pane->wait_for("> Online (1): "));
+  pane->type("half typed");
+  REQUIRE(pane->wait_cursor_row(input_row("half typed")));
+
+  pane->press({"C-z"});
+  // Stopped by SIGTSTP (exit status 128 + 20), with the terminal as it was.
+  REQUIRE(pane->wait_for("STOPPED "));
+  CHECK(pane->wait_for("STOPPED 148 TTY-RESTORED"));
+
+  // fg: the editor is back with the line as it was, and keeps working.
+  REQUIRE(pane->wait_cursor_row(input_row("half typed")));
+  pane->press({"BSpace", "BSpace"});
+  REQUIRE(pane->wait_cursor_row(input_row("half typ")));
+  pane->press({"C-u", "C-d"});
+  REQUIRE(pane->wait_for("chat exited 0"));
+  CHECK(pane->wait_for("chat exited 0\nTTY-RESTORED"));
 }

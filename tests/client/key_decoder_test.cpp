@@ -38,7 +38,8 @@ TEST_CASE("control keys map to editing keys", "[keys]") {
         std::vector<Key>{Key{K::interrupt}, Key{K::eof}, Key{K::tab}, Key{K::redraw}});
   CHECK(decode("\x10\x0e\x02\x06") ==
         std::vector<Key>{Key{K::up}, Key{K::down}, Key{K::left}, Key{K::right}});
-  CHECK(decode("\x07\x1a").empty());  // unused controls are dropped
+  CHECK(decode("\x07\x1f").empty());  // unused controls are dropped
+  CHECK(decode("\x1a") == std::vector<Key>{Key{K::suspend}});
 }
 
 TEST_CASE("cursor keys in both CSI and SS3 forms", "[keys]") {

@@ -116,6 +116,7 @@ TEST_CASE("keys that ask the session for something", "[editor]") {
   CHECK(e.apply(Key{K::tab}) == Action::complete);
   CHECK(e.apply(Key{K::up}) == Action::history_up);
   CHECK(e.apply(Key{K::down}) == Action::history_down);
+  CHECK(e.apply(Key{K::suspend}) == Action::suspend);
   CHECK(e.text() == "b");
 }
 
