@@ -40,12 +40,17 @@ constexpr std::size_t kChurnSlots = 6;
 constexpr auto kSendEvery = std::chrono::milliseconds(20);    // per steady sender
 constexpr auto kChurnEvery = std::chrono::milliseconds(30);   // one new churn connection
 constexpr auto kNickEvery = std::chrono::milliseconds(1000);  // s3 renames itself
-// Slow readers take one burst of at most 8 KiB every 500 ms: a twentieth of
-// the ~300 KB/s the senders offer them, so once the kernel's buffers towards
-// them are full, chatd skips lines for them. (Much smaller reads would keep
-// their TCP window shut, and chatd would rightly drop them as stalled.)
-constexpr auto kSlowReadEvery = std::chrono::milliseconds(500);
-constexpr std::size_t kSlowReadBytes = 8192;
+// Slow readers alternate: 8 s reading nothing, then 1 s reading all they
+// get. While they pause, chatd's queue for them fills and it skips lines;
+// each burst drains it, so they never look stalled (no byte accepted for
+// --stall-timeout) to chatd. Their receive buffer is fixed at 256 KiB: a
+// buffer smaller than loopback's 64 KiB MSS makes Linux drop and retransmit
+// with backoff, and an autotuned one can keep the window shut for long
+// stretches when read in trickles; either can look like a stall to chatd,
+// which would then rightly drop them.
+constexpr int kSlowReceiveBuffer = 256 * 1024;
+constexpr auto kSlowPause = std::chrono::milliseconds(8000);
+constexpr auto kSlowBurst = std::chrono::milliseconds(1000);
 
 std::string sender_text(int sender, long seq) {
   return "S" + std::to_string(sender) + " " + std::to_string(seq) + " " +
@@ -93,7 +98,7 @@ struct Core {
   long notices = 0;
   bool slow = false;                   // reads in small bursts
   bool draining = false;               // slow reader catching up at the end
-  Clock::time_point next_read{};
+  Clock::time_point read_from{}, read_until{};  // slow readers: the current burst
   bool got_end = false;                // saw the END marker
   bool got_who = false;                // saw a /who reply
   long who_asked = 0, who_answered = 0;  // slow readers' own /who: a skipped reply is counted too
@@ -162,7 +167,7 @@ void Soak::connect_core() {
   }
   await_core("the named clients joining");
   for (int r = 0; r < kSlowReaders; ++r) {
-    core_.emplace_back(AsyncPeer(server_.port(), 4096));
+    core_.emplace_back(AsyncPeer(server_.port(), kSlowReceiveBuffer));
     slow(r).slow = true;
     slow(r).name = slow(r).peer.address_name();
     REQUIRE(slow(r).peer.open());
@@ -281,8 +286,12 @@ void Soak::step(bool load, Clock::time_point now) {
   std::erase_if(garbage_, [](const Garbage& g) { return !g.peer.open(); });
 
   std::vector<pollfd> fds;
-  for (const Core& c : core_) {
-    const bool read = !c.slow || c.draining || now >= c.next_read;
+  for (Core& c : core_) {
+    if (c.slow && now >= c.read_until) {
+      c.read_from = now + kSlowPause;
+      c.read_until = c.read_from + kSlowBurst;
+    }
+    const bool read = !c.slow || c.draining || now >= c.read_from;
     fds.push_back({c.peer.fd(), c.peer.events(read), 0});
   }
   for (const Churner& c : churn_) fds.push_back({c.peer.fd(), c.peer.events(true), 0});
@@ -297,9 +306,8 @@ void Soak::step(bool load, Clock::time_point now) {
     if (ready & POLLOUT) REQUIRE(c.peer.flush() == AsyncPeer::Io::ok);
     if (ready & (POLLIN | POLLHUP | POLLERR)) {
       lines.clear();
-      const bool burst = c.slow && !c.draining;
-      const auto io = c.peer.receive(lines, burst ? kSlowReadBytes : std::numeric_limits<std::size_t>::max());
-      if (burst) c.next_read = now + kSlowReadEvery;
+      // At most 64 KiB per client per round, so no reader starves the others.
+      const auto io = c.peer.receive(lines, 64 * 1024);
       for (const std::string& line : lines) handle_core_line(c, line);
       INFO(c.name << " was disconnected; chatd's stderr:\n" << server_.stderr_text());
       REQUIRE(io == AsyncPeer::Io::ok);
@@ -391,7 +399,9 @@ void Soak::run(std::chrono::seconds duration) {
       },
       true, duration + 10s, "the main load");
   quiesce();
-  REQUIRE(eventually([&] { return open_fd_count(pid) == fds_core; }, 5s));
+  const bool fds_back = eventually([&] { return open_fd_count(pid) == fds_core; }, 5s);
+  INFO("chatd's stderr:\n" << server_.stderr_text());
+  REQUIRE(fds_back);
   const auto rss_end = resident_kib(pid);
 
   // The slow readers catch up: once a /who of theirs is answered, what was
