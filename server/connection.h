@@ -45,10 +45,19 @@ class Connection final : public Member {
   // is full. `ok` with output still queued means "wait until writable".
   IoStatus flush();
 
+  // While output waits for a full socket: true if the peer has taken bytes
+  // out of the kernel's send queue since the last call. A slow reader frees
+  // socket space a little at a time, and the socket is reported writable
+  // only once a good part of a (possibly megabytes-large) buffer is free;
+  // without this, a reader that reads slowly but steadily would look
+  // stalled. Always false where the system cannot tell (no SIOCOUTQ).
+  bool peer_read_since_last_check();
+
   [[nodiscard]] int fd() const noexcept { return fd_.get(); }
   [[nodiscard]] const PeerAddress& peer() const noexcept { return peer_; }
   [[nodiscard]] const std::string& peer_name() const noexcept { return peer_name_; }
   [[nodiscard]] const OutputQueue& output() const noexcept { return output_; }
+  void note_output_progress(OutputQueue::Clock::time_point now) noexcept { output_.note_progress(now); }
 
   // The reactor's bookkeeping for this connection.
   std::optional<Room::MemberId> member;  // set while in the room
@@ -66,6 +75,7 @@ class Connection final : public Member {
   LineFramer framer_;
   OutputQueue output_;
   LoopContext& loop_;
+  int kernel_unsent_ = -1;  // bytes in the kernel's send queue at the last check
 };
 
 template <class OnFrame>

@@ -40,6 +40,10 @@ class OutputQueue {
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
   [[nodiscard]] std::size_t skipped() const noexcept { return skipped_; }
 
+  // The reader made progress that consume() cannot see (the kernel's send
+  // queue shrank): restarts the stall clock.
+  void note_progress(Clock::time_point now) noexcept { progress_at_ = now; }
+
   // True if output has been pending with no byte accepted for `limit`.
   [[nodiscard]] bool stalled(Clock::time_point now, Clock::duration limit) const noexcept {
     return !empty() && now - progress_at_ >= limit;

@@ -266,6 +266,8 @@ void Reactor::check_timeouts() {
 }
 
 void Reactor::drop_stalled(Connection& conn) {
+  if (!(conn.interest & kWritable)) return;  // not waiting for the socket
+  if (conn.peer_read_since_last_check()) conn.note_output_progress(loop_.now);
   if (!conn.output().stalled(loop_.now, std::chrono::seconds(options_.stall_timeout_s))) return;
   const std::string name = conn.member ? room_.name_of(*conn.member) : conn.peer_name();
   diagnostic("dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +

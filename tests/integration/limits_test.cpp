@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "chat_fixtures.h"
 
@@ -212,4 +213,40 @@ TEST_CASE("a reader that accepts nothing is dropped after --stall-timeout", "[li
   CHECK(log_line.starts_with("chatd: "));
   expect_who(sender, {sender.address_name()});
   REQUIRE(stuck.wait_closed(10s));
+}
+
+TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[limits][stall]") {
+  // A small receive buffer read a little at a time frees the server's
+  // (much larger) send buffer only slowly, so the socket may not report
+  // writable for longer than the stall timeout although the reader makes
+  // progress all along. chatd must see that progress and keep it.
+  ChatdProcess server({"--stall-timeout", "1", "--max-queue", "64K"});
+  TestClient sender = join(server, {});
+  TestClient slow = join(server, {&sender}, "127.0.0.1", 4096);
+  const std::string from = "[" + sender.address_name() + "] ";
+
+  // 20 MB: chatd skips most of it for `slow` (--max-queue 64K), but the
+  // kernel's send buffer towards `slow` fills and grows first.
+  const std::string payload(200, 'p');
+  std::string batch;
+  for (int i = 0; i < 5000; ++i) batch += payload + "\n";
+  for (int i = 0; i < 20; ++i) sender.send_raw(batch);
+  expect_who(sender, {sender.address_name(), slow.address_name()});
+
+  // About 20 KB/s for 3.5 s, well past the 1 s stall timeout. The pauses are
+  // the point: this reader is slow on purpose.
+  const auto until = Clock::now() + 3500ms;
+  int lines = 0;
+  while (Clock::now() < until) {
+    for (int i = 0; i < 10; ++i) {
+      const auto line = slow.read_line(1s);
+      REQUIRE(line);  // never disconnected
+      if (!skipped_count(*line)) REQUIRE(*line == from + payload);
+      ++lines;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  INFO("lines read: " << lines << "\nchatd stderr:\n" << server.stderr_text());
+  CHECK(server.stderr_text().find("dropping") == std::string::npos);
+  expect_who(sender, {sender.address_name(), slow.address_name()});
 }
