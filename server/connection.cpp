@@ -1,10 +1,6 @@
 #include "connection.h"
 
-#include <sys/ioctl.h>
 #include <sys/uio.h>
-#if defined(__linux__)
-#include <linux/sockios.h>
-#endif
 
 #include <array>
 #include <cerrno>
@@ -32,18 +28,6 @@ void Connection::deliver(const SharedLine& line) {
     flush_scheduled = true;
     loop_.to_flush.push_back(this);
   }
-}
-
-bool Connection::peer_read_since_last_check() {
-#if defined(SIOCOUTQ)
-  int unsent = 0;
-  if (::ioctl(fd_.get(), SIOCOUTQ, &unsent) != 0) return false;
-  const bool progressed = kernel_unsent_ >= 0 && unsent < kernel_unsent_;
-  kernel_unsent_ = unsent;
-  return progressed;
-#else
-  return false;
-#endif
 }
 
 Connection::IoStatus Connection::flush() {

@@ -13,6 +13,7 @@
 #include "output_queue.h"
 #include "rate_limiter.h"
 #include "room.h"
+#include "send_progress.h"
 #include "socket_address.h"
 #include "unique_fd.h"
 
@@ -45,13 +46,9 @@ class Connection final : public Member {
   // is full. `ok` with output still queued means "wait until writable".
   IoStatus flush();
 
-  // While output waits for a full socket: true if the peer has taken bytes
-  // out of the kernel's send queue since the last call. A slow reader frees
-  // socket space a little at a time, and the socket is reported writable
-  // only once a good part of a (possibly megabytes-large) buffer is free;
-  // without this, a reader that reads slowly but steadily would look
-  // stalled. Always false where the system cannot tell (no SIOCOUTQ).
-  bool peer_read_since_last_check();
+  // While output waits for a full socket: whether the peer took bytes out
+  // of the kernel's send queue since the last call (see send_progress.h).
+  bool peer_read_since_last_check() { return send_progress_.peer_read_since_last_check(fd_.get()); }
 
   [[nodiscard]] int fd() const noexcept { return fd_.get(); }
   [[nodiscard]] const PeerAddress& peer() const noexcept { return peer_; }
@@ -75,7 +72,7 @@ class Connection final : public Member {
   LineFramer framer_;
   OutputQueue output_;
   LoopContext& loop_;
-  int kernel_unsent_ = -1;  // bytes in the kernel's send queue at the last check
+  SendProgress send_progress_;
 };
 
 template <class OnFrame>

@@ -10,6 +10,7 @@
 #include "line_framer.h"
 #include "messages.h"
 #include "rate_limiter.h"
+#include "send_progress.h"
 #include "thread_server.h"
 
 namespace chat {
@@ -31,8 +32,20 @@ void ThreadConnection::start(const std::shared_ptr<ThreadConnection>& self) {
 void ThreadConnection::deliver(const SharedLine& line) {
   std::lock_guard lock(mutex_);
   if (closing_) return;
-  const bool was_empty = output_.empty();
-  if (output_.push(line, OutputQueue::Clock::now()) && was_empty) wake_writer_.notify_one();
+  const auto now = OutputQueue::Clock::now();
+  if (!output_.empty()) {  // the writer is busy with earlier lines: queue behind them
+    output_.push(line, now);
+    return;
+  }
+  // Nothing queued, so the writer is idle and not mid-write: try the socket
+  // from this thread without blocking. Most lines go out here, and waking a
+  // writer thread (a futex call and a context switch per receiver per line)
+  // is left for sockets that are full.
+  const ssize_t n = ::send(fd_.get(), line->data(), line->size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n == static_cast<ssize_t>(line->size())) return;
+  output_.push(line, now);
+  if (n > 0) output_.consume(static_cast<std::size_t>(n), now);
+  wake_writer_.notify_one();  // the rest, or the error, is the writer's
 }
 
 void ThreadConnection::finish(bool leave) {
@@ -85,6 +98,7 @@ void ThreadConnection::read_loop() {
 
 void ThreadConnection::write_loop() {
   std::array<iovec, 64> iov;
+  SendProgress send_progress;
   bool stalled = false;
   while (true) {
     std::size_t count = 0;
@@ -99,9 +113,13 @@ void ThreadConnection::write_loop() {
     }
     // Blocking, bounded by SO_SNDTIMEO (--stall-timeout): it returns as
     // soon as any byte is taken, or fails if none is for that long.
+    send_progress.peer_read_since_last_check(fd_.get());  // where the wait starts
     const ssize_t n = ::writev(fd_.get(), iov.data(), static_cast<int>(count));
     if (n < 0) {
       if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && send_progress.peer_read_since_last_check(fd_.get())) {
+        continue;  // timed out waiting for space, but the reader is reading
+      }
       stalled = (errno == EAGAIN || errno == EWOULDBLOCK);
       break;
     }
