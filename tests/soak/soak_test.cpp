@@ -499,7 +499,13 @@ void Soak::run(std::chrono::seconds duration) {
   REQUIRE(rss_end.has_value());
   // Back near the post-warm-up level: a leak of a few hundred bytes per
   // connection or per message would show as megabytes here.
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine, so RSS cannot come
+  // back down; LeakSanitizer checks for leaks at chatd's exit instead.
+  WARN("RSS check skipped under AddressSanitizer (freed memory stays quarantined)");
+#else
   CHECK(*rss_end <= *rss_base + std::max(4096L, *rss_base / 4));
+#endif
   CHECK(fds_end == fds_core);
 }
 
