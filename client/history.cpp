@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string_view>
 
 #include "unique_fd.h"
 
@@ -49,13 +51,23 @@ void History::load(const std::string& path) {
   // The file only grows by appends; once it holds far more than is ever
   // loaded, rewrite it with what was kept.
   if (lines > 2 * max_) {
+    // Created 0600 from the start: the history is never readable by others,
+    // not even for a moment.
     const std::string temp = path + ".new";
-    {
-      std::ofstream out(temp, std::ios::trunc);
-      for (const std::string& entry : entries_) out << entry << '\n';
-      if (!out) return;
+    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd) return;
+    std::string bytes;
+    for (const std::string& entry : entries_) bytes.append(entry).push_back('\n');
+    std::string_view rest = bytes;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::unlink(temp.c_str());
+        return;
+      }
+      rest.remove_prefix(static_cast<std::size_t>(n));
     }
-    ::chmod(temp.c_str(), 0600);
     (void)std::rename(temp.c_str(), path.c_str());
   }
 }

@@ -73,6 +73,8 @@ TEST_CASE("history file: appended line by line, loaded back, private", "[history
   std::ifstream in(path);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(content == "line 6\nline 7\nline 8\nline 9\n");
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);  // the rewritten file too, even with a lax umask
 
   ::unlink(path.c_str());
   ::rmdir(dir_template);
