@@ -356,3 +356,34 @@ TEST_CASE("chat --version and --help", "[chat][args]") {
   CHECK(help.out.starts_with("Usage: chat "));
   CHECK(help.err.empty());
 }
+
+TEST_CASE("chat that crashes on a terminal still leaves it as it was", "[chat][terminal]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+
+  Pty pty;
+  termios before{};
+  REQUIRE(::tcgetattr(pty.slave.get(), &before) == 0);
+  Pipe err = make_pipe();
+  const pid_t pid = spawn_process(kChat, {"--no-history", "127.0.0.1", std::to_string(server.port())},
+                                  pty.slave.get(), pty.slave.get(), err.write.get());
+  const chat::UniqueFd pidfd = open_pidfd(pid);
+  err.write.reset();
+  std::string screen;
+  REQUIRE(pty.wait_screen(screen, "> Connected to the chat server (2 users online)"));
+  termios during{};
+  REQUIRE(::tcgetattr(pty.slave.get(), &during) == 0);
+  REQUIRE((during.c_lflag & (ICANON | ECHO)) == 0);  // raw
+
+  // A segmentation fault stands for any crash: chat dies of it, and on the
+  // way out its handler puts the terminal back.
+  REQUIRE(::kill(pid, SIGSEGV) == 0);
+  const auto code = await_exit(pid, pidfd.get(), std::chrono::steady_clock::now() + 5s);
+  REQUIRE(code.has_value());
+  CHECK(*code == 128 + SIGSEGV);
+  termios after{};
+  REQUIRE(::tcgetattr(pty.slave.get(), &after) == 0);
+  CHECK(after.c_lflag == before.c_lflag);
+  CHECK(after.c_iflag == before.c_iflag);
+}
