@@ -91,6 +91,28 @@ struct Pty {
   }
 };
 
+// chat on the pty's terminal against `server`, never left behind: killed
+// and reaped at scope exit unless the test reaped it.
+struct ChatOnPty {
+  pid_t pid;
+  chat::UniqueFd pidfd;
+  bool reaped = false;
+  ChatOnPty(const ChatdProcess& server, const Pty& pty) {
+    Pipe err = make_pipe();
+    pid = spawn_process(kChat, {"--no-history", "127.0.0.1", std::to_string(server.port())}, pty.slave.get(),
+                        pty.slave.get(), err.write.get());
+    pidfd = open_pidfd(pid);
+  }
+  ChatOnPty(const ChatOnPty&) = delete;
+  ChatOnPty& operator=(const ChatOnPty&) = delete;
+  ~ChatOnPty() {
+    if (!reaped) {
+      ::kill(pid, SIGKILL);
+      (void)await_exit(pid, pidfd.get(), std::chrono::steady_clock::now() + 5s);
+    }
+  }
+};
+
 bool have_ipv6_loopback() {
   chat::UniqueFd fd(::socket(AF_INET6, SOCK_STREAM, 0));
   if (!fd) return false;
@@ -240,22 +262,9 @@ TEST_CASE("chat on a terminal edits the line itself, then restores the terminal 
   termios before{};
   REQUIRE(::tcgetattr(pty.slave.get(), &before) == 0);
   REQUIRE((before.c_lflag & ICANON) != 0);
-  Pipe err = make_pipe();
-  const pid_t pid = spawn_process(kChat, {"--no-history", "127.0.0.1", std::to_string(server.port())},
-                                  pty.slave.get(), pty.slave.get(), err.write.get());
-  const chat::UniqueFd pidfd = open_pidfd(pid);
-  err.write.reset();
-  struct Reaper {  // never leave the child behind, whatever REQUIRE fails
-    pid_t pid;
-    int pidfd;
-    bool reaped = false;
-    ~Reaper() {
-      if (!reaped) {
-        ::kill(pid, SIGKILL);
-        (void)await_exit(pid, pidfd, std::chrono::steady_clock::now() + 5s);
-      }
-    }
-  } reaper{pid, pidfd.get()};
+  ChatOnPty chat(server, pty);
+  const pid_t pid = chat.pid;
+  const int pidfd = chat.pidfd.get();
 
   std::string screen;
   REQUIRE(pty.wait_screen(screen, "> Connected to the chat server (2 users online)"));
@@ -272,8 +281,8 @@ TEST_CASE("chat on a terminal edits the line itself, then restores the terminal 
 
   pty.type("\x04");  // Ctrl-D on an empty line: end of input, leave like /quit
   peer.expect_line("< The user " + name + " left (1 user online)");
-  const auto code = await_exit(pid, pidfd.get(), std::chrono::steady_clock::now() + 5s);
-  reaper.reaped = code.has_value();
+  const auto code = await_exit(pid, pidfd, std::chrono::steady_clock::now() + 5s);
+  chat.reaped = code.has_value();
   CHECK(code == 0);
   termios after{};
   REQUIRE(::tcgetattr(pty.slave.get(), &after) == 0);
@@ -365,11 +374,7 @@ TEST_CASE("chat that crashes on a terminal still leaves it as it was", "[chat][t
   Pty pty;
   termios before{};
   REQUIRE(::tcgetattr(pty.slave.get(), &before) == 0);
-  Pipe err = make_pipe();
-  const pid_t pid = spawn_process(kChat, {"--no-history", "127.0.0.1", std::to_string(server.port())},
-                                  pty.slave.get(), pty.slave.get(), err.write.get());
-  const chat::UniqueFd pidfd = open_pidfd(pid);
-  err.write.reset();
+  ChatOnPty chat(server, pty);
   std::string screen;
   REQUIRE(pty.wait_screen(screen, "> Connected to the chat server (2 users online)"));
   termios during{};
@@ -378,8 +383,9 @@ TEST_CASE("chat that crashes on a terminal still leaves it as it was", "[chat][t
 
   // A segmentation fault stands for any crash: chat dies of it, and on the
   // way out its handler puts the terminal back.
-  REQUIRE(::kill(pid, SIGSEGV) == 0);
-  const auto code = await_exit(pid, pidfd.get(), std::chrono::steady_clock::now() + 5s);
+  REQUIRE(::kill(chat.pid, SIGSEGV) == 0);
+  const auto code = await_exit(chat.pid, chat.pidfd.get(), std::chrono::steady_clock::now() + 5s);
+  chat.reaped = code.has_value();
   REQUIRE(code.has_value());
   CHECK(*code == 128 + SIGSEGV);
   termios after{};
