@@ -1,6 +1,7 @@
 #include "nickname.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 
 #include "utf8.h"
@@ -13,6 +14,13 @@ struct CodePointRange {
   char32_t lo, hi;
 };
 
+struct SkeletonEntry {
+  char32_t code_point;
+  std::uint16_t at;  // the key's first code point in kSkeletonPool
+  std::uint8_t length;
+};
+
+#include "nickname_skeleton_table.inc"
 #include "unicode_classes_table.inc"
 
 template <std::size_t N>
@@ -22,10 +30,11 @@ bool in_ranges(const CodePointRange (&ranges)[N], char32_t cp) noexcept {
   return it != std::begin(ranges) && cp <= std::prev(it)->hi;
 }
 
-// Hangul fillers are letters (Lo) to Unicode but render as blanks: a name
-// made of them would be invisible, or look like someone else's.
-bool is_invisible_letter(char32_t cp) noexcept {
-  return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
+bool is_space(char32_t cp) noexcept {
+  // White_Space: the invisible ranges that are not default-ignorable.
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
 }
 
 bool is_name_char(char32_t cp) noexcept {
@@ -33,32 +42,110 @@ bool is_name_char(char32_t cp) noexcept {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
            cp == '_' || cp == '-' || cp == '.';
   }
-  return in_ranges(kLetterOrDigitRanges, cp) && !is_invisible_letter(cp);
+  return in_ranges(kLetterOrDigitRanges, cp);
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+void append_key(std::string& out, char32_t cp) {
+  const auto* it = std::lower_bound(std::begin(kSkeletonEntries), std::end(kSkeletonEntries), cp,
+                                    [](const SkeletonEntry& e, char32_t v) { return e.code_point < v; });
+  if (it == std::end(kSkeletonEntries) || it->code_point != cp) {
+    append_utf8(out, cp);
+    return;
+  }
+  for (std::size_t i = 0; i < it->length; ++i) append_utf8(out, kSkeletonPool[it->at + i]);
+}
+
+// Hangul syllables are keyed by their jamo (their canonical decomposition),
+// which the table does not list (Unicode ch. 3.12).
+constexpr char32_t kHangulFirst = 0xAC00, kHangulLast = 0xD7A3;
+
+void append_hangul_key(std::string& out, char32_t cp) {
+  const char32_t s = cp - kHangulFirst;
+  append_key(out, 0x1100 + s / (21 * 28));
+  append_key(out, 0x1161 + (s % (21 * 28)) / 28);
+  if (s % 28 != 0) append_key(out, 0x11A7 + s % 28);
 }
 
 }  // namespace
 
 std::string nickname_key(std::string_view name) {
-  std::string key(name);
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string key;
+  key.reserve(name.size());
+  while (!name.empty()) {
+    const DecodedChar c = decode_utf8(name);
+    if (!c.valid) {
+      key.append(name.substr(0, c.length));
+    } else if (c.code_point >= kHangulFirst && c.code_point <= kHangulLast) {
+      append_hangul_key(key, c.code_point);
+    } else {
+      append_key(key, c.code_point);
+    }
+    name.remove_prefix(c.length);
   }
   return key;
 }
 
-bool is_valid_nickname(std::string_view name) noexcept {
+NicknameProblem check_nickname(std::string_view name) {
+  if (name.empty()) return NicknameProblem::empty;
   std::size_t chars = 0;
   for (std::string_view rest = name; !rest.empty(); ++chars) {
     const DecodedChar c = decode_utf8(rest);
-    if (!c.valid) return false;
-    const bool ok = is_name_char(c.code_point) ||
-                    (chars > 0 && in_ranges(kMarkRanges, c.code_point));
-    if (!ok) return false;
+    if (!c.valid) return NicknameProblem::invalid_utf8;
+    const char32_t cp = c.code_point;
+    if (is_space(cp)) return NicknameProblem::space;
+    if (in_ranges(kInvisibleRanges, cp)) return NicknameProblem::invisible;
+    if (!is_name_char(cp)) {
+      if (!in_ranges(kMarkRanges, cp)) return NicknameProblem::not_allowed;
+      if (chars == 0) return NicknameProblem::leading_mark;
+    }
     rest.remove_prefix(c.length);
   }
-  if (chars == 0 || chars > kMaxNicknameChars) return false;
-  return !(name.size() == 3 && (name[0] | 0x20) == 'y' && (name[1] | 0x20) == 'o' &&
-           (name[2] | 0x20) == 'u');
+  if (chars > kMaxNicknameChars) return NicknameProblem::too_long;
+  static const std::string reserved_key = nickname_key("You");
+  if (nickname_key(name) == reserved_key) return NicknameProblem::reserved;
+  return NicknameProblem::none;
+}
+
+std::string_view describe(NicknameProblem problem) noexcept {
+  switch (problem) {
+    case NicknameProblem::none:
+      return "";
+    case NicknameProblem::empty:
+      return "empty";
+    case NicknameProblem::invalid_utf8:
+      return "not valid UTF-8";
+    case NicknameProblem::space:
+      return "spaces not allowed";
+    case NicknameProblem::invisible:
+      return "invisible characters not allowed";
+    case NicknameProblem::leading_mark:
+      return "cannot start with a combining mark";
+    case NicknameProblem::not_allowed:
+      return "only letters, digits, _ - . allowed";
+    case NicknameProblem::too_long:
+      return "too long: max 32 characters";
+    case NicknameProblem::reserved:
+      return "reserved";
+  }
+  return "";
 }
 
 }  // namespace chat

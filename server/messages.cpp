@@ -1,5 +1,7 @@
 #include "messages.h"
 
+#include <algorithm>
+
 #include "utf8.h"
 
 namespace chat::msg {
@@ -85,8 +87,19 @@ std::string help() {
          ">   //TEXT           send a line that starts with /\n";
 }
 
-std::string nickname_in_use(std::string_view name) { return line({"! nickname in use: ", name}); }
-std::string invalid_nickname(std::string_view name) { return line({"! invalid nickname: ", name}); }
+std::string nickname_in_use(std::string_view name, std::string_view owner) {
+  const bool same = name.size() == owner.size() &&
+                    std::equal(name.begin(), name.end(), owner.begin(), [](char a, char b) {
+                      const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+                      return lower(a) == lower(b);
+                    });
+  if (same) return line({"! nickname in use: ", name});
+  return line({"! nickname in use: ", name, " (looks like ", owner, ")"});
+}
+
+std::string invalid_nickname(std::string_view name, std::string_view why) {
+  return line({"! invalid nickname: ", name, " (", why, ")"});
+}
 std::string no_such_user(std::string_view name) { return line({"! no such user: ", name}); }
 
 std::string unknown_command(std::string_view word) {

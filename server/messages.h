@@ -26,8 +26,11 @@ std::string renamed_other(std::string_view old_name, std::string_view new_name);
 std::string who(std::span<const std::string_view> names);
 std::string help();
 
-std::string nickname_in_use(std::string_view name);
-std::string invalid_nickname(std::string_view name);
+// "! nickname in use: NEW", or with " (looks like OWNER)" when the owner's
+// name is not NEW up to ASCII case (a confusable: Cyrillic "а", full width...).
+std::string nickname_in_use(std::string_view name, std::string_view owner);
+// "! invalid nickname: NEW (WHY)", e.g. "(spaces not allowed)".
+std::string invalid_nickname(std::string_view name, std::string_view why);
 std::string no_such_user(std::string_view name);
 std::string unknown_command(std::string_view word);
 std::string usage(std::string_view synopsis);

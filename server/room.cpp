@@ -108,15 +108,15 @@ void Room::rename(MemberId id, std::string_view requested) {
     reply(id, msg::usage("/nick NAME"));
     return;
   }
-  if (!is_valid_nickname(requested)) {
-    reply(id, msg::invalid_nickname(sanitize_text(requested)));
+  if (const NicknameProblem problem = check_nickname(requested); problem != NicknameProblem::none) {
+    reply(id, msg::invalid_nickname(sanitize_text(requested), describe(problem)));
     return;
   }
   Seat& seat = *seats_[id];
   const std::string new_key = nickname_key(requested);
   const auto owner = by_nickname_.find(new_key);
   if (owner != by_nickname_.end() && owner->second != id) {
-    reply(id, msg::nickname_in_use(requested));
+    reply(id, msg::nickname_in_use(requested, seats_[owner->second]->name));
     return;
   }
   if (seat.name == requested) {  // nothing changes; just confirm

@@ -1,6 +1,7 @@
 // Fuzz target for nickname rules (common/nickname.h): nothing a client
 // proposes becomes a name that could break the "[NAME] TEXT" framing of
-// other users' lines, hide itself, or pose as "You".
+// other users' lines, hide itself, or pose as "You" (even disguised: the
+// reserved name is checked on the uniqueness key).
 //
 // Input: the proposed name.
 #include <cstddef>
@@ -37,7 +38,10 @@ bool is_invisible_or_special(char32_t cp) {
          (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF ||
          (cp >= 0xFFF9 && cp <= 0xFFFF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
          (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xE0000 && cp <= 0xE007F) || cp >= 0xF0000 ||
-         (cp & 0xFFFE) == 0xFFFE;
+         (cp & 0xFFFE) == 0xFFFE ||
+         // Default-ignorable marks: variation selectors, CGJ, Mongolian FVS.
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || cp == 0x034F ||
+         (cp >= 0x180B && cp <= 0x180F) || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
 }
 
 // Well-known blocks of combining marks: a name may not start with one.
@@ -64,6 +68,7 @@ void check_valid_name(std::string_view name) {
     rest.remove_prefix(d.length);
   }
   FUZZ_CHECK(chars >= 1 && chars <= chat::kMaxNicknameChars);
+  FUZZ_CHECK(chat::nickname_key(name) != chat::nickname_key("You"));
 }
 
 }  // namespace
@@ -83,18 +88,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (ascii) FUZZ_CHECK(valid == ascii_ok);
 
-  // The uniqueness key folds ASCII letters and nothing else.
+  // The uniqueness key (a skeleton) ignores ASCII case, and ASCII case
+  // never changes validity, nor the reason for a refusal.
   const std::string key = chat::nickname_key(name);
-  FUZZ_CHECK(key.size() == name.size());
-  for (std::size_t i = 0; i < name.size(); ++i) FUZZ_CHECK(key[i] == ascii_lower(name[i]));
-  FUZZ_CHECK(chat::nickname_key(key) == key);
-
-  // ASCII case never changes validity, so two names with one key are both
-  // valid or both not.
-  std::string upper(name);
+  std::string upper(name), lower(name);
   for (char& c : upper) c = ascii_upper(c);
-  FUZZ_CHECK(chat::is_valid_nickname(key) == valid);
-  FUZZ_CHECK(chat::is_valid_nickname(upper) == valid);
+  for (char& c : lower) c = ascii_lower(c);
   FUZZ_CHECK(chat::nickname_key(upper) == key);
+  FUZZ_CHECK(chat::nickname_key(lower) == key);
+  FUZZ_CHECK(chat::check_nickname(upper) == chat::check_nickname(name));
+  FUZZ_CHECK(chat::check_nickname(lower) == chat::check_nickname(name));
+  FUZZ_CHECK(valid == (chat::check_nickname(name) == chat::NicknameProblem::none));
+  FUZZ_CHECK(valid || !chat::describe(chat::check_nickname(name)).empty());
+  // The key is valid UTF-8 wherever the name is.
+  if (chat::is_valid_utf8(name)) FUZZ_CHECK(chat::is_valid_utf8(key));
   return 0;
 }

@@ -46,16 +46,51 @@ TEST_CASE("/nick rejects invalid names", "[commands][nick]") {
   TestClient user = join(server, {});
   TestClient other = join(server, {&user});
   const std::string too_long(33, 'a');
-  for (const std::string& bad : {std::string("a b"), too_long, std::string("a[b"), std::string("[x]"),
-                                std::string("a:b"), std::string("a,b"), std::string("a/b"),
-                                std::string("a@b"), std::string("You"), std::string("you"),
-                                std::string("YOU")}) {
+  const std::string chars = " (only letters, digits, _ - . allowed)";
+  const std::pair<std::string, std::string> cases[] = {
+      {"a b", " (spaces not allowed)"},  {too_long, " (too long: max 32 characters)"},
+      {"a[b", chars},  {"[x]", chars}, {"a:b", chars}, {"a,b", chars}, {"a/b", chars}, {"a@b", chars},
+      {"You", " (reserved)"}, {"you", " (reserved)"}, {"YOU", " (reserved)"},
+      {"Y\xD0\xBEu", " (reserved)"},                                     // Cyrillic о
+      {"\xEF\xBC\xB9\xEF\xBD\x8F\xEF\xBD\x95", " (reserved)"},           // Ｙｏｕ
+      {"You\xEF\xB8\x8F", " (invisible characters not allowed)"},          // + U+FE0F
+      {"alice\xCD\x8F", " (invisible characters not allowed)"},           // + U+034F
+      {"alice\xE1\xA0\x8B", " (invisible characters not allowed)"},       // + U+180B
+      {"alice\xF3\xA0\x84\x80", " (invisible characters not allowed)"},   // + U+E0100
+  };
+  for (const auto& [bad, why] : cases) {
     INFO("nickname \"" << bad << "\"");
     user.send_line("/nick " + bad);
-    user.expect_line("! invalid nickname: " + bad);
+    user.expect_line("! invalid nickname: " + bad + why);
   }
   // Still anonymous, and nobody else saw a thing.
   expect_who(other, {user.address_name(), other.address_name()});
+}
+
+TEST_CASE("/nick refuses names that look like one in use", "[commands][nick]") {
+  ChatdProcess server;
+  TestClient alice = join(server, {});
+  TestClient bob = join(server, {&alice});
+  alice.send_line("/nick alice");
+  alice.expect_line("> You are now known as alice");
+  bob.expect_line("> " + alice.address_name() + " is now known as alice");
+  for (const std::string& fake : {std::string("\xD0\xB0lice"),                                  // Cyrillic а
+                                  std::string("\xEF\xBD\x81\xEF\xBD\x8C\xEF\xBD\x89\xEF\xBD\x83\xEF\xBD\x85")}) {  // full width
+    INFO("nickname \"" << fake << "\"");
+    bob.send_line("/nick " + fake);
+    bob.expect_line("! nickname in use: " + fake + " (looks like alice)");
+  }
+  bob.send_line("/nick \xE2\x84\xAA" "ate");  // KELVIN SIGN
+  bob.expect_line("> You are now known as \xE2\x84\xAA" "ate");
+  alice.expect_line("> " + bob.address_name() + " is now known as \xE2\x84\xAA" "ate");
+  alice.send_line("/nick kate");
+  alice.expect_line("! nickname in use: kate (looks like \xE2\x84\xAA" "ate)");
+  alice.send_line("/nick cafe\xCC\x81");  // decomposed
+  alice.expect_line("> You are now known as cafe\xCC\x81");
+  bob.expect_line("> alice is now known as cafe\xCC\x81");
+  bob.send_line("/nick caf\xC3\xA9");  // precomposed
+  bob.expect_line("! nickname in use: caf\xC3\xA9 (looks like cafe\xCC\x81)");
+  expect_who(bob, {"cafe\xCC\x81", "\xE2\x84\xAA" "ate"});
 }
 
 TEST_CASE("/nick accepts 32 characters and names in other scripts", "[commands][nick]") {

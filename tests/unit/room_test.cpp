@@ -85,11 +85,13 @@ TEST_CASE("nicknames: rename, conflicts, invalid names, usage") {
   f.room.handle_line(b, "/nick ALICE");
   CHECK(mb->take() == Lines{"! nickname in use: ALICE\n"});
   f.room.handle_line(b, "/nick you");
-  CHECK(mb->take() == Lines{"! invalid nickname: you\n"});
+  CHECK(mb->take() == Lines{"! invalid nickname: you (reserved)\n"});
   f.room.handle_line(b, "/nick bad name");
-  CHECK(mb->take() == Lines{"! invalid nickname: bad name\n"});
+  CHECK(mb->take() == Lines{"! invalid nickname: bad name (spaces not allowed)\n"});
+  f.room.handle_line(b, "/nick " + std::string(33, 'x'));
+  CHECK(mb->take() == Lines{"! invalid nickname: " + std::string(33, 'x') + " (too long: max 32 characters)\n"});
   f.room.handle_line(b, "/nick \x1b[2Jx");
-  CHECK(mb->take() == Lines{"! invalid nickname: [2Jx\n"});  // the echo is sanitized too
+  CHECK(mb->take() == Lines{"! invalid nickname: [2Jx (only letters, digits, _ - . allowed)\n"});  // the echo is sanitized too
   f.room.handle_line(b, "/nick");
   CHECK(mb->take() == Lines{"! usage: /nick NAME\n"});
   CHECK(ma->take().empty());
@@ -219,4 +221,25 @@ TEST_CASE("quiet mode leaves messages out of the log but keeps joins and nick ch
         "> New user 1.1.1.1:1 entered (1 user online)\n"
         "> New user 2.2.2.2:2 entered (2 users online)\n"
         "> 1.1.1.1:1 is now known as ann\n");
+}
+
+TEST_CASE("nicknames that look like one in use are refused, and say whose") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  f.room.handle_line(a, "/nick alice");
+  ma->take();
+  mb->take();
+  f.room.handle_line(b, "/nick \xD0\xB0lice");  // Cyrillic а
+  CHECK(mb->take() == Lines{"! nickname in use: \xD0\xB0lice (looks like alice)\n"});
+  f.room.handle_line(b, "/nick \xEF\xBD\x81\xEF\xBD\x8C\xEF\xBD\x89\xEF\xBD\x83\xEF\xBD\x85");  // ａｌｉｃｅ
+  CHECK(mb->take() == Lines{"! nickname in use: \xEF\xBD\x81\xEF\xBD\x8C\xEF\xBD\x89\xEF\xBD\x83\xEF\xBD\x85 (looks like alice)\n"});
+  f.room.handle_line(b, "/nick alice\xEF\xB8\x8F");  // + VS16
+  CHECK(mb->take() == Lines{"! invalid nickname: alice\xEF\xB8\x8F (invisible characters not allowed)\n"});
+  f.room.handle_line(b, "/nick Y\xD0\xBEu");  // Cyrillic о
+  CHECK(mb->take() == Lines{"! invalid nickname: Y\xD0\xBEu (reserved)\n"});
+  CHECK(ma->take().empty());
+  // /msg reaches the one user a look-alike name can mean.
+  f.room.handle_line(b, "/msg \xD0\xB0lice hi");
+  CHECK(ma->take() == Lines{"[2.2.2.2:2 -> you] hi\n"});
 }
