@@ -111,7 +111,7 @@ NicknameProblem check_nickname(std::string_view name) {
     if (!c.valid) return NicknameProblem::invalid_utf8;
     const char32_t cp = c.code_point;
     if (is_space(cp)) return NicknameProblem::space;
-    if (in_ranges(kInvisibleRanges, cp)) return NicknameProblem::invisible;
+    if (is_invisible(cp)) return NicknameProblem::invisible;
     if (!is_name_char(cp)) {
       if (!in_ranges(kMarkRanges, cp)) return NicknameProblem::not_allowed;
       if (chars == 0) return NicknameProblem::leading_mark;

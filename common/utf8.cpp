@@ -1,10 +1,19 @@
 #include "utf8.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace chat {
 
 namespace {
 
 constexpr bool is_continuation(unsigned char b) noexcept { return (b & 0xC0) == 0x80; }
+
+struct CodePointRange {
+  char32_t lo, hi;
+};
+
+#include "invisible_table.inc"
 
 }  // namespace
 
@@ -73,11 +82,28 @@ void append_sanitized(std::string& out, std::string_view in) {
     const DecodedChar c = decode_utf8(in);
     if (!c.valid) {
       out.append(kReplacementChar);
-    } else if (!is_control(c.code_point)) {
+    } else if (!is_control(c.code_point) && !is_stripped_format(c.code_point)) {
       out.append(in.data(), c.length);
     }
     in.remove_prefix(c.length);
   }
+}
+
+bool is_invisible(char32_t cp) noexcept {
+  const auto* it = std::upper_bound(std::begin(kInvisibleRanges), std::end(kInvisibleRanges), cp,
+                                    [](char32_t v, const CodePointRange& r) { return v < r.lo; });
+  return it != std::begin(kInvisibleRanges) && cp <= std::prev(it)->hi;
+}
+
+bool has_visible_text(std::string_view text) noexcept {
+  while (!text.empty()) {
+    const auto b = static_cast<unsigned char>(text[0]);
+    if (b > 0x20 && b < 0x7F) return true;  // the usual case: the first byte decides
+    const DecodedChar c = decode_utf8(text);
+    if (!c.valid || (!is_control(c.code_point) && !is_invisible(c.code_point))) return true;
+    text.remove_prefix(c.length);
+  }
+  return false;
 }
 
 std::string sanitize_text(std::string_view in) {

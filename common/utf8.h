@@ -30,8 +30,27 @@ DecodedChar decode_utf8(std::string_view s) noexcept;
   return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
 }
 
-// Returns `in` with control characters (other than TAB) removed and every
-// invalid UTF-8 sequence replaced by U+FFFD. Idempotent.
+// Bidirectional formatting characters, which can reorder what a terminal
+// shows (U+202E makes "txt.exe" of "exe.txt"), and the line and paragraph
+// separators U+2028/U+2029, which some terminals and clients break lines at:
+// U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, U+2028, U+2029.
+[[nodiscard]] constexpr bool is_stripped_format(char32_t cp) noexcept {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// True for what shows nothing on its own: White_Space, the
+// Default_Ignorable_Code_Point set (joiners, variation selectors, tags,
+// Hangul fillers...) and U+2800 BRAILLE PATTERN BLANK (common/invisible_table.inc).
+[[nodiscard]] bool is_invisible(char32_t cp) noexcept;
+
+// True if valid UTF-8 `text` has a character that is not invisible: a line
+// without one is blank to its readers and is not sent.
+[[nodiscard]] bool has_visible_text(std::string_view text) noexcept;
+
+// Returns `in` with control characters (other than TAB) and
+// is_stripped_format() characters removed and every invalid UTF-8 sequence
+// replaced by U+FFFD. Idempotent.
 [[nodiscard]] std::string sanitize_text(std::string_view in);
 
 // Appends sanitize_text(in) to `out` (no temporary string).

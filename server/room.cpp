@@ -52,14 +52,14 @@ Room::Outcome Room::handle_line(MemberId id, std::string_view line) {
       const std::string& name = seats_[id]->name;
       const std::size_t text_at = name.size() + 3;
       const SharedLine out = SharedLine::build([&](std::string& s) { msg::append_text(s, name, cmd.arg); });
-      if (out->find_first_not_of(" \t\n", text_at) == std::string::npos) break;  // nothing visible left
+      if (!has_visible_text(std::string_view(*out).substr(text_at))) break;  // nothing visible left
       log_.message(*out);
       broadcast_except(id, out);
       break;
     }
     case Command::Kind::me: {
       std::string clean = sanitize_text(cmd.arg);
-      if (clean.empty()) {
+      if (!has_visible_text(clean)) {
         reply(id, msg::usage("/me TEXT"));
         break;
       }
@@ -136,7 +136,7 @@ void Room::rename(MemberId id, std::string_view requested) {
 
 void Room::send_private(MemberId id, std::string_view target, std::string_view text) {
   const std::string clean = sanitize_text(text);
-  if (target.empty() || clean.empty()) {
+  if (target.empty() || !has_visible_text(clean)) {
     reply(id, msg::usage("/msg NAME TEXT"));
     return;
   }

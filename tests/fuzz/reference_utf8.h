@@ -87,15 +87,23 @@ constexpr bool is_control(char32_t cp) {
   return (cp <= 0x1F && cp != 0x09) || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
-// What chat::sanitize_text must return: controls dropped, each maximal
-// invalid subpart replaced by U+FFFD, everything else copied.
+// Bidi formatting characters and the line/paragraph separators (restated
+// from docs/PROTOCOL.md): dropped from text like controls.
+constexpr bool is_bidi_or_separator(char32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// What chat::sanitize_text must return: controls, bidi formatting characters
+// and U+2028/U+2029 dropped, each maximal invalid subpart replaced by
+// U+FFFD, everything else copied.
 inline std::string sanitize(std::string_view s) {
   std::string out;
   while (!s.empty()) {
     const Decoded d = decode(s);
     if (!d.valid) {
       out += "\xEF\xBF\xBD";
-    } else if (!is_control(d.code_point)) {
+    } else if (!is_control(d.code_point) && !is_bidi_or_separator(d.code_point)) {
       out.append(s.substr(0, d.length));
     }
     s.remove_prefix(d.length);

@@ -1,6 +1,6 @@
 // Fuzz target for the text sanitizer (common/utf8.h): whatever bytes a
 // client sends, what other users' terminals receive is valid UTF-8 with no
-// control characters but TAB.
+// control characters but TAB and no bidi formatting or line separators.
 //
 // Input: the text itself. Its first byte also picks where a raw prefix is cut
 // off for the append_sanitized check.
@@ -32,7 +32,7 @@ bool has_no_control_bytes(std::string_view s) {
 bool has_control_code_point(std::string_view s) {
   while (!s.empty()) {
     const fuzzref::Decoded d = fuzzref::decode(s);
-    if (d.valid && fuzzref::is_control(d.code_point)) return true;
+    if (d.valid && (fuzzref::is_control(d.code_point) || fuzzref::is_bidi_or_separator(d.code_point))) return true;
     s.remove_prefix(d.length);
   }
   return false;
@@ -73,5 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string fresh;
   chat::append_sanitized(fresh, in);
   FUZZ_CHECK(fresh == out);
+
+  // has_visible_text: an ASCII graphic character always counts; a text of
+  // only spaces, TABs, controls or ZWSP never does.
+  bool ascii_graphic = false, only_blank = true;
+  for (std::string_view rest = out; !rest.empty();) {
+    const fuzzref::Decoded d = fuzzref::decode(rest);
+    if (d.code_point > 0x20 && d.code_point < 0x7F) ascii_graphic = true;
+    if (!(d.code_point == ' ' || d.code_point == '\t' || d.code_point == 0x200B)) only_blank = false;
+    rest.remove_prefix(d.length);
+  }
+  if (ascii_graphic) FUZZ_CHECK(chat::has_visible_text(out));
+  if (only_blank) FUZZ_CHECK(!chat::has_visible_text(out));
   return 0;
 }

@@ -75,3 +75,31 @@ TEST_CASE("/me and /msg text is sanitized too", "[sanitizing]") {
   p.sender.send_line("/msg " + p.receiver.address_name() + " x\x1b[2Jy\xff");
   p.receiver.expect_line("[" + p.sender.address_name() + " -> you] x[2Jy\xef\xbf\xbd");
 }
+
+TEST_CASE("bidi controls and line/paragraph separators are stripped", "[sanitizing]") {
+  Pair p;
+  // U+202E RLO, U+2066..U+2069 isolates, U+200E/U+200F marks, U+061C ALM,
+  // U+202A..U+202D embeddings and overrides, U+2028/U+2029 separators.
+  p.sender.send_line("txt.\xE2\x80\xAE" "exe\xE2\x81\xA6" "a\xE2\x81\xA7" "b\xE2\x81\xA8" "c\xE2\x81\xA9" "d"
+                     "\xE2\x80\x8E" "e\xE2\x80\x8F" "f\xD8\x9C" "g\xE2\x80\xAA\xE2\x80\xAB\xE2\x80\xAC\xE2\x80\xAD"
+                     "h\xE2\x80\xA8" "i\xE2\x80\xA9" "j");
+  p.receiver.expect_line(p.from() + "txt.exeabcdefghij");
+  p.sender.send_line("/me \xE2\x80\xAE" "dances");
+  p.receiver.expect_line("* " + p.sender.address_name() + " dances");
+}
+
+TEST_CASE("lines made only of invisible characters are not sent", "[sanitizing]") {
+  Pair p;
+  // ZWSP, ZWJ, U+3000 ideographic space, NBSP, VS16, U+2800 braille blank,
+  // a Hangul filler, U+2060 word joiner, RLO.
+  p.sender.send_line("\xE2\x80\x8B\xE2\x80\x8D \xE3\x80\x80\xC2\xA0\xEF\xB8\x8F\xE2\xA0\x80\xE3\x85\xA4\xE2\x81\xA0\xE2\x80\xAE");
+  p.sender.send_line("/me \xE2\x80\x8B\xC2\xA0");
+  p.sender.expect_line("! usage: /me TEXT");
+  p.sender.send_line("/msg " + p.receiver.address_name() + " \xE2\x80\x8B");
+  p.sender.expect_line("! usage: /msg NAME TEXT");
+  p.sender.send_line("next");
+  p.receiver.expect_line(p.from() + "next");
+  // Invisible characters inside visible text are kept (ZWJ joins emoji).
+  p.sender.send_line("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB ok");
+  p.receiver.expect_line(p.from() + "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB ok");
+}

@@ -53,3 +53,19 @@ TEST_CASE("is_valid_utf8 agrees with the decoder") {
   CHECK_FALSE(is_valid_utf8("\xEC\x95"));
   CHECK_FALSE(is_valid_utf8("\xC1\xBF"));
 }
+
+TEST_CASE("bidi formatting characters and U+2028/U+2029 are removed") {
+  CHECK(sanitize_text("a\xE2\x80\xAE" "b") == "ab");                   // U+202E RLO
+  CHECK(sanitize_text("\xE2\x81\xA6x\xE2\x81\xA9") == "x");            // U+2066 .. U+2069
+  CHECK(sanitize_text("1\xE2\x80\xA8" "2\xE2\x80\xA9" "3") == "123");  // line/paragraph separators
+  CHECK(sanitize_text("\xE2\x80\x8D") == "\xE2\x80\x8D");              // ZWJ stays (emoji sequences)
+}
+
+TEST_CASE("has_visible_text ignores spaces and default-ignorables") {
+  CHECK(chat::has_visible_text("x"));
+  CHECK(chat::has_visible_text("  \xE2\x80\x8B" "a"));
+  CHECK(chat::has_visible_text("\xE2\x9C\x93"));  // ✓
+  CHECK_FALSE(chat::has_visible_text(""));
+  CHECK_FALSE(chat::has_visible_text(" \t"));
+  CHECK_FALSE(chat::has_visible_text("\xE2\x80\x8B\xE3\x80\x80\xC2\xA0\xEF\xB8\x8F\xE2\xA0\x80\xE3\x85\xA4"));
+}
