@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "messages.h"
+#include "signal_pipe.h"
 
 namespace chat {
 
@@ -106,10 +107,9 @@ Connection* Reactor::connection(int fd) const {
 
 void Reactor::dispatch(const PollEvent& event) {
   if (event.fd == signal_fd_) {
-    char drain[64];
-    while (::read(signal_fd_, drain, sizeof drain) > 0) {
-    }
-    if (!shutting_down_) begin_shutdown();
+    const SignalPipe::Received received = SignalPipe::drain(signal_fd_);
+    if (received.hangup) SignalPipe::log_hangup();
+    if (received.stop && !shutting_down_) begin_shutdown();
     return;
   }
   for (const UniqueFd& l : listeners_) {

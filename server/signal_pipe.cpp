@@ -6,15 +6,17 @@
 #include <cerrno>
 #include <csignal>
 
+#include "server_log.h"
+
 namespace chat {
 
 namespace {
 
 volatile std::sig_atomic_t g_write_fd = -1;
 
-extern "C" void on_signal(int) {
+extern "C" void on_signal(int signo) {
   const int saved = errno;
-  const char byte = 1;
+  const auto byte = static_cast<char>(signo);
   [[maybe_unused]] const ssize_t n = ::write(g_write_fd, &byte, 1);
   errno = saved;
 }
@@ -45,8 +47,27 @@ SignalPipe SignalPipe::install(std::error_code& error) {
   sa.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGHUP, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   return result;
 }
+
+SignalPipe::Received SignalPipe::drain(int read_fd) {
+  Received received;
+  char bytes[64];
+  ssize_t n;
+  while ((n = ::read(read_fd, bytes, sizeof bytes)) > 0) {
+    for (ssize_t i = 0; i < n; ++i) {
+      if (bytes[i] == SIGHUP) {
+        received.hangup = true;
+      } else {
+        received.stop = true;
+      }
+    }
+  }
+  return received;
+}
+
+void SignalPipe::log_hangup() { diagnostic("SIGHUP received: nothing to reload"); }
 
 }  // namespace chat

@@ -1,6 +1,7 @@
-// SIGINT and SIGTERM turned into a readable byte (the self-pipe trick), so
-// every engine, select included, learns of them through its normal wait and
-// nothing but write() runs inside the handler.
+// SIGINT, SIGTERM and SIGHUP turned into a readable byte (the self-pipe
+// trick), so every engine, select included, learns of them through its
+// normal wait and nothing but write() runs inside the handler. The byte is
+// the signal number.
 #pragma once
 
 #include <system_error>
@@ -16,6 +17,15 @@ class SignalPipe {
   static SignalPipe install(std::error_code& error);
 
   [[nodiscard]] int read_fd() const noexcept { return read_.get(); }
+
+  // What the bytes waiting on `read_fd` ask for; reads them all.
+  struct Received {
+    bool stop = false;    // SIGINT or SIGTERM
+    bool hangup = false;  // SIGHUP: reload (nothing to reload yet: logged)
+  };
+  static Received drain(int read_fd);
+  // The one line chatd logs for a SIGHUP.
+  static void log_hangup();
 
  private:
   SignalPipe(UniqueFd r, UniqueFd w) : read_(std::move(r)), write_(std::move(w)) {}

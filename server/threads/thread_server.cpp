@@ -10,6 +10,7 @@
 
 #include "acceptor.h"
 #include "messages.h"
+#include "signal_pipe.h"
 #include "thread_connection.h"
 
 namespace chat {
@@ -45,7 +46,11 @@ int ThreadServer::run() {
       diagnostic(std::string("poll failed: ") + std::strerror(errno));
       return 1;
     }
-    if (fds.back().revents != 0) break;  // SIGINT or SIGTERM
+    if (fds.back().revents != 0) {
+      const SignalPipe::Received received = SignalPipe::drain(signal_fd_);
+      if (received.hangup) SignalPipe::log_hangup();
+      if (received.stop) break;  // SIGINT or SIGTERM
+    }
     for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
       // Listeners are non-blocking: take every pending connection.

@@ -121,6 +121,19 @@ TEST_CASE("SIGTERM tells every client, closes, logs and exits 0", "[lifecycle][s
   CHECK(out.ends_with("\nexit\n"));
 }
 
+TEST_CASE("SIGHUP is logged and chatd keeps serving", "[lifecycle][signal]") {
+  ChatdProcess server;
+  TestClient a = join(server, {});
+  server.signal(SIGHUP);
+  REQUIRE(server.wait_stderr("chatd: SIGHUP received: nothing to reload\n"));
+  TestClient b = join(server, {&a});
+  b.send_line("still here");
+  a.expect_line("[" + b.address_name() + "] still here");
+  server.signal(SIGTERM);
+  a.expect_line("> Server shutting down");
+  REQUIRE(server.wait_exit() == 0);
+}
+
 TEST_CASE("the stdout log records leave lines", "[lifecycle][log]") {
   ChatdProcess server;
   TestClient a = join(server, {});
