@@ -41,7 +41,7 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
       if (shed) refuse_client(std::move(shed), msg::server_full(), "out of file descriptors");
       spare_fd_ = open_spare();
     } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      diagnostic(std::string("accept failed: ") + std::strerror(errno));
+      diagnostic("accept failed", std::string("accept failed: ") + std::strerror(errno));
     }
     return std::nullopt;
   }
@@ -50,7 +50,7 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
 void refuse_client(UniqueFd client, std::string_view line, std::string_view why) {
   // A fresh socket's buffer takes this line without blocking.
   [[maybe_unused]] const ssize_t n = ::send(client.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  diagnostic("refused a connection: " + std::string(why));
+  diagnostic("refused a connection", "refused a connection: " + std::string(why));
 }
 
 bool admit_or_refuse(Admission& admission, Accepted& client) {

@@ -60,10 +60,6 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // Logging must never limit throughput: block-buffer stdout unless a
-  // person is watching it.
-  if (::isatty(STDOUT_FILENO) == 0) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
-
   fit_fd_limit(options);
 
   std::error_code error;
@@ -95,11 +91,20 @@ int main(int argc, char** argv) {
   std::fputs(started.c_str(), stdout);
   std::fflush(stdout);  // scripts wait for this line to learn the port
 
-  chat::ServerLog log(stdout, options.quiet);
+  // From here on nothing writes to stdout or stderr directly: a reader that
+  // stops reading must never block the server (docs/ARCHITECTURE.md).
+  chat::LogWriter out(STDOUT_FILENO);
+  chat::LogWriter err(STDERR_FILENO);
+  chat::set_diagnostic_writer(&err);
+  chat::ServerLog log(out, options.quiet);
+  int status = 0;
   if (!poller) {
     chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log);
-    return server.run();
+    status = server.run();
+  } else {
+    chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
+    status = reactor.run();
   }
-  chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
-  return reactor.run();
+  chat::set_diagnostic_writer(nullptr);
+  return status;
 }

@@ -95,8 +95,7 @@ int Reactor::run() {
     if (conn) poller_->remove(conn->fd());
   }
   connections_.clear();
-  std::fputs("exit\n", stdout);
-  std::fflush(stdout);
+  log_.event("exit\n");
   return 0;
 }
 
@@ -240,7 +239,7 @@ void Reactor::update_interest(Connection& conn, unsigned interest) {
   if (!(interest & kWritable) && (conn.interest & kWritable)) --write_waiters_;
   conn.interest = interest;
   if (const auto ec = poller_->modify(conn.fd(), interest)) {
-    diagnostic("cannot update " + conn.peer_name() + ": " + ec.message());
+    diagnostic("cannot update", "cannot update " + conn.peer_name() + ": " + ec.message());
     close_connection(conn);
   }
 }
@@ -270,7 +269,7 @@ void Reactor::drop_stalled(Connection& conn) {
   if (conn.peer_read_since_last_check()) conn.note_output_progress(loop_.now);
   if (!conn.output().stalled(loop_.now, std::chrono::seconds(options_.stall_timeout_s))) return;
   const std::string name = conn.member ? room_.name_of(*conn.member) : conn.peer_name();
-  diagnostic("dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
+  diagnostic("dropping", "dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
              " s (" + std::to_string(conn.output().bytes()) + " bytes pending)");
   close_connection(conn);
 }

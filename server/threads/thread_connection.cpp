@@ -132,7 +132,7 @@ void ThreadConnection::write_loop() {
     if (stalled) {
       const std::string& name = member ? server_.room_.name_of(*member) : peer_name_;
       std::lock_guard out_lock(mutex_);
-      diagnostic("dropping " + name + ": it accepted no output for " +
+      diagnostic("dropping", "dropping " + name + ": it accepted no output for " +
                  std::to_string(server_.options_.stall_timeout_s) + " s (" + std::to_string(output_.bytes()) +
                  " bytes pending)");
     }

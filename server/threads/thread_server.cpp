@@ -60,8 +60,7 @@ int ThreadServer::run() {
     }
   }
   shut_down();
-  std::fputs("exit\n", stdout);
-  std::fflush(stdout);
+  log_.event("exit\n");
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "chatd_process.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,12 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
   if (kChatdPath == nullptr) throw std::runtime_error("built without a chatd target (CHATD_PATH)");
   Pipe out = make_pipe();
   Pipe err = make_pipe();
+  if (launch.stuck_stdout || launch.stuck_stderr) {
+    const int fd = launch.stuck_stdout ? out.write.get() : err.write.get();
+    ::fcntl(fd, F_SETPIPE_SZ, 4096);  // the smallest a pipe can be: one page
+  }
+  stuck_stdout_ = launch.stuck_stdout;
+  if (launch.stuck_stderr) err_closed_ = true;  // nothing will ever be read from it
   Pipe wake = make_pipe();
   std::string program = kChatdPath;
   if (launch.open_file_limit) {
@@ -92,6 +99,7 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
   err.write.reset();
   out_fd_ = std::move(out.read);
   err_fd_ = std::move(err.read);
+  if (launch.stuck_stderr) stuck_err_ = std::move(err_fd_);  // held open, never read
   wake_read_ = std::move(wake.read);
   wake_write_ = std::move(wake.write);
 
@@ -145,7 +153,7 @@ void ChatdProcess::read_output() {
   pollfd fds[3] = {{out_fd_.get(), POLLIN, 0}, {err_fd_.get(), POLLIN, 0},
                    {wake_read_.get(), POLLIN, 0}};
   char buffer[65536];
-  bool out_open = true, err_open = true;
+  bool out_open = true, err_open = err_fd_.get() >= 0;
   while (out_open || err_open) {
     if (::poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
@@ -159,6 +167,11 @@ void ChatdProcess::read_output() {
       std::lock_guard lock(mutex_);
       if (n > 0) {
         (i == 0 ? out_ : err_).append(buffer, static_cast<std::size_t>(n));
+        if (i == 0 && stuck_stdout_ && out_.find('\n') != std::string::npos) {
+          out_closed_ = true;  // the started line is in; the rest stays in the pipe
+          out_open = false;
+          fds[0].fd = -1;
+        }
       } else {
         (i == 0 ? out_closed_ : err_closed_) = true;
         (i == 0 ? out_open : err_open) = false;

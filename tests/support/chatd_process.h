@@ -31,6 +31,11 @@ struct ChatdLaunch {
   // Start chatd under this RLIMIT_NOFILE (soft and hard), through
   // `sh -c 'ulimit -n N && exec chatd ...'`, so its own fd sizing sees it.
   std::optional<unsigned> open_file_limit;
+  // A log nobody reads: chatd's stdout (after the "started" line) or stderr
+  // goes to a one-page pipe that the test holds open and never reads, as
+  // when a log pipe's reader is stuck. Waiting on that stream fails.
+  bool stuck_stdout = false;
+  bool stuck_stderr = false;
 };
 
 class ChatdProcess {
@@ -81,7 +86,9 @@ class ChatdProcess {
   mutable std::condition_variable changed_;
   std::string out_, err_;
   bool out_closed_ = false, err_closed_ = false;
+  bool stuck_stdout_ = false;  // stop reading stdout after the started line
   UniqueFd out_fd_, err_fd_;
+  UniqueFd stuck_err_;  // ChatdLaunch::stuck_stderr: the unread end
   UniqueFd wake_read_, wake_write_;  // wakes the reader thread to give up
   std::thread reader_;
 };
