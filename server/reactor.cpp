@@ -145,7 +145,7 @@ void Reactor::accept_clients(int listener_fd) {
     connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), options_, loop_);
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
-    conn.member = room_.join(conn, conn.peer_name());
+    conn.member = room_.join(conn, conn.peer_name(), join_gate_.announce_now(loop_.now));
   }
 }
 

@@ -9,6 +9,7 @@
 #include "acceptor.h"
 #include "admission.h"
 #include "connection.h"
+#include "join_gate.h"
 #include "options.h"
 #include "pollers/poller.h"
 #include "room.h"
@@ -63,6 +64,7 @@ class Reactor {
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it
   std::vector<Room::MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
+  JoinGate join_gate_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;

@@ -10,7 +10,7 @@
 
 namespace chat {
 
-Room::MemberId Room::join(Member& member, std::string address_name) {
+Room::MemberId Room::join(Member& member, std::string address_name, bool announce) {
   MemberId id;
   if (free_ids_.empty()) {
     id = static_cast<MemberId>(seats_.size());
@@ -19,18 +19,24 @@ Room::MemberId Room::join(Member& member, std::string address_name) {
     id = free_ids_.back();
     free_ids_.pop_back();
   }
-  seats_[id] = Seat{&member, std::move(address_name)};
+  seats_[id] = Seat{&member, std::move(address_name), announce};
   order_.push_back(id);
 
   reply(id, msg::welcome(online()));
   const SharedLine entered = make_line(msg::entered(seats_[id]->name, online()));
   log_.event(*entered);
-  broadcast_except(id, entered);
+  if (announce) broadcast_except(id, entered);
   return id;
+}
+
+void Room::announce(MemberId id) {
+  seats_[id]->announced = true;
+  broadcast_except(id, make_line(msg::entered(seats_[id]->name, online())));
 }
 
 void Room::leave(MemberId id) {
   const std::string name = std::move(seats_[id]->name);
+  const bool announced = seats_[id]->announced;
   by_nickname_.erase(nickname_key(name));  // no-op for an IP:PORT name
   seats_[id].reset();
   free_ids_.push_back(id);
@@ -38,10 +44,11 @@ void Room::leave(MemberId id) {
 
   const SharedLine left = make_line(msg::left(name, online()));
   log_.event(*left);
-  send_to_all(left);
+  if (announced) send_to_all(left);
 }
 
 Room::Outcome Room::handle_line(MemberId id, std::string_view line) {
+  if (!seats_[id]->announced) announce(id);  // its first line: now others should know it
   const Command cmd = parse_command(line);
   switch (cmd.kind) {
     case Command::Kind::empty:

@@ -35,8 +35,11 @@ class Room {
   explicit Room(ServerLog& log) : log_(log) {}
 
   // Adds a member known as `address_name` (its IP:PORT) until it picks a
-  // nickname: sends it the welcome, everyone else the "New user" line.
-  MemberId join(Member& member, std::string address_name);
+  // nickname: sends it the welcome, everyone else the "New user" line. With
+  // `announce` false (a join storm, see JoinGate) the "New user" line waits
+  // until the member's first line, and a member that leaves unannounced
+  // leaves silently; the log has both lines either way.
+  MemberId join(Member& member, std::string address_name, bool announce = true);
 
   // Removes a member: everyone left gets the "left" line.
   void leave(MemberId id);
@@ -57,9 +60,11 @@ class Room {
   struct Seat {
     Member* member;
     std::string name;
+    bool announced = true;
   };
 
   void broadcast_except(MemberId sender, const SharedLine& line);
+  void announce(MemberId id);
   void reply(MemberId id, std::string line);
   void rename(MemberId id, std::string_view requested);
   void send_private(MemberId id, std::string_view target, std::string_view text);

@@ -79,7 +79,7 @@ void ThreadServer::start_connection(Accepted client) {
   if (!admit_or_refuse(admission_, client)) return;
   auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer));
   connections_.emplace(conn.get(), conn);
-  conn->member = room_.join(*conn, conn->peer_name());
+  conn->member = room_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
   conn->start(conn);
 }
 

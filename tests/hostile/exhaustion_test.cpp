@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -221,4 +222,49 @@ TEST_CASE("a storm of connections that vanish at once leaves chatd responsive", 
   constexpr auto settle = 10s;
 #endif
   CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }, settle));
+}
+
+TEST_CASE("a storm of silent connections is announced only as each speaks", "[hostile][storm]") {
+  ChatdProcess server;
+  TestClient a = join(server, {});
+  constexpr int kSilent = 300;
+  std::vector<std::unique_ptr<TestClient>> silent;
+  for (int i = 0; i < kSilent; ++i) {
+    silent.push_back(std::make_unique<TestClient>(server.port()));
+    INFO("silent connection " << i);
+    REQUIRE(silent.back()->read_line(5s).has_value());  // its welcome
+  }
+  TestClient& speaker = *silent.back();
+  speaker.send_line("hi");
+  // `a` saw the storm's first joins announced (the gate's burst), then the
+  // speaker's own arrival right before its first line.
+  std::vector<std::string> lines;
+  std::string text;
+  while (true) {
+    const auto got = a.read_line();
+    REQUIRE(got.has_value());
+    if (got->starts_with("[")) {
+      text = *got;
+      break;
+    }
+    lines.push_back(*got);
+  }
+  REQUIRE(text == "[" + speaker.address_name() + "] hi");
+  REQUIRE(!lines.empty());
+  CHECK(lines.back() == "> New user " + speaker.address_name() + " entered (" + std::to_string(kSilent + 1) +
+                            " users online)");
+  CHECK(lines.size() < kSilent / 2);
+  // The unannounced leave silently; the speaker's leave is announced.
+  silent.clear();
+  a.send_line("/who");
+  bool got_who = false;
+  while (const auto got = a.read_line()) {
+    if (got->starts_with("> Online (")) {
+      got_who = true;
+      break;
+    }
+    INFO(*got);
+    CHECK(got->starts_with("< The user "));
+  }
+  CHECK(got_who);
 }

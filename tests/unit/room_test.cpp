@@ -243,3 +243,23 @@ TEST_CASE("nicknames that look like one in use are refused, and say whose") {
   f.room.handle_line(b, "/msg \xD0\xB0lice hi");
   CHECK(ma->take() == Lines{"[2.2.2.2:2 -> you] hi\n"});
 }
+
+TEST_CASE("an unannounced member is announced by its first line, or leaves silently") {
+  Fixture f;
+  auto [a, ma] = f.join("1.1.1.1:1");
+  FakeMember quiet, talker;
+  const Room::MemberId q = f.room.join(quiet, "2.2.2.2:2", /*announce=*/false);
+  const Room::MemberId t = f.room.join(talker, "3.3.3.3:3", /*announce=*/false);
+  ma->take();
+  CHECK(quiet.take() == Lines{"> Connected to the chat server (2 users online)\n"});
+  f.room.handle_line(t, "hello");
+  CHECK(ma->take() == Lines{"> New user 3.3.3.3:3 entered (3 users online)\n", "[3.3.3.3:3] hello\n"});
+  CHECK(quiet.take() == Lines{"> New user 3.3.3.3:3 entered (3 users online)\n", "[3.3.3.3:3] hello\n"});
+  f.room.leave(q);
+  CHECK(ma->take().empty());
+  f.room.leave(t);
+  CHECK(ma->take() == Lines{"< The user 3.3.3.3:3 left (1 user online)\n"});
+  // The log has every arrival and departure.
+  CHECK(f.log_text().find("> New user 2.2.2.2:2 entered (2 users online)\n") != std::string::npos);
+  CHECK(f.log_text().find("< The user 2.2.2.2:2 left (2 users online)\n") != std::string::npos);
+}
