@@ -288,6 +288,7 @@ void Reactor::reap() {
     connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   }
   dead_fds_.clear();
+  memory_trim_.on_clients(admission_.clients());
 }
 
 void Reactor::begin_shutdown() {

@@ -10,6 +10,7 @@
 #include "admission.h"
 #include "connection.h"
 #include "join_gate.h"
+#include "memory_trim.h"
 #include "options.h"
 #include "pollers/poller.h"
 #include "room.h"
@@ -65,6 +66,7 @@ class Reactor {
   std::vector<Room::MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
   JoinGate join_gate_;
+  MemoryTrim memory_trim_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;

@@ -87,6 +87,7 @@ void ThreadServer::thread_finished(ThreadConnection& conn) {
   std::lock_guard lock(room_mutex_);
   if (--conn.threads_running > 0) return;  // the second thread out unregisters
   connections_.erase(&conn);
+  memory_trim_.on_clients(connections_.size());
   if (connections_.empty()) all_done_.notify_all();
 }
 

@@ -14,6 +14,7 @@
 #include "acceptor.h"
 #include "admission.h"
 #include "join_gate.h"
+#include "memory_trim.h"
 #include "options.h"
 #include "room.h"
 #include "server_log.h"
@@ -53,6 +54,7 @@ class ThreadServer {
   std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
   Admission admission_;
   JoinGate join_gate_;  // guarded by room_mutex_
+  MemoryTrim memory_trim_;  // guarded by room_mutex_
 
   std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
   SharedLine too_long_line_;
