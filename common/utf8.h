@@ -24,6 +24,9 @@ DecodedChar decode_utf8(std::string_view s) noexcept;
 
 [[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
 
+// Appends the UTF-8 encoding of `cp` (a scalar value) to `out`.
+void append_utf8(std::string& out, char32_t cp);
+
 // True for C0 controls except TAB, DEL, and the C1 controls U+0080..U+009F
 // (0x9B alone is a CSI on some terminals).
 [[nodiscard]] constexpr bool is_control(char32_t cp) noexcept {
