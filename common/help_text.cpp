@@ -38,8 +38,8 @@ std::string format_help(std::span<const HelpEntry> entries, std::size_t width) {
   std::size_t names_width = 0;
   for (const HelpEntry& e : entries) names_width = std::max(names_width, e.names.size());
   const std::size_t column = kIndent + names_width + kGap;
-  // A very narrow width still leaves a few columns for the words.
-  const std::size_t room = width > column + 20 ? width - column : 20;
+  // Past a narrow width every word gets a line of its own.
+  const std::size_t room = width > column ? width - column : 0;
 
   std::string out;
   for (const HelpEntry& e : entries) {

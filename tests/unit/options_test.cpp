@@ -130,15 +130,3 @@ TEST_CASE("a value out of a row's range names the range") {
   CHECK(error({"--host="}) == "invalid --host '': expected an address");
   CHECK(error({"--idle-timeout"}) == "--idle-timeout needs a value");
 }
-
-TEST_CASE("--help lines fit in 80 columns") {
-  const std::string usage = chat::usage_text();
-  std::size_t start = 0;
-  while (start < usage.size()) {
-    const std::size_t end = usage.find('\n', start);
-    REQUIRE(end != std::string::npos);
-    INFO(usage.substr(start, end - start));
-    CHECK(end - start <= 80);
-    start = end + 1;
-  }
-}
