@@ -75,6 +75,8 @@ LineEditor::Action LineEditor::apply(const Key& key) {
     case K::redraw: return Action::redraw;
     case K::suspend: return Action::suspend;
     case K::escape: break;
+    case K::paste_start: break;  // the session collects pastes itself
+    case K::paste_end: break;
   }
   return Action::none;
 }
@@ -167,9 +169,13 @@ bool LineEditor::word_is_first() const noexcept {
 }
 
 void LineEditor::replace_word_before_cursor(std::u32string_view replacement) {
-  const std::size_t start = cursor_ - word_before_cursor().size();
-  buffer_.replace(start, cursor_ - start, replacement);
-  cursor_ = start + replacement.size();
+  replace_before_cursor(cursor_ - word_before_cursor().size(), replacement);
+}
+
+void LineEditor::replace_before_cursor(std::size_t from, std::u32string_view replacement) {
+  if (from > cursor_) from = cursor_;
+  buffer_.replace(from, cursor_ - from, replacement);
+  cursor_ = from + replacement.size();
 }
 
 std::string LineEditor::text() const { return encode_utf8(buffer_); }

@@ -59,6 +59,9 @@ class LineEditor {
   [[nodiscard]] bool word_is_first() const noexcept;
   // Replaces word_before_cursor() with `replacement`, cursor after it.
   void replace_word_before_cursor(std::u32string_view replacement);
+  // Replaces code points [from, cursor()) with `replacement`, cursor after
+  // it (Tab cycling through matches replaces its last choice).
+  void replace_before_cursor(std::size_t from, std::u32string_view replacement);
 
   [[nodiscard]] std::string text() const;  // UTF-8
   [[nodiscard]] const std::u32string& code_points() const noexcept { return buffer_; }

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <charconv>
+#include <optional>
 #include <vector>
 
 #include "nickname.h"
@@ -16,11 +17,30 @@ bool is_valid_port(std::string_view text) {
   return !text.empty() && ec == std::errc{} && ptr == end && value >= 1 && value <= 65535;
 }
 
+// Whether args[i] is `--name VALUE` or `--name=VALUE` (advancing i past a
+// separate value), and its value: none when the value is missing.
+struct OptionValue {
+  bool matched = false;
+  std::optional<std::string_view> value;
+};
+OptionValue option_value(std::span<const std::string_view> args, std::size_t& i, std::string_view name) {
+  const std::string_view arg = args[i];
+  if (arg == name) {
+    if (i + 1 >= args.size()) return {true, std::nullopt};
+    return {true, args[++i]};
+  }
+  if (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=') {
+    return {true, arg.substr(name.size() + 1)};
+  }
+  return {};
+}
+
 }  // namespace
 
 ParseResult parse_options(std::span<const std::string_view> args) {
   Options options;
   std::vector<std::string_view> positional;
+  std::optional<std::string_view> host, port;
   bool options_ended = false;
 
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -43,14 +63,17 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       options.reconnect = true;
     } else if (arg == "--no-history") {
       options.no_history = true;
-    } else if (arg == "--nick" || arg.starts_with("--nick=")) {
-      std::string_view name;
-      if (arg == "--nick") {
-        if (i + 1 >= args.size()) return UsageError{"option --nick needs a NAME"};
-        name = args[++i];
-      } else {
-        name = arg.substr(std::string_view("--nick=").size());
-      }
+    } else if (arg == "--no-bell") {
+      options.no_bell = true;
+    } else if (const OptionValue v = option_value(args, i, "--host"); v.matched) {
+      if (!v.value) return UsageError{"option --host needs a HOST"};
+      host = *v.value;
+    } else if (const OptionValue v = option_value(args, i, "--port"); v.matched) {
+      if (!v.value) return UsageError{"option --port needs a PORT"};
+      port = *v.value;
+    } else if (const OptionValue v = option_value(args, i, "--nick"); v.matched) {
+      if (!v.value) return UsageError{"option --nick needs a NAME"};
+      const std::string_view name = *v.value;
       // Checked here with the server's own rule so a typo fails at once
       // instead of after connecting.
       if (!is_valid_nickname(name)) return UsageError{"invalid nickname: " + std::string(name)};
@@ -63,34 +86,57 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (positional.size() > 2) {
     return UsageError{"unexpected argument " + std::string(positional[2]) + " (try --help)"};
   }
+  if (positional.size() == 1) {
+    // HOST:PORT or [ADDR]:PORT; a bare IPv6 address has several colons.
+    const std::string_view target = positional[0];
+    const auto colon = target.rfind(':');
+    const bool bracketed = target.starts_with('[') && colon != std::string_view::npos && colon > 0 &&
+                           target[colon - 1] == ']';
+    if (bracketed) {
+      positional = {target.substr(1, colon - 2), target.substr(colon + 1)};
+    } else if (colon != std::string_view::npos && target.find(':') == colon) {
+      positional = {target.substr(0, colon), target.substr(colon + 1)};
+    }
+  }
   if (!positional.empty()) {
-    if (positional[0].empty()) return UsageError{"empty host"};
-    options.host = std::string(positional[0]);
+    if (host) return UsageError{"the host is given twice (--host and " + std::string(positional[0]) + ")"};
+    host = positional[0];
   }
   if (positional.size() == 2) {
-    if (!is_valid_port(positional[1])) {
-      return UsageError{"invalid port: " + std::string(positional[1]) + " (expected 1-65535)"};
-    }
-    options.port = std::string(positional[1]);
+    if (port) return UsageError{"the port is given twice (--port and " + std::string(positional[1]) + ")"};
+    port = positional[1];
+  }
+  if (host) {
+    if (host->empty()) return UsageError{"empty host"};
+    options.host = std::string(*host);
+  }
+  if (port) {
+    if (!is_valid_port(*port)) return UsageError{"invalid port: " + std::string(*port) + " (expected 1-65535)"};
+    options.port = std::string(*port);
   }
   return options;
 }
 
 std::string usage_text() {
-  return "Usage: chat [options] [HOST] [PORT]\n"
+  return "Usage: chat [options] [HOST [PORT] | HOST:PORT]\n"
          "Connects to a chat server (default 127.0.0.1 8888) and chats line by line.\n"
          "\n"
-         "  --nick NAME   set your nickname once connected (/nick NAME)\n"
+         "  --host HOST   the server's address (also the first argument)\n"
+         "  --port PORT   the server's port (also the second argument, or HOST:PORT)\n"
+         "  --nick NAME   set your nickname once connected (/nick NAME); if it is\n"
+         "                taken, NAME_ is tried\n"
          "  --timestamps  show the local time (HH:MM) before each line\n"
-         "  --reconnect   when the server goes away, retry with backoff and\n"
-         "                reclaim the nickname once back\n"
+         "  --reconnect   when the server cannot be reached or goes away, retry\n"
+         "                with backoff and reclaim the nickname once back\n"
          "  --no-color    no colours (also when NO_COLOR is set or output is no terminal)\n"
          "  --no-history  do not read or append to ~/.chat_history\n"
+         "  --no-bell     no terminal bell when a line mentions you or is private\n"
          "  --help        show this help and exit\n"
          "  --version     show the version and exit\n"
          "\n"
          "Type a line and press Enter to send it to everyone. Commands:\n"
-         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit\n"
+         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit, and\n"
+         "  /reconnect (chat's own: retry now while disconnected)\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
          "for history, Tab completes nicknames and commands.\n"

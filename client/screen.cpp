@@ -85,6 +85,12 @@ std::string Screen::print_above(std::string_view line, const LineEditor& editor)
 }
 
 std::string Screen::resize(std::size_t terminal_columns, const LineEditor& editor) {
+  std::string out = resize_erase(terminal_columns);  // first: draw() needs the new width
+  out += draw(editor);
+  return out;
+}
+
+std::string Screen::resize_erase(std::size_t terminal_columns) {
   std::string out;
   // A terminal that reflows on resize (tmux, VTE, kitty) may have wrapped
   // the old input row; the cursor is then on a lower row of it.
@@ -93,7 +99,6 @@ std::string Screen::resize(std::size_t terminal_columns, const LineEditor& edito
   }
   out += "\r\x1b[J";
   columns_ = terminal_columns;
-  out += draw(editor);
   return out;
 }
 
