@@ -49,7 +49,7 @@ std::string engine_names() {
 }  // namespace
 
 std::string usage_text() {
-  return "usage: chatd [HOST] [PORT] [options]\n"
+  return "Usage: chatd [HOST] [PORT] [options]\n"
          "\n"
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
          "\n"

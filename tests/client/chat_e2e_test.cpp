@@ -12,7 +12,11 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "chat_process.h"
 #include "chatd_process.h"
@@ -393,4 +397,53 @@ TEST_CASE("chat that crashes on a terminal still leaves it as it was", "[chat][t
   REQUIRE(::tcgetattr(pty.slave.get(), &after) == 0);
   CHECK(after.c_lflag == before.c_lflag);
   CHECK(after.c_iflag == before.c_iflag);
+}
+
+namespace {
+
+std::string readme() {
+  std::ifstream in(std::string(CHAT_SOURCE_DIR) + "/README.md");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every "--option" word in `help`.
+std::vector<std::string> options_in(const std::string& help) {
+  std::vector<std::string> found;
+  const std::regex option(R"(--[a-z][a-z-]*)");
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator(); ++it) {
+    found.push_back(it->str());
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("chat and chatd --help agree with the README", "[chat][help]") {
+  const std::string doc = readme();
+  REQUIRE_FALSE(doc.empty());
+  for (const std::string& program : {std::string(CHAT_PATH), std::string(CHATD_PATH)}) {
+    const RunResult help = run_program(program, {"--help"});
+    REQUIRE(help.exit_code == 0);
+    const std::string name = program.substr(program.rfind('/') + 1);
+    INFO(name);
+    CHECK(help.out.starts_with("Usage: " + name + " "));  // as the README's blocks start
+    CHECK(doc.find("\nUsage: " + name + " ") != std::string::npos);
+    for (const std::string& option : options_in(help.out)) {
+      INFO(option);
+      CHECK(doc.find(option) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("chat takes --host/--port and HOST:PORT", "[chat][options]") {
+  ChatdProcess server;
+  const std::string port = std::to_string(server.port());
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--host", "127.0.0.1", "--port", port}, std::vector<std::string>{"127.0.0.1:" + port},
+        std::vector<std::string>{"--port=" + port}}) {
+    ChatProcess chat(args);
+    REQUIRE(chat.wait_stdout("> Connected to the chat server (1 user online)\n"));
+    chat.close_stdin();
+    CHECK(chat.wait_exit() == 0);
+  }
 }
