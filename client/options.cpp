@@ -1,9 +1,10 @@
 #include "options.h"
 
+#include <array>
 #include <charconv>
-#include <optional>
 #include <vector>
 
+#include "help_text.h"
 #include "nickname.h"
 
 namespace chat::client {
@@ -17,30 +18,64 @@ bool is_valid_port(std::string_view text) {
   return !text.empty() && ec == std::errc{} && ptr == end && value >= 1 && value <= 65535;
 }
 
-// Whether args[i] is `--name VALUE` or `--name=VALUE` (advancing i past a
-// separate value), and its value: none when the value is missing.
-struct OptionValue {
-  bool matched = false;
-  std::optional<std::string_view> value;
+// Checked here with the server's own rule so a typo fails at once instead
+// of after connecting.
+std::optional<std::string> check_nickname(std::string_view name) {
+  if (is_valid_nickname(name)) return std::nullopt;
+  return "invalid nickname: " + std::string(name);
+}
+
+std::optional<std::string> check_port(std::string_view port) {
+  if (is_valid_port(port)) return std::nullopt;
+  return "invalid port: " + std::string(port) + " (expected 1-65535)";
+}
+
+// chat's options, one row each. To add one: add its field to Options in
+// options.h (a bool for a flag, an optional<string> for a value), then a
+// row here where it should appear in --help: name, placeholder (values
+// only), help, kind, the field (.flag = &Options::x or .text = &Options::x)
+// and, for a value, a .check that returns the one-line error for a bad one.
+// Parsing, "needs a" errors and --help all come from the row, and
+// tests/client/options_test.cpp checks every row is in --help.
+constexpr std::array kTable = {
+    OptionRow{.name = "--host", .placeholder = "HOST", .help = "the server's address (also the first argument)",
+              .kind = OptionKind::text, .text = &Options::host_option},
+    OptionRow{.name = "--port", .placeholder = "PORT",
+              .help = "the server's port (also the second argument, or HOST:PORT)", .kind = OptionKind::text,
+              .text = &Options::port_option, .check = check_port},
+    OptionRow{.name = "--nick", .placeholder = "NAME",
+              .help = "set your nickname once connected (/nick NAME); if it is taken, NAME_ is tried",
+              .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
+    OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
+              .flag = &Options::timestamps},
+    OptionRow{.name = "--reconnect",
+              .help = "when the server cannot be reached or goes away, retry with backoff and reclaim "
+                      "the nickname once back",
+              .flag = &Options::reconnect},
+    OptionRow{.name = "--no-color", .help = "no colours (also when NO_COLOR is set or output is no terminal)",
+              .flag = &Options::no_color, .alias = "--no-colour"},
+    OptionRow{.name = "--no-history", .help = "do not read or append to ~/.chat_history",
+              .flag = &Options::no_history},
+    OptionRow{.name = "--no-bell", .help = "no terminal bell when a line mentions you or is private",
+              .flag = &Options::no_bell},
+    OptionRow{.name = "--help", .help = "show this help and exit", .kind = OptionKind::help, .alias = "-h"},
+    OptionRow{.name = "--version", .help = "show the version and exit", .kind = OptionKind::version},
 };
-OptionValue option_value(std::span<const std::string_view> args, std::size_t& i, std::string_view name) {
-  const std::string_view arg = args[i];
-  if (arg == name) {
-    if (i + 1 >= args.size()) return {true, std::nullopt};
-    return {true, args[++i]};
+
+const OptionRow* find_row(std::string_view name) {
+  for (const OptionRow& row : kTable) {
+    if (name == row.name || (!row.alias.empty() && name == row.alias)) return &row;
   }
-  if (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=') {
-    return {true, arg.substr(name.size() + 1)};
-  }
-  return {};
+  return nullptr;
 }
 
 }  // namespace
 
+std::span<const OptionRow> option_table() { return kTable; }
+
 ParseResult parse_options(std::span<const std::string_view> args) {
   Options options;
   std::vector<std::string_view> positional;
-  std::optional<std::string_view> host, port;
   bool options_ended = false;
 
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -51,35 +86,33 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     }
     if (arg == "--") {
       options_ended = true;
-    } else if (arg == "--help" || arg == "-h") {
-      return ShowHelp{};
-    } else if (arg == "--version") {
-      return ShowVersion{};
-    } else if (arg == "--no-color" || arg == "--no-colour") {
-      options.no_color = true;
-    } else if (arg == "--timestamps") {
-      options.timestamps = true;
-    } else if (arg == "--reconnect") {
-      options.reconnect = true;
-    } else if (arg == "--no-history") {
-      options.no_history = true;
-    } else if (arg == "--no-bell") {
-      options.no_bell = true;
-    } else if (const OptionValue v = option_value(args, i, "--host"); v.matched) {
-      if (!v.value) return UsageError{"option --host needs a HOST"};
-      host = *v.value;
-    } else if (const OptionValue v = option_value(args, i, "--port"); v.matched) {
-      if (!v.value) return UsageError{"option --port needs a PORT"};
-      port = *v.value;
-    } else if (const OptionValue v = option_value(args, i, "--nick"); v.matched) {
-      if (!v.value) return UsageError{"option --nick needs a NAME"};
-      const std::string_view name = *v.value;
-      // Checked here with the server's own rule so a typo fails at once
-      // instead of after connecting.
-      if (!is_valid_nickname(name)) return UsageError{"invalid nickname: " + std::string(name)};
-      options.nick = std::string(name);
-    } else {
+      continue;
+    }
+    // "--nick=NAME": only an option that takes a value may have one inline.
+    const auto eq = arg.starts_with("--") ? arg.find('=') : std::string_view::npos;
+    const OptionRow* row = find_row(arg.substr(0, eq));
+    if (row == nullptr || (eq != std::string_view::npos && row->kind != OptionKind::text)) {
       return UsageError{"unknown option " + std::string(arg) + " (try --help)"};
+    }
+    switch (row->kind) {
+      case OptionKind::help: return ShowHelp{};
+      case OptionKind::version: return ShowVersion{};
+      case OptionKind::flag: options.*(row->flag) = true; break;
+      case OptionKind::text: {
+        std::string_view value;
+        if (eq != std::string_view::npos) {
+          value = arg.substr(eq + 1);
+        } else if (i + 1 < args.size()) {
+          value = args[++i];
+        } else {
+          return UsageError{"option " + std::string(row->name) + " needs a " + std::string(row->placeholder)};
+        }
+        if (row->check != nullptr) {
+          if (auto error = row->check(value)) return UsageError{std::move(*error)};
+        }
+        options.*(row->text) = std::string(value);
+        break;
+      }
     }
   }
 
@@ -90,14 +123,13 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     // HOST:PORT or [ADDR]:PORT; a bare IPv6 address has several colons.
     const std::string_view target = positional[0];
     const auto colon = target.rfind(':');
-    const bool bracketed = target.starts_with('[') && colon != std::string_view::npos && colon > 0 &&
-                           target[colon - 1] == ']';
-    if (bracketed) {
+    if (target.starts_with('[') && colon != std::string_view::npos && colon > 0 && target[colon - 1] == ']') {
       positional = {target.substr(1, colon - 2), target.substr(colon + 1)};
     } else if (colon != std::string_view::npos && target.find(':') == colon) {
       positional = {target.substr(0, colon), target.substr(colon + 1)};
     }
   }
+  std::optional<std::string_view> host = options.host_option, port = options.port_option;
   if (!positional.empty()) {
     if (host) return UsageError{"the host is given twice (--host and " + std::string(positional[0]) + ")"};
     host = positional[0];
@@ -111,28 +143,23 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     options.host = std::string(*host);
   }
   if (port) {
-    if (!is_valid_port(*port)) return UsageError{"invalid port: " + std::string(*port) + " (expected 1-65535)"};
+    if (auto error = check_port(*port)) return UsageError{std::move(*error)};
     options.port = std::string(*port);
   }
   return options;
 }
 
 std::string usage_text() {
+  std::vector<HelpEntry> entries;
+  for (const OptionRow& row : kTable) {
+    std::string names(row.name);
+    if (!row.placeholder.empty()) names += " " + std::string(row.placeholder);
+    entries.push_back({std::move(names), std::string(row.help)});
+  }
   return "Usage: chat [options] [HOST [PORT] | HOST:PORT]\n"
          "Connects to a chat server (default 127.0.0.1 8888) and chats line by line.\n"
-         "\n"
-         "  --host HOST   the server's address (also the first argument)\n"
-         "  --port PORT   the server's port (also the second argument, or HOST:PORT)\n"
-         "  --nick NAME   set your nickname once connected (/nick NAME); if it is\n"
-         "                taken, NAME_ is tried\n"
-         "  --timestamps  show the local time (HH:MM) before each line\n"
-         "  --reconnect   when the server cannot be reached or goes away, retry\n"
-         "                with backoff and reclaim the nickname once back\n"
-         "  --no-color    no colours (also when NO_COLOR is set or output is no terminal)\n"
-         "  --no-history  do not read or append to ~/.chat_history\n"
-         "  --no-bell     no terminal bell when a line mentions you or is private\n"
-         "  --help        show this help and exit\n"
-         "  --version     show the version and exit\n"
+         "\n" +
+         format_help(entries) +
          "\n"
          "Type a line and press Enter to send it to everyone. Commands:\n"
          "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit, and\n"
