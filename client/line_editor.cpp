@@ -1,6 +1,7 @@
 #include "line_editor.h"
 
 #include "display_width.h"
+#include "grapheme.h"
 #include "utf8.h"
 
 namespace chat::client {
@@ -96,18 +97,10 @@ void LineEditor::insert(std::string_view utf8) {
 }
 
 std::size_t LineEditor::previous_boundary(std::size_t pos) const noexcept {
-  if (pos == 0) return 0;
-  --pos;
-  while (pos > 0 && char_width(buffer_[pos]) == 0) --pos;
-  return pos;
+  return previous_grapheme(buffer_, pos);
 }
 
-std::size_t LineEditor::next_boundary(std::size_t pos) const noexcept {
-  if (pos >= buffer_.size()) return buffer_.size();
-  ++pos;
-  while (pos < buffer_.size() && char_width(buffer_[pos]) == 0) ++pos;
-  return pos;
-}
+std::size_t LineEditor::next_boundary(std::size_t pos) const noexcept { return next_grapheme(buffer_, pos); }
 
 std::size_t LineEditor::word_start_before(std::size_t pos) const noexcept {
   while (pos > 0 && is_space(buffer_[pos - 1])) --pos;

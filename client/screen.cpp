@@ -1,6 +1,9 @@
 #include "screen.h"
 
+#include <algorithm>
+
 #include "display_width.h"
+#include "grapheme.h"
 
 namespace chat::client {
 
@@ -8,18 +11,18 @@ namespace {
 
 constexpr std::string_view kClearRow = "\r\x1b[K";
 
+// The end of the character (grapheme cluster) starting at `pos`.
+std::size_t next_boundary(std::u32string_view text, std::size_t pos) { return next_grapheme(text, pos); }
+
+// Columns of the characters in [from, to), both on character boundaries.
 std::size_t width_between(std::u32string_view text, std::size_t from, std::size_t to) {
   std::size_t w = 0;
-  for (std::size_t i = from; i < to; ++i) w += static_cast<std::size_t>(char_width(text[i]));
+  for (std::size_t i = from; i < to;) {
+    const std::size_t end = std::min(next_boundary(text, i), to);
+    w += grapheme_width(text.substr(i, end - i));
+    i = end;
+  }
   return w;
-}
-
-// The end of the character (base plus its zero-width marks) starting at `pos`.
-std::size_t next_boundary(std::u32string_view text, std::size_t pos) {
-  if (pos >= text.size()) return text.size();
-  ++pos;
-  while (pos < text.size() && char_width(text[pos]) == 0) ++pos;
-  return pos;
 }
 
 }  // namespace
@@ -34,7 +37,7 @@ InputView render_input(std::u32string_view text, std::size_t cursor, std::size_t
     first = 0;  // everything up to the cursor fits without scrolling
   } else {
     if (first > cursor) first = cursor;
-    while (first > 0 && char_width(text[first]) == 0) --first;  // never inside a character
+    first = grapheme_start(text, first);  // never inside a character
     while (width_between(text, first, cursor) > room) first = next_boundary(text, first);
   }
 

@@ -695,3 +695,21 @@ TEST_CASE("resizing 80 -> 30 -> 80 leaves one input row, scrolled back to its st
   CHECK(rows.back() == alice_row(text));
   for (std::size_t i = 0; i + 1 < rows.size(); ++i) CHECK(rows[i].find("lazy dog") == std::string::npos);
 }
+
+TEST_CASE("editing moves by grapheme cluster: 👍🏽 is one character", "[chat][tmux][grapheme]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+  expect_alice_joined(peer);
+  pane->type("a\U0001F44D\U0001F3FD\U0001F1F0\U0001F1F7b");  // a👍🏽🇰🇷b
+  REQUIRE(pane->wait_for("a\U0001F44D"));
+  pane->press({"Left", "Left", "BSpace"});  // past b and the flag, then the thumb goes whole
+  REQUIRE(pane->wait_cursor_row(alice_row("a\U0001F1F0\U0001F1F7b")));
+  pane->press({"Delete"});  // the flag, both halves
+  REQUIRE(pane->wait_cursor_row(alice_row("ab")));
+  pane->press({"Enter"});
+  peer.expect_line("[alice] ab");
+}
