@@ -123,16 +123,36 @@ void expect_alice_joined(TestClient& peer) {
   CHECK(named->ends_with(" is now known as alice"));
 }
 
+// The setup most cases share: a chatd, bob on a TestClient, and chat as
+// alice in a pane, both seen to have arrived.
+class AliceWithBob {
+ public:
+  explicit AliceWithBob(const std::vector<std::string>& extra_args = {},
+                        const std::vector<std::string>& server_args = {})
+      : server(server_args), peer(server.port()) {
+    name_peer_bob(peer);
+    std::vector<std::string> args{"--nick", "alice", "--no-history"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pane_ = std::make_unique<ChatPane>(server.port(), args);
+    REQUIRE((*pane_)->wait_for("> Online (2): bob, alice"));
+    expect_alice_joined(peer);
+  }
+  ChatPane& pane() { return *pane_; }
+
+  ChatdProcess server;
+  TestClient peer;
+
+ private:
+  std::unique_ptr<ChatPane> pane_;
+};
+
 }  // namespace
 
 TEST_CASE("a message arriving while the user types leaves the typed text intact", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("hello wor");
   REQUIRE(pane->wait_cursor_row(alice_row("hello wor")));
@@ -174,12 +194,9 @@ TEST_CASE("a message arriving while the user types leaves the typed text intact"
 
 TEST_CASE("Korean input is edited by character, two columns each", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("안녕 세계");
   REQUIRE(pane->wait_cursor_row(alice_row("안녕 세계")));
@@ -213,12 +230,9 @@ TEST_CASE("Korean input is edited by character, two columns each", "[chat][tmux]
 
 TEST_CASE("Ctrl-A/E/K/W, Up/Down history and Tab completion", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("one two three");
   pane->press({"C-w"});
@@ -491,14 +505,9 @@ TEST_CASE("a mention is highlighted and rings the bell, private messages look di
   SKIP_WITHOUT_TMUX();
   const bool bell = GENERATE(true, false);
   INFO((bell ? "default" : "--no-bell"));
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  std::vector<std::string> args{"--nick", "alice", "--no-history"};
-  if (!bell) args.push_back("--no-bell");
-  ChatPane pane(server.port(), args);
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session(bell ? std::vector<std::string>{} : std::vector<std::string>{"--no-bell"});
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
   const std::string raw = pane->dir() + "/raw-output";
   pane->record_output(raw);
 
@@ -519,12 +528,9 @@ TEST_CASE("a mention is highlighted and rings the bell, private messages look di
 
 TEST_CASE("/msg is shown as sent only once the server confirms it", "[chat][tmux][msg]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
   pane->type("/msg nobody hi");
   pane->press({"Enter"});
   REQUIRE(pane->wait_for("! no such user: nobody"));
@@ -538,12 +544,9 @@ TEST_CASE("/msg is shown as sent only once the server confirms it", "[chat][tmux
 TEST_CASE("an over-long line is split so that every line shown was delivered", "[chat][tmux][long]") {
   SKIP_WITHOUT_TMUX();
   SECTION("the default limit: 4096 bytes") {
-    ChatdProcess server;
-    TestClient peer(server.port());
-    name_peer_bob(peer);
-    ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-    REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-    expect_alice_joined(peer);
+    AliceWithBob session;
+    ChatPane& pane = session.pane();
+    TestClient& peer = session.peer;
     std::string text;
     for (int i = 0; text.size() < 4500; ++i) text += "word" + std::to_string(i) + " ";
     text.pop_back();
@@ -561,12 +564,9 @@ TEST_CASE("an over-long line is split so that every line shown was delivered", "
     CHECK(pane->capture().find("! line too long") == std::string::npos);
   }
   SECTION("a server with a smaller limit: its refusal is explained, then lines are split at it") {
-    ChatdProcess server({"--max-line", "64"});
-    TestClient peer(server.port());
-    name_peer_bob(peer);
-    ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-    REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-    expect_alice_joined(peer);
+    AliceWithBob session({}, {"--max-line", "64"});
+    ChatPane& pane = session.pane();
+    TestClient& peer = session.peer;
     const std::string text = "this line is longer than sixty-four bytes, so chatd refuses it whole";
     pane->type(text);
     pane->press({"Enter"});
@@ -580,12 +580,9 @@ TEST_CASE("an over-long line is split so that every line shown was delivered", "
 
 TEST_CASE("a multi-line paste asks first (Esc cancels, Enter sends) and TAB in a paste is text", "[chat][tmux][paste]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->paste("one\ntwo\nthree\nfour");
   REQUIRE(pane->wait_for("Paste 4 lines? Enter sends, Esc cancels"));
@@ -698,12 +695,9 @@ TEST_CASE("resizing 80 -> 30 -> 80 leaves one input row, scrolled back to its st
 
 TEST_CASE("editing moves by grapheme cluster: 👍🏽 is one character", "[chat][tmux][grapheme]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
   pane->type("a\U0001F44D\U0001F3FD\U0001F1F0\U0001F1F7b");  // a👍🏽🇰🇷b
   REQUIRE(pane->wait_for("a\U0001F44D"));
   pane->press({"Left", "Left", "BSpace"});  // past b and the flag, then the thumb goes whole
