@@ -507,7 +507,8 @@ class Interactive {
     ConnectResult result = connecting_->take();
     connecting_.reset();
     if (auto* fd = std::get_if<UniqueFd>(&result)) {
-      show_notice("> reconnected to " + format_endpoint(config_.host, config_.port));
+      show_notice((was_connected_ ? "> reconnected to " : "> connected to ") +
+                  format_endpoint(config_.host, config_.port));
       connected(std::move(*fd));
       return;
     }
@@ -520,6 +521,7 @@ class Interactive {
 
   void connected(UniqueFd socket) {
     link_.emplace(std::move(socket));
+    was_connected_ = true;
     // Reclaim the name: the one the server last confirmed, else --nick.
     claim_tries_ = 0;
     if (nicks_.own()) claim(*nicks_.own());
@@ -540,6 +542,7 @@ class Interactive {
   std::optional<Clock::time_point> resize_at_;
   int attempt_ = 0;
   bool input_open_ = true;
+  bool was_connected_ = false;             // false until the first connection (--reconnect)
   std::string prompt_;                     // the prompt's text as drawn
   std::optional<std::string> claiming_;    // the name asked for on connecting, until the server answers
   int claim_tries_ = 0;

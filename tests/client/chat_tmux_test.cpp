@@ -636,6 +636,7 @@ TEST_CASE("with --reconnect the first connection is retried too, /reconnect retr
   pane->press({"Enter"});
   // Well before the 4 s retry would have come.
   REQUIRE(pane->wait_for("> Online (1): ", 2500ms));
+  CHECK(pane->capture().find("> connected to 127.0.0.1:" + std::to_string(port)) != std::string::npos);
 }
 
 TEST_CASE("Tab cycles through matching nicks and adds ': ' at the start of the line", "[chat][tmux][tab]") {
