@@ -679,18 +679,21 @@ TEST_CASE("Tab cycles through matching nicks and adds ': ' at the start of the l
 TEST_CASE("resizing 80 -> 30 -> 80 leaves one input row, scrolled back to its start", "[chat][tmux][resize]") {
   SKIP_WITHOUT_TMUX();
   ChatdProcess server;
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"}, "", 80, 20);
-  REQUIRE(pane->wait_for("> Online (1): alice"));
+  ChatPane pane(server.port(), {"--no-history"}, "", 80, 20);
+  REQUIRE(pane->wait_for("> Online (1): "));
   const std::string text = "the quick brown fox jumps over the lazy dog again";
   pane->type(text);
-  REQUIRE(pane->wait_cursor_row(alice_row(text)));
+  REQUIRE(pane->wait_cursor_row(input_row(text)));
+  // Dragged, as a person resizes a window: every width on the way.
+  for (int w = 79; w >= 30; w -= 7) pane->resize(w, 20);
   pane->resize(30, 20);
-  // 30 columns: 29 usable, 8 for the prompt, 20 characters and the cursor.
-  REQUIRE(pane->wait_cursor_row(alice_row(text.substr(text.size() - 20))));
+  // 30 columns: 29 usable, 2 for the prompt, 26 characters and the cursor.
+  REQUIRE(pane->wait_cursor_row(input_row(text.substr(text.size() - 26))));
+  for (int w = 31; w < 80; w += 7) pane->resize(w, 20);
   pane->resize(80, 20);
-  REQUIRE(pane->wait_cursor_row(alice_row(text)));
+  REQUIRE(pane->wait_cursor_row(input_row(text)));
   const auto rows = pane->rows();
-  CHECK(rows.back() == alice_row(text));
+  CHECK(rows.back() == input_row(text));
   for (std::size_t i = 0; i + 1 < rows.size(); ++i) CHECK(rows[i].find("lazy dog") == std::string::npos);
 }
 
