@@ -1,4 +1,6 @@
 // Every compiled-in engine against the same expectations, over socketpairs.
+// The [engines] cases hold one SECTION per engine; ctest runs each engine's
+// section as its own entry, "unit: CASE (ENGINE)" (tests/unit/CMakeLists.txt).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -45,7 +47,7 @@ unsigned ready_for(const std::vector<chat::PollEvent>& events, int fd) {
 
 }  // namespace
 
-TEST_CASE("every engine reports readable, writable, interest changes and removal") {
+TEST_CASE("every engine reports readable, writable, interest changes and removal", "[engines]") {
   for (const chat::Engine& engine : chat::engines()) {
     SECTION(std::string(engine.name)) {
       auto poller = make(engine);
@@ -75,7 +77,7 @@ TEST_CASE("every engine reports readable, writable, interest changes and removal
   }
 }
 
-TEST_CASE("every engine reports a hang-up as readable") {
+TEST_CASE("every engine reports a hang-up as readable", "[engines]") {
   for (const chat::Engine& engine : chat::engines()) {
     SECTION(std::string(engine.name)) {
       auto poller = make(engine);
@@ -91,7 +93,7 @@ TEST_CASE("every engine reports a hang-up as readable") {
   }
 }
 
-TEST_CASE("every engine keeps many fds apart, removing from the middle") {
+TEST_CASE("every engine keeps many fds apart, removing from the middle", "[engines]") {
   for (const chat::Engine& engine : chat::engines()) {
     SECTION(std::string(engine.name)) {
       auto poller = make(engine);
