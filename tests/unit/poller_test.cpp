@@ -111,6 +111,48 @@ TEST_CASE("every engine keeps many fds apart, removing from the middle", "[engin
   }
 }
 
+TEST_CASE("every engine reports a peer's half-close as readable, not as a hang-up", "[engines]") {
+  for (const chat::Engine& engine : chat::engines()) {
+    SECTION(std::string(engine.name)) {
+      auto poller = make(engine);
+      Pair p;
+      REQUIRE_FALSE(poller->add(p.a.get(), chat::kReadable));
+      REQUIRE(::write(p.b.get(), "x", 1) == 1);
+      REQUIRE(::shutdown(p.b.get(), SHUT_WR) == 0);
+      std::vector<chat::PollEvent> events;
+      REQUIRE_FALSE(poller->wait(events, 1000));
+      CHECK(ready_for(events, p.a.get()) == chat::kReadable);  // the peer still reads: no hang-up
+      char c;
+      CHECK(::read(p.a.get(), &c, 1) == 1);  // the last byte comes before the end
+      CHECK(::read(p.a.get(), &c, 1) == 0);
+    }
+  }
+}
+
+TEST_CASE("every engine gives a reused fd number only its new interest", "[engines]") {
+  for (const chat::Engine& engine : chat::engines()) {
+    SECTION(std::string(engine.name)) {
+      auto poller = make(engine);
+      int old_fd = -1;
+      {
+        Pair old;
+        old_fd = old.a.get();
+        REQUIRE_FALSE(poller->add(old_fd, chat::kReadable));
+        // Changed and removed before any wait: a backend that queues
+        // changes must drop these with the fd.
+        REQUIRE_FALSE(poller->modify(old_fd, chat::kReadable | chat::kWritable));
+        poller->remove(old_fd);
+      }
+      Pair p;
+      REQUIRE(p.a.get() == old_fd);  // the lowest free number comes back
+      REQUIRE_FALSE(poller->add(p.a.get(), chat::kReadable));
+      std::vector<chat::PollEvent> events;
+      REQUIRE_FALSE(poller->wait(events, 0));
+      CHECK(events.empty());  // writable, but nobody asked
+    }
+  }
+}
+
 TEST_CASE("select refuses an fd at FD_SETSIZE instead of corrupting memory") {
   const chat::Engine* engine = chat::find_engine("select");
   REQUIRE(engine != nullptr);
