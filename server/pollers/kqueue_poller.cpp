@@ -137,7 +137,8 @@ class KqueuePoller final : public Poller {
   static constexpr std::size_t kMaxBatch = 4096;
 
   bool registered(int fd) const {
-    return fd >= 0 && static_cast<std::size_t>(fd) < state_.size() && (state_[static_cast<std::size_t>(fd)] & kRegistered);
+    const auto slot = static_cast<std::size_t>(fd);
+    return fd >= 0 && slot < state_.size() && (state_[slot] & kRegistered);
   }
 
   std::uint8_t& watch_state(int fd) {
