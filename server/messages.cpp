@@ -77,13 +77,61 @@ std::string who(std::span<const std::string_view> names) {
 std::string help() {
   return "> Commands:\n"
          ">   /nick NAME       change your nickname\n"
-         ">   /who             list who is online\n"
+         ">   /who             list who is in your room (/who * for everyone)\n"
+         ">   /join #ROOM      move to another room (created if needed)\n"
+         ">   /rooms           list the rooms\n"
          ">   /msg NAME TEXT   send TEXT to NAME only\n"
          ">   /me TEXT         act: everyone sees * NAME TEXT\n"
          ">   /quit            leave the chat\n"
          ">   /help            show this list\n"
          ">   //TEXT           send a line that starts with /\n";
 }
+
+std::string users_here(std::size_t n) {
+  return std::to_string(n) + (n <= 1 ? " user here" : " users here");
+}
+
+std::string left_for(std::string_view name, std::string_view room, std::size_t here) {
+  return line({"< ", name, " left for ", room, " (", users_here(here), ")"});
+}
+
+std::string joined(std::string_view name, std::string_view room, std::size_t here) {
+  return line({"> ", name, " joined ", room, " (", users_here(here), ")"});
+}
+
+std::string now_in(std::string_view room, std::size_t here) {
+  return line({"> You are now in ", room, " (", users_here(here), ")"});
+}
+
+std::string room_who(std::string_view room, std::span<const std::string_view> names) {
+  std::string out = line({"> In ", room, " (", std::to_string(names.size()), "): "});
+  out.pop_back();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  out += '\n';
+  return out;
+}
+
+std::string rooms(std::span<const std::pair<std::string_view, std::size_t>> rooms_by_size) {
+  std::string out = "> Rooms (" + std::to_string(rooms_by_size.size()) + "): ";
+  for (std::size_t i = 0; i < rooms_by_size.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += rooms_by_size[i].first;
+    out += " (" + std::to_string(rooms_by_size[i].second) + ")";
+  }
+  out += '\n';
+  return out;
+}
+
+std::string invalid_room_name(std::string_view name) { return line({"! invalid room name: ", name}); }
+std::string too_many_rooms() { return "! too many rooms\n"; }
+
+std::string history_begin(std::size_t count) {
+  return line({"> Recent messages (", std::to_string(count), "):"});
+}
+std::string history_end() { return "> End of recent messages\n"; }
 
 std::string nickname_in_use(std::string_view name) { return line({"! nickname in use: ", name}); }
 std::string invalid_nickname(std::string_view name) { return line({"! invalid nickname: ", name}); }

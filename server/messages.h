@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace chat::msg {
 
@@ -25,6 +26,22 @@ std::string renamed_self(std::string_view new_name);
 std::string renamed_other(std::string_view old_name, std::string_view new_name);
 std::string who(std::span<const std::string_view> names);
 std::string help();
+
+// Rooms (docs/PROTOCOL.md "Rooms"). ROOM includes its "#".
+// "1 user here", "0 user here", "2 users here".
+std::string users_here(std::size_t n);
+std::string left_for(std::string_view name, std::string_view room, std::size_t here);
+std::string joined(std::string_view name, std::string_view room, std::size_t here);
+std::string now_in(std::string_view room, std::size_t here);
+// "> In #ROOM (N): a, b" (`/who`) and "> Rooms (K): #a (3), #b (1)" (`/rooms`).
+std::string room_who(std::string_view room, std::span<const std::string_view> names);
+std::string rooms(std::span<const std::pair<std::string_view, std::size_t>> rooms_by_size);
+std::string invalid_room_name(std::string_view name);
+std::string too_many_rooms();
+// History replay: the header, then each line as it was sent prefixed with
+// "HH:MM ", then the end line.
+std::string history_begin(std::size_t count);
+std::string history_end();
 
 std::string nickname_in_use(std::string_view name);
 std::string invalid_nickname(std::string_view name);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "pollers/poller.h"
+#include "room_name.h"
 
 namespace chat {
 
@@ -65,6 +66,12 @@ std::string usage_text() {
          "  --max-per-ip N         most connections from one address, loopback exempt (default 16; 0 = no limit)\n"
          "  --rate-limit R[:B]     lines per second per user, bursts of B (default off)\n"
          "  --idle-timeout SECS    disconnect a user who sends nothing for this long (default 0 = never)\n"
+         "  --default-room #NAME   the room new users enter (default #lobby)\n"
+         "  --history N            recent lines each room replays to newcomers (default 50; 0 = off)\n"
+         "  --history-time ZONE    times on history lines: utc (default) or local\n"
+         "  --max-rooms N          most rooms at once (default 1000)\n"
+         "  --store PATH           keep history and rooms in this SQLite file across restarts\n"
+         "  --export-history #ROOM print a room's stored history (needs --store) and exit\n"
          "  --quiet                do not log each message on stdout\n"
          "  --help                 show this help\n"
          "  --version              show the version\n";
@@ -161,6 +168,40 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
       const auto n = parse_number(*v, 0, 7 * 86400);
       if (!n) return bad(*v, "seconds (0 = off)");
       o.idle_timeout_s = static_cast<unsigned>(*n);
+    } else if (arg == "--default-room") {
+      const auto v = value();
+      if (!v) return missing();
+      std::string room = v->starts_with('#') ? std::string(*v) : "#" + std::string(*v);
+      if (!is_valid_room_name(room)) return bad(*v, "#NAME: 1-32 letters, digits, '_', '-' or '.'");
+      o.rooms.default_room = std::move(room);
+    } else if (arg == "--history") {
+      const auto v = value();
+      if (!v) return missing();
+      const auto n = parse_number(*v, 0, 100'000);
+      if (!n) return bad(*v, "a number of lines from 0 to 100000");
+      o.rooms.history = *n;
+    } else if (arg == "--history-time") {
+      const auto v = value();
+      if (!v) return missing();
+      if (*v != "utc" && *v != "local") return bad(*v, "utc or local");
+      o.rooms.local_time = *v == "local";
+    } else if (arg == "--max-rooms") {
+      const auto v = value();
+      if (!v) return missing();
+      const auto n = parse_number(*v, 1, 1'000'000);
+      if (!n) return bad(*v, "a number from 1 to 1000000");
+      o.rooms.max_rooms = *n;
+    } else if (arg == "--store") {
+      const auto v = value();
+      if (!v) return missing();
+      if (v->empty()) return bad(*v, "a file path");
+      o.store = std::string(*v);
+    } else if (arg == "--export-history") {
+      const auto v = value();
+      if (!v) return missing();
+      std::string room = v->starts_with('#') ? std::string(*v) : "#" + std::string(*v);
+      if (!is_valid_room_name(room)) return bad(*v, "#NAME: 1-32 letters, digits, '_', '-' or '.'");
+      o.export_history = std::move(room);
     } else if (arg.starts_with("-") && arg != "-") {
       return "unknown option '" + std::string(arg) + "' (try --help)";
     } else {
@@ -178,6 +219,8 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
       }
     }
   }
+
+  if (o.export_history && !o.store) return "--export-history needs --store PATH";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

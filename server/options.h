@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "rate_limiter.h"
+#include "room_config.h"
 
 namespace chat {
 
@@ -27,6 +28,9 @@ struct Options {
   RateLimit rate_limit;           // lines per second per user; off by default
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+  RoomConfig rooms;                 // --default-room, --history, --history-time, --max-rooms
+  std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
+  std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
 };
 
 enum class Action { run, help, version };
