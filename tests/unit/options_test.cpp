@@ -98,3 +98,26 @@ TEST_CASE("bad arguments give one clear line") {
     CHECK(e.find('\n') == std::string::npos);
   }
 }
+
+TEST_CASE("room and history options") {
+  const chat::Options d = ok({});
+  CHECK(d.rooms.default_room == "#lobby");
+  CHECK(d.rooms.history == 50);
+  CHECK(d.rooms.max_rooms == 1000);
+  CHECK_FALSE(d.rooms.local_time);
+  CHECK_FALSE(d.store.has_value());
+
+  const chat::Options o = ok({"--default-room", "main", "--history=0", "--history-time", "local",
+                              "--max-rooms", "7", "--store", "/tmp/x.db", "--export-history", "#main"});
+  CHECK(o.rooms.default_room == "#main");
+  CHECK(o.rooms.history == 0);
+  CHECK(o.rooms.local_time);
+  CHECK(o.rooms.max_rooms == 7);
+  CHECK(o.store == "/tmp/x.db");
+  CHECK(o.export_history == "#main");
+
+  CHECK(error({"--default-room", "#a b"}).starts_with("invalid --default-room '#a b'"));
+  CHECK(error({"--history-time", "gmt"}) == "invalid --history-time 'gmt': expected utc or local");
+  CHECK(error({"--max-rooms", "0"}).starts_with("invalid --max-rooms '0'"));
+  CHECK(error({"--export-history", "#a"}) == "--export-history needs --store PATH");
+}

@@ -2,50 +2,15 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "room.h"
+#include "room_fixture.h"
 
 using chat::Room;
 
-namespace {
-
-struct FakeMember final : chat::Member {
-  std::vector<std::string> got;
-  void deliver(const chat::SharedLine& line) override { got.push_back(*line); }
-  std::vector<std::string> take() { return std::exchange(got, {}); }
-};
-
-// A room with a log captured in memory.
-struct Fixture {
-  char* log_buf = nullptr;
-  std::size_t log_len = 0;
-  std::FILE* log_file = open_memstream(&log_buf, &log_len);
-  chat::ServerLog log{log_file, false};
-  Room room{log};
-  std::vector<std::unique_ptr<FakeMember>> members;
-
-  ~Fixture() {
-    std::fclose(log_file);
-    std::free(log_buf);
-  }
-
-  std::pair<Room::MemberId, FakeMember*> join(const std::string& addr) {
-    members.push_back(std::make_unique<FakeMember>());
-    FakeMember* m = members.back().get();
-    return {room.join(*m, addr), m};
-  }
-  std::string log_text() {
-    std::fflush(log_file);
-    return std::string(log_buf, log_len);
-  }
-};
-
-using Lines = std::vector<std::string>;
-
-}  // namespace
+using chat::test::FakeMember;
+using chat::test::Fixture;
+using chat::test::Lines;
 
 TEST_CASE("the classic two-user transcript") {
   Fixture f;
