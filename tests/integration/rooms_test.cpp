@@ -122,7 +122,7 @@ TEST_CASE("/join answers bad input with a clear line and moves nobody", "[rooms]
   c.expect_line("> Online (3): " + a.address_name() + ", " + b.address_name() + ", " + c.address_name());
 }
 
-TEST_CASE("a newcomer gets the room's recent lines with their time; nothing when there are none",
+TEST_CASE("a newcomer gets the room's recent lines with their time, nothing when there are none",
           "[rooms][history]") {
   ChatdProcess server({"--history", "2"});
   TestClient a = join(server, {});
@@ -158,7 +158,7 @@ TEST_CASE("a newcomer gets the room's recent lines with their time; nothing when
   expect_who(c, {a.address_name(), b.address_name(), c.address_name()});
 }
 
-TEST_CASE("--history 0 replays nothing", "[rooms][history]") {
+TEST_CASE("no history is replayed under --history 0", "[rooms][history]") {
   ChatdProcess server({"--history", "0"});
   TestClient a = join(server, {});
   TestClient b = join(server, {&a});
@@ -168,7 +168,7 @@ TEST_CASE("--history 0 replays nothing", "[rooms][history]") {
   expect_who(c, {a.address_name(), b.address_name(), c.address_name()});
 }
 
-TEST_CASE("--history-time local stamps history in the server's zone", "[rooms][history]") {
+TEST_CASE("history times follow the server's zone under --history-time local", "[rooms][history]") {
   // chatd inherits TZ: a zone 14 hours east of UTC, with no daylight time.
   const char* old_tz = std::getenv("TZ");
   const std::string saved = old_tz != nullptr ? old_tz : "";
@@ -190,7 +190,7 @@ TEST_CASE("--history-time local stamps history in the server's zone", "[rooms][h
   c.expect_line("> End of recent messages");
 }
 
-TEST_CASE("--default-room names the room newcomers enter", "[rooms]") {
+TEST_CASE("newcomers enter the room named by --default-room", "[rooms]") {
   ChatdProcess server({"--default-room", "#Main"});
   TestClient a = join(server, {});
   a.send_line("/rooms");

@@ -196,7 +196,7 @@ TEST_CASE("a line said to an empty room is heard by nobody, later arrivals inclu
   ma->take();
 }
 
-TEST_CASE("--history 0 keeps nothing") {
+TEST_CASE("history 0 keeps nothing") {
   Fixture f(with_clock(0));
   auto [a, ma] = f.join("1.1.1.1:1");
   auto [b, mb] = f.join("2.2.2.2:2");
