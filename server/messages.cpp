@@ -1,5 +1,7 @@
 #include "messages.h"
 
+#include <ctime>
+
 #include "utf8.h"
 
 namespace chat::msg {
@@ -132,6 +134,18 @@ std::string history_begin(std::size_t count) {
   return line({"> Recent messages (", std::to_string(count), "):"});
 }
 std::string history_end() { return "> End of recent messages\n"; }
+
+void append_clock(std::string& out, std::int64_t time, bool local) {
+  const auto t = static_cast<std::time_t>(time);
+  std::tm parts{};
+  if (local) {
+    ::localtime_r(&t, &parts);
+  } else {
+    ::gmtime_r(&t, &parts);
+  }
+  char buf[8];
+  out.append(buf, std::strftime(buf, sizeof buf, "%H:%M ", &parts));
+}
 
 std::string nickname_in_use(std::string_view name) { return line({"! nickname in use: ", name}); }
 std::string invalid_nickname(std::string_view name) { return line({"! invalid nickname: ", name}); }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ std::string too_many_rooms();
 // "HH:MM ", then the end line.
 std::string history_begin(std::size_t count);
 std::string history_end();
+// Appends "HH:MM " of `time` (seconds since the epoch), UTC or local.
+void append_clock(std::string& out, std::int64_t time, bool local);
 
 std::string nickname_in_use(std::string_view name);
 std::string invalid_nickname(std::string_view name);

@@ -29,6 +29,8 @@ class Reactor {
 
   // Serves until SIGINT/SIGTERM has been handled; returns the exit code.
   int run();
+  // The chat state, for wiring up a history store before run().
+  Room& room() { return room_; }
 
  private:
   using Clock = OutputQueue::Clock;

@@ -16,20 +16,6 @@ namespace {
 
 std::int64_t system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-// "HH:MM " of `time`, in UTC or the server's zone.
-void append_clock(std::string& out, std::int64_t time, bool local) {
-  const auto t = static_cast<std::time_t>(time);
-  std::tm parts{};
-  if (local) {
-    ::localtime_r(&t, &parts);
-  } else {
-    ::gmtime_r(&t, &parts);
-  }
-  char buf[8];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%H:%M ", &parts);
-  out.append(buf, n);
-}
-
 }  // namespace
 
 Room::Room(ServerLog& log, RoomConfig config) : log_(log), config_(std::move(config)) {
@@ -174,7 +160,7 @@ void Room::send_history(MemberId id) {
   send_to(id, SharedLine::build([&](std::string& s) {
     s.append(msg::history_begin(ch.history.size()));
     for (const Said& said : ch.history) {
-      append_clock(s, said.time, config_.local_time);
+      msg::append_clock(s, said.time, config_.local_time);
       s.append(*said.line);
     }
     s.append(msg::history_end());

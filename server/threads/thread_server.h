@@ -32,6 +32,8 @@ class ThreadServer {
 
   // Accepts until SIGINT/SIGTERM, then shuts down; returns the exit code.
   int run();
+  // The chat state, for wiring up a history store before run().
+  Room& room() { return room_; }
 
  private:
   friend class ThreadConnection;
