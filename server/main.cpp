@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     }
     store = std::move(std::get<std::unique_ptr<chat::HistoryStore>>(opened));
   }
-  if (options.export_history) return export_history(*store, *options.export_history, options.rooms.local_time);
+  if (options.export_history) return export_history(*store, *options.export_history, options.history_local);
 
   // Logging must never limit throughput: block-buffer stdout unless a
   // person is watching it.
@@ -138,10 +138,10 @@ int main(int argc, char** argv) {
   chat::ServerLog log(stdout, options.quiet);
   if (!poller) {
     chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log);
-    attach_store(server.room(), store.get(), options.rooms.history);
+    attach_store(server.room(), store.get(), options.history);
     return server.run();
   }
   chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
-  attach_store(reactor.room(), store.get(), options.rooms.history);
+  attach_store(reactor.room(), store.get(), options.history);
   return reactor.run();
 }

@@ -41,7 +41,7 @@ Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::ve
       listeners_(std::move(listeners)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log, options.rooms),
+      room_(log, room_config(options)),
       admission_(options.max_clients, options.max_per_ip),
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true),

@@ -27,7 +27,7 @@ ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listene
       listeners_(std::move(listeners)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log, options.rooms),
+      room_(log, room_config(options)),
       admission_(options.max_clients, options.max_per_ip),
       too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
 

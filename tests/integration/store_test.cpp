@@ -105,7 +105,7 @@ void expect_replayed(const ChatdProcess& server, const std::vector<std::string>&
 
 }  // namespace
 
-TEST_CASE("--store keeps history and rooms across a SIGTERM restart", "[store]") {
+TEST_CASE("history and rooms survive a SIGTERM restart with --store", "[store]") {
   TempDir dir;
   std::vector<std::string> said;
   {
@@ -119,7 +119,7 @@ TEST_CASE("--store keeps history and rooms across a SIGTERM restart", "[store]")
   expect_replayed(again, said);
 }
 
-TEST_CASE("--store keeps every committed line across a SIGKILL", "[store]") {
+TEST_CASE("every committed line survives a SIGKILL with --store", "[store]") {
   TempDir dir;
   std::vector<std::string> said;
   {

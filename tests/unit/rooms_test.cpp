@@ -49,7 +49,7 @@ TEST_CASE("/join moves a user: the old room, the new room and the mover each get
   CHECK(f.log_text().find("> alice joined #random (1 user here)\n") != std::string::npos);
 }
 
-TEST_CASE("text, /me, nick changes, joins and leaves stay in the sender's room; /msg crosses rooms") {
+TEST_CASE("text, /me, nick changes, joins and leaves stay in the sender's room, /msg crosses rooms") {
   Fixture f;
   auto [a, ma] = f.join("1.1.1.1:1");
   auto [b, mb] = f.join("2.2.2.2:2");
@@ -97,7 +97,7 @@ TEST_CASE("/who lists the room, /who * everyone, and stays classic while nobody 
                             "> Online (2): 1.1.1.1:1, 2.2.2.2:2\n"});
 }
 
-TEST_CASE("/rooms lists rooms by size, then name; an emptied room is gone") {
+TEST_CASE("/rooms lists rooms by size, then name, and an emptied room is gone") {
   Fixture f;
   auto [a, ma] = f.join("1.1.1.1:1");
   auto [b, mb] = f.join("2.2.2.2:2");
