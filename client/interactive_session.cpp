@@ -18,6 +18,7 @@
 #include "line_editor.h"
 #include "nick_tracker.h"
 #include "outgoing_line.h"
+#include "room_tracker.h"
 #include "reconnect_backoff.h"
 #include "screen.h"
 #include "server_link.h"
@@ -127,8 +128,9 @@ class Interactive {
  private:
   // --- output ---------------------------------------------------------------
 
-  void show(std::string styled_line) {
-    if (config_.timestamps) {
+  // `stamp`: false for history lines, which carry the time they were said.
+  void show(std::string styled_line, bool stamp = true) {
+    if (stamp && config_.timestamps) {
       const std::string stamp = timestamp_now();
       styled_line.insert(0, config_.color ? color_timestamp(stamp) : stamp);
     }
@@ -138,7 +140,22 @@ class Interactive {
   void show_server_line(std::string_view raw) {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
     nicks_.observe(line);
+    const bool replayed = rooms_.observe(line);
+    if (rooms_.current() != shown_room_) update_prompt();
+    if (replayed) {
+      // History: dim, with the time it was said (sent by the server).
+      show(config_.color ? "\x1b[2m" + line + "\x1b[0m" : line, false);
+      return;
+    }
     show(config_.color ? color_server_line(line) : line);
+  }
+
+  // "#random » " once the room is known, else "» ".
+  void update_prompt() {
+    shown_room_ = rooms_.current();
+    const std::string room = shown_room_ ? *shown_room_ + " " : std::string();
+    const std::string plain = room + std::string(kPrompt);
+    screen_.set_prompt(config_.color ? "\x1b[1m" + plain + "\x1b[0m" : plain, text_width(plain));
   }
   void show_own_line(std::string_view line) { show(config_.color ? color_own_line(line) : std::string(line)); }
   void show_notice(std::string_view line) { show(config_.color ? color_notice(line) : std::string(line)); }
@@ -244,7 +261,11 @@ class Interactive {
 
   void complete() {
     const std::string word = encode_utf8(editor_.word_before_cursor());
-    const Completion c = complete_word(word, editor_.word_is_first(), nicks_.others());
+    const bool room = word.starts_with('#') && !editor_.word_is_first();
+    const Completion c = complete_word(word, editor_.word_is_first(), room ? rooms_.known() : nicks_.others());
+    // Rooms come from "/rooms": when no known room matches, ask; the reply
+    // (shown) fills the list for the next Tab.
+    if (room && c.replacement.empty() && link_) link_->queue("/rooms\n");
     if (!c.replacement.empty()) editor_.replace_word_before_cursor(decode_to_code_points(c.replacement));
     if (c.choices.size() > 1 && c.replacement == word) {
       std::string list;
@@ -301,6 +322,9 @@ class Interactive {
     link_.emplace(std::move(socket));
     // Reclaim the name: the one the server last confirmed, else --nick.
     if (nicks_.own()) link_->queue("/nick " + *nicks_.own() + "\n");
+    // Back to the room we were in (after a reconnect), else --room.
+    rooms_.reset_replay();
+    if (const auto& room = rooms_.current() ? rooms_.current() : config_.room) link_->queue("/join " + *room + "\n");
     // Fills the nickname list for Tab, and shows who is here.
     link_->queue("/who\n");
     attempt_ = 0;
@@ -312,6 +336,8 @@ class Interactive {
   KeyDecoder decoder_;
   Screen screen_;
   NickTracker nicks_;
+  RoomTracker rooms_;
+  std::optional<std::string> shown_room_;  // the room in the prompt
   std::optional<ServerLink> link_;
   std::unique_ptr<AsyncConnect> connecting_;
   std::optional<Clock::time_point> retry_at_;

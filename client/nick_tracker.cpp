@@ -26,7 +26,8 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && same_name(text.substr(0, prefix.size()), prefix);
 }
 
-constexpr std::array<std::string_view, 6> kCommands{"/help", "/me", "/msg", "/nick", "/quit", "/who"};
+constexpr std::array<std::string_view, 8> kCommands{"/help", "/join", "/me",    "/msg",
+                                                   "/nick", "/quit", "/rooms", "/who"};
 
 }  // namespace
 
@@ -54,7 +55,11 @@ void NickTracker::observe(std::string_view line) {
     const std::string_view rest = line.substr(2 + old_name->size() + std::string_view(" is now known as ").size());
     remove(*old_name);
     add(rest);
-  } else if (line.starts_with("> Online (")) {
+  } else if (const auto mover = between(line, "> ", " joined #")) {
+    add(*mover);  // into this room
+  } else if (const auto goner = between(line, "< ", " left for #")) {
+    remove(*goner);  // out of this room
+  } else if (line.starts_with("> Online (") || line.starts_with("> In #")) {
     const auto colon = line.find("): ");
     if (colon == std::string_view::npos) return;
     names_.clear();

@@ -6,6 +6,7 @@
 
 #include "help_text.h"
 #include "nickname.h"
+#include "room_name.h"
 
 namespace chat::client {
 
@@ -25,6 +26,11 @@ std::optional<std::string> check_nickname(std::string_view name) {
   return "invalid nickname: " + std::string(name);
 }
 
+std::optional<std::string> check_room(std::string_view name) {
+  if (is_valid_room_name(name) || is_valid_room_name("#" + std::string(name))) return std::nullopt;
+  return "invalid room name: " + std::string(name);
+}
+
 // chat's options, one row each. To add one: add its field to Options in
 // options.h (a bool for a flag, an optional<string> for a value), then a
 // row here where it should appear in --help: name, placeholder (values
@@ -35,6 +41,8 @@ std::optional<std::string> check_nickname(std::string_view name) {
 constexpr std::array kTable = {
     OptionRow{.name = "--nick", .placeholder = "NAME", .help = "set your nickname once connected (/nick NAME)",
               .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
+    OptionRow{.name = "--room", .placeholder = "NAME", .help = "join room #NAME once connected (/join #NAME)",
+              .kind = OptionKind::text, .text = &Options::room, .check = check_room},
     OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
               .flag = &Options::timestamps},
     OptionRow{.name = "--reconnect",

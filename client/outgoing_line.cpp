@@ -35,6 +35,8 @@ OutgoingLine translate_outgoing(std::string_view line) {
     case Command::Kind::nick:
     case Command::Kind::who:
     case Command::Kind::help:
+    case Command::Kind::join:
+    case Command::Kind::rooms:
     case Command::Kind::unknown:
       break;
   }

@@ -47,6 +47,12 @@ class Screen {
   // what the shell's prompt (or "exit") should follow.
   [[nodiscard]] std::string erase();
 
+  // A new prompt (same rules as the constructor's); the next draw shows it.
+  void set_prompt(std::string prompt, std::size_t prompt_width) {
+    prompt_ = std::move(prompt);
+    prompt_width_ = prompt_width;
+  }
+
   // While hidden (after Ctrl-D or /quit), print_above prints only the line.
   void set_input_visible(bool visible) noexcept { visible_ = visible; }
 
