@@ -150,7 +150,7 @@ void Room::say(MemberId id, const SharedLine& line) {
   const std::int64_t time = now();
   ch.history.push_back(Said{time, line});
   if (ch.history.size() > config_.history) ch.history.pop_front();
-  if (sink_ != nullptr) sink_->append(ch.name, time, *line);
+  if (sink_ != nullptr) sink_->append(ch.name, time, line);
 }
 
 void Room::send_history(MemberId id) {

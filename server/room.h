@@ -35,10 +35,10 @@ class Member {
 
 // Where history goes to outlive the process (server/history_store.h). Called
 // on the room's thread with the line as sent (ending in "\n"); must not block
-// on the disk.
+// on the disk. It may keep the handle (lines are immutable).
 class HistorySink {
  public:
-  virtual void append(std::string_view room, std::int64_t time, std::string_view line) = 0;
+  virtual void append(std::string_view room, std::int64_t time, const SharedLine& line) = 0;
 
  protected:
   ~HistorySink() = default;
