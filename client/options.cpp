@@ -138,11 +138,11 @@ std::string usage_text() {
          "\n" +
          format_help(entries) +
          "\n"
-         "Type a line and press Enter to send it to everyone. Commands:\n"
-         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit\n"
+         "Type a line and press Enter to send it to everyone in your room. Commands:\n"
+         "  /nick NAME, /who, /join #ROOM, /rooms, /msg NAME TEXT, /me TEXT, /help, /quit\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
-         "for history, Tab completes nicknames and commands.\n"
+         "for history, Tab completes nicknames, #rooms and commands.\n"
          "Ctrl-D on an empty line or /quit leaves; Ctrl-C exits at once; Ctrl-Z suspends.\n"
          "When standard input is not a terminal, chat sends every input line,\n"
          "then waits for the server to close the connection and exits.\n";
