@@ -107,6 +107,8 @@ class Load {
   [[nodiscard]] Nanos next_open_send() const;
   [[nodiscard]] bool all_sent() const { return senders_done_ == o_.senders; }
   void note_sent(Sender& s, std::uint32_t count);
+  // Clients that receive `sender`'s messages: its room but itself.
+  [[nodiscard]] std::uint32_t receivers_of(std::uint32_t sender) const;
   void progress(Nanos now);
   void fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
@@ -138,6 +140,7 @@ class Load {
   Nanos last_probe_ = 0;
   std::uint32_t senders_done_ = 0;
   std::uint64_t total_sent_ = 0;
+  std::uint64_t total_expected_ = 0;  // deliveries owed for what was sent
 
   // open loop: message g goes from sender g % K as its sequence g / K at
   // start + g / rate, so the senders interleave evenly.
@@ -221,6 +224,10 @@ void Load::on_connected(std::uint32_t id, Nanos now) {
     c.state = State::registering;  // settled once joined
     const std::string nick = "fl" + std::to_string(id);
     send_text(id, "NICK " + nick + "\r\nUSER " + nick + " 0 * :flood\r\n");
+  } else if (o_.rooms > 1) {
+    // Joined (and proven a member) once chatd confirms the room.
+    c.state = State::joining;
+    send_text(id, "/join #flood" + std::to_string(id % o_.rooms) + "\n");
   } else {
     // The line protocol has no handshake; the barrier proves membership.
     c.state = State::joined;
@@ -362,6 +369,14 @@ void Load::on_control_line(std::uint32_t id, std::string_view line, Nanos now) {
     on_irc_line(id, line, now);
     return;
   }
+  Client& c = clients_[id];
+  if (c.state == State::joining && line.starts_with("> You are now in #flood")) {
+    c.state = State::joined;
+    ++joined_;
+    ++barrier_ok_;  // with rooms, chatd's confirmation is the barrier
+    last_progress_ = now;
+    return;
+  }
   // chatd's errors and warnings ("! server full", "! 12 messages skipped ...")
   if (line.starts_with("! ")) {
     ++r_.notices;
@@ -435,7 +450,7 @@ void Load::on_payload(std::uint32_t id, const Payload& p, Nanos now) {
     if (p.seq < s.done) return;
     const std::size_t base = std::size_t{p.sender} * o_.window;
     ++ring_[base + p.seq % o_.window];
-    const std::uint32_t receivers = o_.clients - 1;
+    const std::uint32_t receivers = receivers_of(p.sender);
     bool advanced = false;
     while (s.done < s.sent && ring_[base + s.done % o_.window] >= receivers) {
       ring_[base + s.done % o_.window] = 0;
@@ -487,6 +502,7 @@ void Load::flush(std::uint32_t id) {
 }
 
 void Load::send_probes(Nanos now) {
+  if (o_.rooms > 1) return;  // each client's join confirmation proved it a member
   for (std::uint32_t prober : {0u, 1u}) {
     if (clients_[prober].state == State::closed) continue;
     append_payload(prober, Payload{Kind::probe, prober, probe_round_, static_cast<std::uint64_t>(now)});
@@ -496,8 +512,14 @@ void Load::send_probes(Nanos now) {
   last_probe_ = now;
 }
 
+std::uint32_t Load::receivers_of(std::uint32_t sender) const {
+  const std::uint32_t room = sender % o_.rooms;
+  return o_.clients / o_.rooms + (room < o_.clients % o_.rooms ? 1 : 0) - 1;
+}
+
 void Load::note_sent(Sender& s, std::uint32_t count) {
   total_sent_ += count;
+  total_expected_ += std::uint64_t{count} * receivers_of(static_cast<std::uint32_t>(&s - senders_.data()));
   if (s.sent == s.target) ++senders_done_;
 }
 
@@ -585,7 +607,7 @@ void Load::progress(Nanos now) {
   const double m = to_seconds(now - measure_start_);
   std::fprintf(stderr, "flood: %.1fs sending: sent %llu, delivered %llu of %llu (%.0f/s)\n", t,
                static_cast<unsigned long long>(sent), static_cast<unsigned long long>(r_.deliveries),
-               static_cast<unsigned long long>(sent * (o_.clients - 1)),
+               static_cast<unsigned long long>(total_expected_),
                m > 0 ? static_cast<double>(r_.deliveries) / m : 0.0);
 }
 
@@ -676,7 +698,7 @@ Results Load::run() {
       } else if (!to_service_.empty()) {
         service_closed_loop(now);
       }
-      if (all_sent() && r_.deliveries >= total_sent_ * (o_.clients - 1)) {
+      if (all_sent() && r_.deliveries >= total_expected_) {
         phase_ = Phase::done;
         break;
       }
@@ -695,7 +717,7 @@ Results Load::run() {
   const Nanos end = now_ns();
   r_.error = error_;
   for (const Sender& s : senders_) r_.sent += s.sent;
-  r_.expected = r_.sent * (o_.clients - 1);
+  r_.expected = total_expected_;
   r_.lost = r_.expected > r_.deliveries ? r_.expected - r_.deliveries : 0;
   if (measure_start_ != 0) {
     const Nanos finish = phase_ == Phase::done && last_delivery_ ? last_delivery_ : end;

@@ -28,6 +28,7 @@ struct Options {
   double timeout = 60;  // seconds, the whole run
   double idle = 5;      // seconds without progress before giving up early
   std::string channel = "#flood";  // irc only
+  std::uint32_t rooms = 1;  // line protocol: client i joins chatd room #flood(i % rooms) first
 
   [[nodiscard]] bool open_loop() const noexcept { return rate > 0; }
 };
