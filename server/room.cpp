@@ -282,6 +282,7 @@ void Room::send_private(MemberId id, std::string_view target, std::string_view t
     return;
   }
   reply(*to, msg::private_to_recipient(seats_[id]->name, clean));
+  reply(id, msg::private_to_sender(seats_[*to]->name, clean));
 }
 
 // `/who` lists the sender's room; `/who *` everyone. While every user is in
