@@ -65,6 +65,7 @@ TEST_CASE("/join moves a user between rooms and each side sees its line", "[room
   bob.expect_line("* alice waves");
   carol.send_line("/msg alice from the lobby");
   alice.expect_line("[" + carol.address_name() + " -> you] from the lobby");
+  carol.expect_line("[You -> alice] from the lobby");
 
   bob.send_line("/who");
   bob.expect_line("> In #random (2): alice, " + bob.address_name());
@@ -133,6 +134,7 @@ TEST_CASE("a newcomer gets the room's recent lines with their time, nothing when
   b.expect_line("[" + a.address_name() + "] one");
   a.send_line("/msg " + b.address_name() + " private");
   b.expect_line("[" + a.address_name() + " -> you] private");
+  a.expect_line("[You -> " + b.address_name() + "] private");
   a.send_line("/me two");
   b.expect_line("* " + a.address_name() + " two");
   b.send_line("three");

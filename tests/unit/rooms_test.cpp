@@ -66,6 +66,7 @@ TEST_CASE("text, /me, nick changes, joins and leaves stay in the sender's room, 
 
   f.room.handle_line(c, "/msg ann across");
   CHECK(ma->take() == Lines{"> You are now known as ann\n", "[3.3.3.3:3 -> you] across\n"});
+  CHECK(mc->take() == Lines{"[You -> ann] across\n"});
 
   // A newcomer enters the default room: only its members hear of it; the
   // count is the whole server's, as in the classic line.
