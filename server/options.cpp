@@ -63,7 +63,7 @@ std::string usage_text() {
          "                         (default 1M; K, M, G suffixes allowed)\n"
          "  --stall-timeout SECS   drop a user who accepts no output for this long (default 30; 0 = never)\n"
          "  --max-per-ip N         most connections from one address, loopback exempt (default 16; 0 = no limit)\n"
-         "  --rate-limit R[:B]     lines per second per user, bursts of B (default off)\n"
+         "  --rate-limit R[:B]     lines per second per user, bursts of B (default 10:50; 0 = off)\n"
          "  --idle-timeout SECS    disconnect a user who sends nothing for this long (default 0 = never)\n"
          "  --quiet                do not log each message on stdout\n"
          "  --help                 show this help\n"
