@@ -73,7 +73,8 @@ std::vector<std::string> list_lines(std::string_view header, std::span<const std
   std::size_t on_line = 0;  // names on `current`
   for (const std::string_view name : names) {
     const std::size_t separator = on_line > 0 ? 2 : 0;
-    if (on_line > 0 && current.size() + separator + name.size() > width) {
+    // Room for the name and, should the list go on, the comma after it.
+    if (on_line > 0 && current.size() + separator + name.size() + 1 > width) {
       current += ",\n";  // a trailing comma: the list goes on
       lines.push_back(std::move(current));
       current.assign(kListContinuation);

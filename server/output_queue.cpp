@@ -1,6 +1,7 @@
 #include "output_queue.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "messages.h"
 
@@ -18,6 +19,12 @@ std::size_t OutputQueue::charge_estimate(std::size_t bytes) noexcept {
 }
 
 bool OutputQueue::push(const SharedLine& line, Clock::time_point now, Kind kind) {
+  if (kind == Kind::control && skipped_ > 0) {
+    // The count of what was skipped comes before the notice, in order; the
+    // last thing a reader sees before "> Server shutting down" is accurate.
+    const SharedLine notice = make_line(msg::skipped(std::exchange(skipped_, 0)));
+    push(notice, now, Kind::control);
+  }
   const std::size_t cost = charge(line);
   const std::size_t limit = max_bytes_ + (kind == Kind::control ? kControlReserve : 0);
   if (charged_ + cost > limit) {

@@ -1,6 +1,8 @@
 // Limits that protect chatd and everyone else: --max-line, --max-clients,
 // --max-queue (slow readers) and --stall-timeout (stuck readers).
 #include <catch2/catch.hpp>
+
+#include <csignal>
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -259,4 +261,72 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
   INFO("lines read: " << lines << "\nchatd stderr:\n" << server.stderr_text());
   CHECK(server.stderr_text().find("dropping") == std::string::npos);
   expect_who(sender, {sender.address_name(), slow.address_name()});
+}
+
+TEST_CASE("a /who reply longer than --max-line comes as several lines within it", "[limits][who]") {
+  ChatdProcess server({"--max-line", "64"});
+  std::vector<TestClient> users;
+  users.reserve(10);
+  for (int i = 0; i < 10; ++i) {
+    std::vector<TestClient*> present;
+    for (auto& u : users) present.push_back(&u);
+    users.push_back(join(server, present));
+  }
+  TestClient& asker = users.front();
+  asker.send_line("/who");
+  std::vector<std::string> lines;
+  while (lines.empty() || lines.back().ends_with(",")) {
+    const auto line = asker.read_line();
+    REQUIRE(line.has_value());
+    lines.push_back(*line);
+  }
+  REQUIRE(lines.size() > 1);
+  std::string names;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    INFO("line " << i << ": \"" << lines[i] << "\"");
+    CHECK(lines[i].size() <= 64);
+    const std::string_view prefix = i == 0 ? "> Online (10): " : ">   ";
+    REQUIRE(lines[i].starts_with(prefix));
+    names += (i > 0 ? " " : "") + lines[i].substr(prefix.size());
+  }
+  std::string expected;
+  for (std::size_t i = 0; i < users.size(); ++i) expected += (i > 0 ? ", " : "") + users[i].address_name();
+  CHECK(names == expected);
+  REQUIRE(asker.no_line_within(200ms));
+}
+
+TEST_CASE("a reader whose queue is full still gets \"> Server shutting down\"", "[limits][shutdown]") {
+  // The sender floods far past the default --rate-limit to fill the
+  // reader's queue; the limit is off.
+  ChatdProcess server({"--rate-limit", "0", "--max-queue", "64K"});
+  TestClient sender = join(server, {});
+  TestClient reader = join(server, {&sender}, "127.0.0.1", 4096);
+  const std::string padding(120, '.');
+  const int kLines = static_cast<int>((max_send_buffer() + (2 << 20)) / (padding.size() + 12));
+  std::string batch;
+  for (int i = 0; i < kLines; ++i) {
+    batch += "line " + std::to_string(i) + " " + padding + "\n";
+    if (batch.size() > 65536 || i == kLines - 1) {
+      sender.send_raw(batch);
+      batch.clear();
+    }
+  }
+  // Then short lines (shorter than the notice) top the queue up to the byte.
+  sender.send_raw([] {
+    std::string x;
+    for (int i = 0; i < 5000; ++i) x += "x\n";
+    return x;
+  }());
+  expect_who(sender, {sender.address_name(), reader.address_name()});  // the flood is queued or skipped
+
+  server.signal(SIGTERM);
+  // Whatever the reader drains first, the notice comes last, right after the
+  // count of what was skipped.
+  std::vector<std::string> tail;
+  while (auto line = reader.read_line(5s)) tail.push_back(std::move(*line));
+  INFO("last lines: " << (tail.size() > 2 ? tail[tail.size() - 3] : "") << " / " << (tail.size() > 1 ? tail[tail.size() - 2] : "") << " / " << (tail.empty() ? "" : tail.back()) << " of " << tail.size());
+  REQUIRE(tail.size() >= 2);
+  CHECK(tail.back() == "> Server shutting down");
+  CHECK(skipped_count(tail[tail.size() - 2]).has_value());
+  CHECK(server.wait_exit() == 0);
 }

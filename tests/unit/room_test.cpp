@@ -146,7 +146,7 @@ TEST_CASE("a long /who reply is split into lines within --max-line") {
   std::string names;
   for (std::size_t i = 0; i < got.size(); ++i) {
     INFO(got[i]);
-    CHECK(got[i].size() <= 64 + 1);  // the text within --max-line, then "\n"
+    CHECK(got[i].size() <= 64 + 1);  // the text within --max-line (its "," included), then "\n"
     const bool last = i + 1 == got.size();
     CHECK(got[i].ends_with(last ? "\n" : ",\n"));
     if (i > 0) CHECK(got[i].starts_with(">   "));
