@@ -26,7 +26,7 @@ constexpr int kAcceptsPerWakeup = 128;
 // "x\n" at once gets this many lines handled, then everyone else's turn,
 // so its burst cannot make the loop broadcast 50,000 lines before anyone
 // else is read (docs/SECURITY.md). A person's paste takes a few turns.
-constexpr std::size_t kLinesPerWakeup = 16;
+constexpr std::size_t kLinesPerWakeup = 64;
 
 // Closing a socket with unread input makes the kernel send a reset, and a
 // reset can destroy output the peer has not read yet ("> Server shutting

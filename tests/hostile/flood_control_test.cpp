@@ -99,7 +99,7 @@ TEST_CASE("flood control (--rate-limit) drops a burst's excess, reports every dr
   receiver.expect_line(from + "calm now");
 }
 
-TEST_CASE("drops are reported when the burst ends, not at the next line; one drop is \"1 message\"",
+TEST_CASE("drops are reported when the burst ends, not at the next line, and one drop is \"1 message\"",
           "[hostile][rate-limit]") {
   ChatdProcess server({"--rate-limit", "1:5"});
   TestClient sender = join(server, {});

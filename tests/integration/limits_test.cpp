@@ -232,7 +232,10 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
   // progress all along. chatd must see that progress and keep it.
   // The sender floods far past the default --rate-limit; this is about
   // the receiver's side, so the limit is off.
-  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "1", "--max-queue", "64K"});
+  // --stall-timeout 2, not 1: chatd takes the flood below 64 lines per
+  // wake-up, and on a loaded machine that can leave the reader's socket
+  // without a byte accepted for over a second before the test starts reading.
+  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "2", "--max-queue", "64K"});
   TestClient sender = join(server, {});
   TestClient slow = join(server, {&sender}, "127.0.0.1", 4096);
   const std::string from = "[" + sender.address_name() + "] ";
@@ -245,9 +248,9 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
   for (int i = 0; i < 20; ++i) sender.send_raw(batch);
   expect_who(sender, {sender.address_name(), slow.address_name()});
 
-  // About 20 KB/s for 3.5 s, well past the 1 s stall timeout. The pauses are
+  // About 20 KB/s for 5 s, well past the 2 s stall timeout. The pauses are
   // the point: this reader is slow on purpose.
-  const auto until = Clock::now() + 3500ms;
+  const auto until = Clock::now() + 5000ms;
   int lines = 0;
   while (Clock::now() < until) {
     for (int i = 0; i < 10; ++i) {
