@@ -41,9 +41,14 @@ class Connection final : public Member {
 
   enum class IoStatus { ok, eof, error };
 
-  // Hands at most `budget` lines to on_frame(const Frame&) -> bool (which
-  // returns false to stop: the connection is closing): first those left
-  // over from the last call, then what the socket has. Bytes read past the
+  // What on_frame says about a line: it cost a share of the budget (it was
+  // handled), it was nearly free (dropped by the rate limit), or reading
+  // must stop (the connection is closing).
+  enum class FrameCost { counted, free, stop };
+
+  // Hands lines to on_frame(const Frame&) -> FrameCost until `budget` of
+  // them were counted: first those left over from the last call, then what
+  // the socket has. Bytes read past the
   // budget are kept (at most one read's worth, and the socket is not read
   // again until they are used), so one sender's 100 KB burst costs the
   // others one fair share per wake-up, not the whole burst.
@@ -97,9 +102,14 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
   // Frames `bytes` until the budget is spent; returns how many were used.
   auto frame = [&](std::string_view bytes) {
     return framer_.feed(bytes, [&](const Frame& f) {
-      if (!on_frame(f)) {
-        closing = true;
-        return false;
+      switch (on_frame(f)) {
+        case FrameCost::stop:
+          closing = true;
+          return false;
+        case FrameCost::free:
+          return true;
+        case FrameCost::counted:
+          break;
       }
       return ++lines < budget;
     });

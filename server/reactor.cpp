@@ -22,10 +22,11 @@ constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
 // flood --clients 10000.
 constexpr std::size_t kFlushEvery = 64;
 constexpr int kAcceptsPerWakeup = 128;
-// Lines handled per connection per wake-up: a client that writes 100 KB of
-// "x\n" at once gets this many lines handled, then everyone else's turn,
-// so its burst cannot make the loop broadcast 50,000 lines before anyone
-// else is read (docs/SECURITY.md). A person's paste takes a few turns.
+// Lines handled per connection per wake-up (lines the rate limit drops are
+// nearly free and do not count). A client that writes 100 KB of "x\n" at
+// once with --rate-limit 0 gets this many lines handled, then everyone
+// else gets a turn: its burst cannot make the loop broadcast 50,000 lines
+// before anyone else is read (docs/SECURITY.md). A paste takes a turn or two.
 constexpr std::size_t kLinesPerWakeup = 64;
 
 // Closing a socket with unread input makes the kernel send a reset, and a
@@ -163,21 +164,22 @@ void Reactor::on_readable(Connection& conn) {
   if (conn.read_turn == iteration_ && iteration_ != 0) return;  // one turn per wake-up
   conn.read_turn = iteration_;
   conn.last_input = loop_.now;
+  using Cost = Connection::FrameCost;
   const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
     if (frame.kind == Frame::Kind::too_long) {
       conn.deliver_control(too_long_line_);
-      return true;
+      return Cost::counted;
     }
     // Every line counts, commands included, before it is interpreted: a
     // burst of /nick, /who or /join costs what a burst of text does.
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
     if (rate.report_dropped > 0) conn.deliver_control(make_line(msg::slow_down(rate.report_dropped)));
-    if (!rate.pass) return true;
+    if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
     if (room_.handle_line(*conn.member, frame.text) == Room::Outcome::quit) {
       leave_room(conn);
-      return false;
+      return Cost::stop;
     }
-    return true;
+    return Cost::counted;
   });
   if (conn.has_backlog() && !conn.backlog_listed && conn.reading) {
     conn.backlog_listed = true;

@@ -518,7 +518,9 @@ void Soak::run(std::chrono::seconds duration) {
 TEST_CASE("soak: churn, steady senders, slow readers, garbage and nick changes", "[soak]") {
   const std::uint32_t seed = seed_from_env("CHAT_SOAK_SEED", 0x50a4);
   INFO("seed " << seed << " (replay with CHAT_SOAK_SEED=" << seed << ")");
-  ChatdProcess server({"--max-queue", "64K"});
+  // Steady senders send 50 lines a second, past the default --rate-limit:
+  // the soak checks delivery under load, so the limit is off.
+  ChatdProcess server({"--max-queue", "64K", "--rate-limit", "0"});
   Soak soak(server, seed);
   soak.run(std::chrono::seconds(soak_seconds()));
   // chatd is still the same healthy process and shuts down cleanly.
