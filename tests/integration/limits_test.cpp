@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -232,27 +233,30 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
   // progress all along. chatd must see that progress and keep it.
   // The sender floods far past the default --rate-limit; this is about
   // the receiver's side, so the limit is off.
-  // --stall-timeout 2, not 1: chatd takes the flood below 64 lines per
-  // wake-up, and on a loaded machine that can leave the reader's socket
-  // without a byte accepted for over a second before the test starts reading.
-  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "2", "--max-queue", "64K"});
+  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "1", "--max-queue", "64K"});
   TestClient sender = join(server, {});
   TestClient slow = join(server, {&sender}, "127.0.0.1", 4096);
   const std::string from = "[" + sender.address_name() + "] ";
 
   // 20 MB: chatd skips most of it for `slow` (--max-queue 64K), but the
-  // kernel's send buffer towards `slow` fills and grows first.
+  // kernel's send buffer towards `slow` fills and grows first. Sent from a
+  // second thread while `slow` reads: how long chatd takes to handle the
+  // flood (it takes 64 lines of a client per turn) must not matter.
   const std::string payload(200, 'p');
   std::string batch;
   for (int i = 0; i < 5000; ++i) batch += payload + "\n";
-  for (int i = 0; i < 20; ++i) sender.send_raw(batch);
-  expect_who(sender, {sender.address_name(), slow.address_name()});
+  std::atomic<bool> flooded = false;
+  std::jthread flood([&] {  // joined on every way out
+    for (int i = 0; i < 20; ++i) sender.send_raw(batch);
+    flooded = true;
+  });
 
-  // About 20 KB/s for 5 s, well past the 2 s stall timeout. The pauses are
-  // the point: this reader is slow on purpose.
-  const auto until = Clock::now() + 5000ms;
+  // About 20 KB/s for 3.5 s at least and until the flood is in, well past
+  // the 1 s stall timeout. The pauses are the point: this reader is slow on
+  // purpose.
+  const auto until = Clock::now() + 3500ms;
   int lines = 0;
-  while (Clock::now() < until) {
+  while (Clock::now() < until || !flooded) {
     for (int i = 0; i < 10; ++i) {
       const auto line = slow.read_line(1s);
       REQUIRE(line);  // never disconnected
@@ -261,6 +265,7 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
     }
     std::this_thread::sleep_for(100ms);
   }
+  flood.join();
   INFO("lines read: " << lines << "\nchatd stderr:\n" << server.stderr_text());
   CHECK(server.stderr_text().find("dropping") == std::string::npos);
   expect_who(sender, {sender.address_name(), slow.address_name()});
