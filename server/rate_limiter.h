@@ -14,6 +14,8 @@ namespace chat {
 struct RateLimit {
   double per_second = 0;  // 0: no limit
   double burst = 0;       // bucket size, >= 1
+
+  bool operator==(const RateLimit&) const = default;
 };
 
 // On by default: no person typing or pasting a screenful reaches it (see
