@@ -115,7 +115,7 @@ TEST_CASE("control lines get through a full queue, within a small reserve") {
   CHECK(extra < 100);
 }
 
-TEST_CASE("a reply is admitted only if it fits; otherwise it counts as one skipped message") {
+TEST_CASE("a reply is admitted only if it fits, or else counts as one skipped message") {
   const auto t = OutputQueue::Clock::now();
   OutputQueue q(4096);
   CHECK(q.admit_reply(1000, 3));
