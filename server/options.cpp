@@ -157,7 +157,9 @@ const OptionRow* find_row(std::string_view name) {
 //      shows it and tests/unit/options_test.cpp checks it parses to the
 //      field's default), .zero_means when 0 turns the thing off.
 // --help, the "needs a value" and "expected ..." errors and the tests all
-// come from the row; nothing else needs to change.
+// come from the row; nothing else needs to change. A new kind of value (a
+// file path, say) is a new Unit plus its case in parse_value() and
+// expected() above.
 const std::vector<OptionRow>& option_table() {
   static const std::vector<OptionRow> table = {
       {.name = "--host", .placeholder = "ADDR",
