@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace chat::msg {
 
@@ -28,6 +29,16 @@ std::string private_to_recipient(std::string_view sender, std::string_view text)
 std::string private_to_sender(std::string_view recipient, std::string_view text);
 std::string renamed_self(std::string_view new_name);
 std::string renamed_other(std::string_view old_name, std::string_view new_name);
+// A list reply split into lines of at most `max_line` bytes before the
+// "\n": the first line starts with `header` ("> Online (3): "), each line
+// but the last ends with "," and each continuation line starts with
+// kListContinuation. Names are never split; a name longer than a line gets
+// a line of its own. The rooms list and room members reuse it.
+inline constexpr std::string_view kListContinuation = ">   ";
+std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
+                                    std::size_t max_line);
+std::string online_header(std::size_t count);
+// The whole /who reply on one line (for tests and small rooms).
 std::string who(std::span<const std::string_view> names);
 std::string help();
 
@@ -37,9 +48,10 @@ std::string users_here(std::size_t n);
 std::string left_for(std::string_view name, std::string_view room, std::size_t here);
 std::string joined(std::string_view name, std::string_view room, std::size_t here);
 std::string now_in(std::string_view room, std::size_t here);
-// "> In #ROOM (N): a, b" (`/who`) and "> Rooms (K): #a (3), #b (1)" (`/rooms`).
-std::string room_who(std::string_view room, std::span<const std::string_view> names);
-std::string rooms(std::span<const std::pair<std::string_view, std::size_t>> rooms_by_size);
+// List headers, for list_lines: "> In #ROOM (N): " (`/who`) and
+// "> Rooms (K): " (`/rooms`, items "#ROOM (N)").
+std::string room_header(std::string_view room, std::size_t count);
+std::string rooms_header(std::size_t count);
 std::string invalid_room_name(std::string_view name);
 std::string too_many_rooms();
 // History replay: the header, then each line as it was sent prefixed with

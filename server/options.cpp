@@ -204,7 +204,7 @@ const std::vector<OptionRow>& option_table() {
        .default_value = "16", .zero_means = "no limit"},
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .max = 1'000'000,
-       .default_value = "0", .zero_means = "off"},
+       .default_value = "10:50", .zero_means = "off"},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
        .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
        .default_value = "0", .zero_means = "never"},
@@ -251,6 +251,7 @@ RoomConfig room_config(const Options& o) {
   c.history = o.history;
   c.max_rooms = o.max_rooms;
   c.local_time = o.history_local;
+  c.max_line = o.max_line;
   return c;
 }
 

@@ -222,7 +222,22 @@ void Room::send_rooms(MemberId id) {
     if (a.second != b.second) return a.second > b.second;
     return room_key(a.first) < room_key(b.first);
   });
-  reply(id, msg::rooms(list));
+  std::vector<std::string> items;  // "#random (3)"
+  items.reserve(list.size());
+  for (const auto& [name, size] : list) items.push_back(std::string(name) + " (" + std::to_string(size) + ")");
+  const std::vector<std::string_view> views(items.begin(), items.end());
+  send_list(id, msg::rooms_header(views.size()), views);
+}
+
+// A list reply (/who, /rooms): split into lines within --max-line, and not
+// even built for a receiver whose queue cannot take it.
+void Room::send_list(MemberId id, const std::string& header, std::span<const std::string_view> items) {
+  std::size_t bytes = 0;
+  for (const std::string_view item : items) bytes += item.size() + 2;
+  const std::size_t max_line = config_.max_line;
+  const std::size_t width = max_line > header.size() ? max_line - header.size() : 1;
+  if (!seats_[id]->member->accepts_reply(header.size() + bytes, 1 + bytes / width)) return;
+  for (std::string& line : msg::list_lines(header, items, max_line)) reply(id, std::move(line));
 }
 
 void Room::send_to(MemberId id, const SharedLine& line) { seats_[id]->member->deliver(line); }
@@ -295,7 +310,7 @@ void Room::send_who(MemberId id, std::string_view arg) {
   std::vector<std::string_view> names;
   names.reserve(who.size());
   for (MemberId m : who) names.push_back(seats_[m]->name);
-  reply(id, everyone ? msg::who(names) : msg::room_who(ch.name, names));
+  send_list(id, everyone ? msg::online_header(names.size()) : msg::room_header(ch.name, names.size()), names);
 }
 
 std::optional<Room::MemberId> Room::find(std::string_view name) const {

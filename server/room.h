@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,10 @@ namespace chat {
 class Member {
  public:
   virtual void deliver(const SharedLine& line) = 0;
+  // Whether a reply of `lines` lines, `bytes` in total, built for this
+  // member alone would be queued now. If not, the room does not build it;
+  // the member counts it as one skipped message.
+  virtual bool accepts_reply(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
 
  protected:
   ~Member() = default;
@@ -100,6 +105,7 @@ class Room {
   void send_private(MemberId id, std::string_view target, std::string_view text);
   void send_who(MemberId id, std::string_view arg);
   void send_rooms(MemberId id);
+  void send_list(MemberId id, const std::string& header, std::span<const std::string_view> items);
   void move(MemberId id, std::string_view room);
   void say(MemberId id, const SharedLine& line);
   void send_history(MemberId id);

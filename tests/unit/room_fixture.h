@@ -15,7 +15,13 @@ namespace chat::test {
 
 struct FakeMember final : Member {
   std::vector<std::string> got;
+  bool full = false;        // accepts_reply says no
+  int refused_replies = 0;  // replies it was asked to take and refused
   void deliver(const SharedLine& line) override { got.push_back(*line); }
+  bool accepts_reply(std::size_t, std::size_t) override {
+    refused_replies += full ? 1 : 0;
+    return !full;
+  }
   std::vector<std::string> take() { return std::exchange(got, {}); }
 };
 

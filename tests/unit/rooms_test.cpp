@@ -217,3 +217,28 @@ TEST_CASE("a restored history line is replayed like a live one") {
                             "> You are now in #old (1 user here)\n",
                             "> Recent messages (1):\n00:00 [bob] from before\n> End of recent messages\n"});
 }
+
+TEST_CASE("/who in a room and /rooms are split within --max-line like /who") {
+  RoomConfig config;
+  config.max_line = 40;
+  Fixture f(config);
+  std::vector<chat::test::FakeMember*> ms;
+  for (int i = 0; i < 4; ++i) {
+    auto [id, m] = f.join("10.0.0." + std::to_string(i) + ":4000" + std::to_string(i));
+    f.room.handle_line(id, "/join #r" + std::to_string(i % 2));
+    ms.push_back(m);
+  }
+  for (auto* m : ms) m->take();
+  f.room.handle_line(3, "/who");
+  const Lines who = ms[3]->take();
+  REQUIRE(who.size() > 1);
+  CHECK(who.front().starts_with("> In #r1 (2): "));
+  for (const std::string& l : who) CHECK(l.size() <= 41);
+  f.room.handle_line(3, "/join #a-rather-long-room-name");
+  ms[3]->take();
+  f.room.handle_line(3, "/rooms");
+  const Lines rooms = ms[3]->take();
+  REQUIRE(rooms.size() > 1);
+  CHECK(rooms.front().starts_with("> Rooms (4): "));
+  for (const std::string& l : rooms) CHECK(l.size() <= 41);
+}
