@@ -1,8 +1,10 @@
 #include "options.h"
 
+#include <array>
 #include <charconv>
 #include <vector>
 
+#include "help_text.h"
 #include "nickname.h"
 
 namespace chat::client {
@@ -16,7 +18,46 @@ bool is_valid_port(std::string_view text) {
   return !text.empty() && ec == std::errc{} && ptr == end && value >= 1 && value <= 65535;
 }
 
+// Checked here with the server's own rule so a typo fails at once instead
+// of after connecting.
+std::optional<std::string> check_nickname(std::string_view name) {
+  if (is_valid_nickname(name)) return std::nullopt;
+  return "invalid nickname: " + std::string(name);
+}
+
+// chat's options, one row each. To add one: add its field to Options in
+// options.h (a bool for a flag, an optional<string> for a value), then a
+// row here where it should appear in --help: name, placeholder (values
+// only), help, kind, the field (.flag = &Options::x or .text = &Options::x)
+// and, for a value, a .check that returns the one-line error for a bad one.
+// Parsing, "needs a" errors and --help all come from the row, and
+// tests/client/options_test.cpp checks every row is in --help.
+constexpr std::array kTable = {
+    OptionRow{.name = "--nick", .placeholder = "NAME", .help = "set your nickname once connected (/nick NAME)",
+              .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
+    OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
+              .flag = &Options::timestamps},
+    OptionRow{.name = "--reconnect",
+              .help = "when the server goes away, retry with backoff and reclaim the nickname once back",
+              .flag = &Options::reconnect},
+    OptionRow{.name = "--no-color", .help = "no colours (also when NO_COLOR is set or output is no terminal)",
+              .flag = &Options::no_color, .alias = "--no-colour"},
+    OptionRow{.name = "--no-history", .help = "do not read or append to ~/.chat_history",
+              .flag = &Options::no_history},
+    OptionRow{.name = "--help", .help = "show this help and exit", .kind = OptionKind::help, .alias = "-h"},
+    OptionRow{.name = "--version", .help = "show the version and exit", .kind = OptionKind::version},
+};
+
+const OptionRow* find_row(std::string_view name) {
+  for (const OptionRow& row : kTable) {
+    if (name == row.name || (!row.alias.empty() && name == row.alias)) return &row;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+std::span<const OptionRow> option_table() { return kTable; }
 
 ParseResult parse_options(std::span<const std::string_view> args) {
   Options options;
@@ -31,32 +72,33 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     }
     if (arg == "--") {
       options_ended = true;
-    } else if (arg == "--help" || arg == "-h") {
-      return ShowHelp{};
-    } else if (arg == "--version") {
-      return ShowVersion{};
-    } else if (arg == "--no-color" || arg == "--no-colour") {
-      options.no_color = true;
-    } else if (arg == "--timestamps") {
-      options.timestamps = true;
-    } else if (arg == "--reconnect") {
-      options.reconnect = true;
-    } else if (arg == "--no-history") {
-      options.no_history = true;
-    } else if (arg == "--nick" || arg.starts_with("--nick=")) {
-      std::string_view name;
-      if (arg == "--nick") {
-        if (i + 1 >= args.size()) return UsageError{"option --nick needs a NAME"};
-        name = args[++i];
-      } else {
-        name = arg.substr(std::string_view("--nick=").size());
-      }
-      // Checked here with the server's own rule so a typo fails at once
-      // instead of after connecting.
-      if (!is_valid_nickname(name)) return UsageError{"invalid nickname: " + std::string(name)};
-      options.nick = std::string(name);
-    } else {
+      continue;
+    }
+    // "--nick=NAME": only an option that takes a value may have one inline.
+    const auto eq = arg.starts_with("--") ? arg.find('=') : std::string_view::npos;
+    const OptionRow* row = find_row(arg.substr(0, eq));
+    if (row == nullptr || (eq != std::string_view::npos && row->kind != OptionKind::text)) {
       return UsageError{"unknown option " + std::string(arg) + " (try --help)"};
+    }
+    switch (row->kind) {
+      case OptionKind::help: return ShowHelp{};
+      case OptionKind::version: return ShowVersion{};
+      case OptionKind::flag: options.*(row->flag) = true; break;
+      case OptionKind::text: {
+        std::string_view value;
+        if (eq != std::string_view::npos) {
+          value = arg.substr(eq + 1);
+        } else if (i + 1 < args.size()) {
+          value = args[++i];
+        } else {
+          return UsageError{"option " + std::string(row->name) + " needs a " + std::string(row->placeholder)};
+        }
+        if (row->check != nullptr) {
+          if (auto error = row->check(value)) return UsageError{std::move(*error)};
+        }
+        options.*(row->text) = std::string(value);
+        break;
+      }
     }
   }
 
@@ -77,17 +119,16 @@ ParseResult parse_options(std::span<const std::string_view> args) {
 }
 
 std::string usage_text() {
+  std::vector<HelpEntry> entries;
+  for (const OptionRow& row : kTable) {
+    std::string names(row.name);
+    if (!row.placeholder.empty()) names += " " + std::string(row.placeholder);
+    entries.push_back({std::move(names), std::string(row.help)});
+  }
   return "Usage: chat [options] [HOST] [PORT]\n"
          "Connects to a chat server (default 127.0.0.1 8888) and chats line by line.\n"
-         "\n"
-         "  --nick NAME   set your nickname once connected (/nick NAME)\n"
-         "  --timestamps  show the local time (HH:MM) before each line\n"
-         "  --reconnect   when the server goes away, retry with backoff and\n"
-         "                reclaim the nickname once back\n"
-         "  --no-color    no colours (also when NO_COLOR is set or output is no terminal)\n"
-         "  --no-history  do not read or append to ~/.chat_history\n"
-         "  --help        show this help and exit\n"
-         "  --version     show the version and exit\n"
+         "\n" +
+         format_help(entries) +
          "\n"
          "Type a line and press Enter to send it to everyone. Commands:\n"
          "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit\n"

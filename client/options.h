@@ -32,12 +32,38 @@ struct UsageError {
 
 using ParseResult = std::variant<Options, ShowHelp, ShowVersion, UsageError>;
 
-// `args` excludes argv[0]. Accepts `--nick NAME` and `--nick=NAME`, the
-// flags above, and `--`
-// to end the options (so a host could start with '-').
+// `args` excludes argv[0]. Accepts the options in option_table() (a text
+// option as `--nick NAME` or `--nick=NAME`), and `--` to end the options
+// (so a host could start with '-').
 [[nodiscard]] ParseResult parse_options(std::span<const std::string_view> args);
 
 // The text printed for --help, ending in "\n".
 [[nodiscard]] std::string usage_text();
+
+// What an option does when it is given.
+enum class OptionKind {
+  flag,     // sets a bool
+  text,     // takes a value ("--nick NAME" or "--nick=NAME") into a string
+  help,     // ShowHelp
+  version,  // ShowVersion
+};
+
+// One row of chat's option table (see option_table() in options.cpp for
+// how to add one).
+struct OptionRow {
+  std::string_view name{};         // "--nick"
+  std::string_view placeholder{};  // "NAME" for a text option, "" for the rest
+  std::string_view help{};         // the --help description
+  OptionKind kind = OptionKind::flag;
+  bool Options::*flag = nullptr;                      // kind flag
+  std::optional<std::string> Options::*text = nullptr;  // kind text
+  // Kind text: the one-line error for a value the server would refuse,
+  // or nullopt to accept it. nullptr accepts anything.
+  std::optional<std::string> (*check)(std::string_view) = nullptr;
+  std::string_view alias{};  // "--no-colour", "-h", or ""; not shown in --help
+};
+
+// Every option chat accepts, in --help order.
+[[nodiscard]] std::span<const OptionRow> option_table();
 
 }  // namespace chat::client

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <type_traits>
 
+#include "help_text.h"
 #include "pollers/poller.h"
 
 namespace chat {
@@ -33,6 +35,15 @@ std::optional<std::size_t> parse_number(std::string_view text, std::size_t min, 
   return value;
 }
 
+// 16 -> "16 bytes", 1024 -> "1K", 16 << 20 -> "16M": sizes as a user types them.
+std::string format_size(std::size_t bytes) {
+  for (const auto& [shift, suffix] : {std::pair{30, 'G'}, std::pair{20, 'M'}, std::pair{10, 'K'}}) {
+    const std::size_t unit = std::size_t{1} << shift;
+    if (bytes >= unit && bytes % unit == 0) return std::to_string(bytes / unit) + suffix;
+  }
+  return std::to_string(bytes) + " bytes";
+}
+
 bool is_number(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -46,28 +57,160 @@ std::string engine_names() {
   return names + ", " + std::string(kThreadsEngine);
 }
 
+// Stores a parsed value in one field of Options; the field's type picks the
+// alternative, so a row whose unit does not fit its field fails the
+// defaults test in tests/unit/options_test.cpp.
+template <auto Field>
+void store_in(Options& o, const OptionValue& value) {
+  using T = std::remove_cvref_t<decltype(o.*Field)>;
+  if constexpr (std::is_same_v<T, bool>) {
+    o.*Field = std::get<bool>(value);
+  } else if constexpr (std::is_integral_v<T>) {
+    o.*Field = static_cast<T>(std::get<std::size_t>(value));  // max of the row fits T
+  } else if constexpr (std::is_same_v<T, RateLimit>) {
+    o.*Field = std::get<RateLimit>(value);
+  } else {
+    o.*Field = std::get<std::string>(value);  // std::string or std::optional<std::string>
+  }
+}
+
+// What a row expects, for "invalid --NAME 'VALUE': expected ...".
+std::string expected(const OptionRow& row) {
+  std::string text;
+  switch (row.unit) {
+    case Unit::number: text = "a number from " + std::to_string(row.min) + " to " + std::to_string(row.max); break;
+    case Unit::size: text = "a size from " + format_size(row.min) + " to " + format_size(row.max); break;
+    case Unit::seconds: text = "seconds from " + std::to_string(row.min) + " to " + std::to_string(row.max); break;
+    case Unit::port: text = "a port from " + std::to_string(row.min) + " to " + std::to_string(row.max); break;
+    case Unit::rate: text = "MSGS/S or MSGS/S:BURST, e.g. 5:20"; break;
+    case Unit::address: text = "an address"; break;
+    default: break;
+  }
+  if (!row.zero_means.empty()) text += " (0 = " + std::string(row.zero_means) + ")";
+  return text;
+}
+
+// Reads the value of an option that takes one; on error, the one line.
+std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::string_view text) {
+  const auto bad = [&] { return "invalid " + std::string(row.name) + " '" + std::string(text) + "': expected " + expected(row); };
+  switch (row.unit) {
+    case Unit::number:
+    case Unit::seconds:
+    case Unit::port:
+    case Unit::size: {
+      const auto n = parse_number(text, row.min, row.max, row.unit == Unit::size);
+      if (!n) return bad();
+      return OptionValue{*n};
+    }
+    case Unit::rate: {
+      const auto colon = text.find(':');
+      const auto rate = parse_number(text.substr(0, colon), 0, row.max);
+      const auto burst = colon == std::string_view::npos ? rate : parse_number(text.substr(colon + 1), 1, row.max);
+      if (!rate || !burst) return bad();
+      if (*rate == 0) return OptionValue{RateLimit{}};  // off, whatever the burst
+      return OptionValue{RateLimit{static_cast<double>(*rate), static_cast<double>(*burst)}};
+    }
+    case Unit::address:
+      if (text.empty()) return bad();
+      return OptionValue{std::string(text)};
+    case Unit::engine:
+      if (text != kThreadsEngine && find_engine(text) == nullptr) {
+        return "unknown engine '" + std::string(text) + "' (this build has " + engine_names() + ")";
+      }
+      return OptionValue{std::string(text)};
+    default:
+      return OptionValue{true};
+  }
+}
+
+// "(default 30; 0 = never)" and the like, after the row's help text.
+std::string describe(const OptionRow& row) {
+  std::vector<std::string> notes;
+  if (!row.default_value.empty()) {
+    const bool zero_is_default = row.default_value == "0" && !row.zero_means.empty();
+    notes.push_back("default " + row.default_value + (zero_is_default ? " = " + std::string(row.zero_means) : ""));
+    if (!zero_is_default && !row.zero_means.empty()) notes.push_back("0 = " + std::string(row.zero_means));
+  } else if (!row.zero_means.empty()) {
+    notes.push_back("0 = " + std::string(row.zero_means));
+  }
+  if (row.unit == Unit::size) notes.push_back("K, M, G suffixes");
+  std::string text = row.help;
+  for (std::size_t i = 0; i < notes.size(); ++i) text += (i == 0 ? " (" : "; ") + notes[i];
+  return notes.empty() ? text : text + ")";
+}
+
+const OptionRow* find_row(std::string_view name) {
+  for (const OptionRow& row : option_table()) {
+    if (name == row.name || (!row.alias.empty() && name == row.alias)) return &row;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
+// chatd's options, one row each. To add one:
+//   1. add its field, with its default, to Options in options.h;
+//   2. add a row here, where it should appear in --help: name, placeholder
+//      (empty for a flag), help text, unit (how the value is read, see
+//      Unit in options.h), .store = store_in<&Options::field>, min/max for
+//      numbers, .default_value exactly as a user would type it (so --help
+//      shows it and tests/unit/options_test.cpp checks it parses to the
+//      field's default), .zero_means when 0 turns the thing off.
+// --help, the "needs a value" and "expected ..." errors and the tests all
+// come from the row; nothing else needs to change.
+const std::vector<OptionRow>& option_table() {
+  static const std::vector<OptionRow> table = {
+      {.name = "--host", .placeholder = "ADDR",
+       .help = "address to listen on (default: every interface, IPv4 and IPv6)",
+       .unit = Unit::address, .store = store_in<&Options::host>},
+      {.name = "--port", .placeholder = "N", .help = "TCP port, 0 picks a free one",
+       .unit = Unit::port, .store = store_in<&Options::port>, .min = 0, .max = 65535, .default_value = "8888"},
+      {.name = "--engine", .placeholder = "NAME", .help = "event engine: " + engine_names(),
+       .unit = Unit::engine, .store = store_in<&Options::engine>,
+       .default_value = std::string(engines().front().name)},
+      {.name = "--max-clients", .placeholder = "N", .help = "most users at once",
+       .unit = Unit::number, .store = store_in<&Options::max_clients>, .min = 1, .max = 10'000'000,
+       .default_value = "10000"},
+      {.name = "--max-line", .placeholder = "BYTES", .help = "longest accepted line",
+       .unit = Unit::size, .store = store_in<&Options::max_line>, .min = 16, .max = 16 << 20,
+       .default_value = "4096"},
+      {.name = "--max-queue", .placeholder = "BYTES",
+       .help = "unsent output kept per user before lines are skipped",
+       .unit = Unit::size, .store = store_in<&Options::max_queue>, .min = 1024, .max = std::size_t{1} << 32,
+       .default_value = "1M"},
+      {.name = "--stall-timeout", .placeholder = "SECS", .help = "drop a user who accepts no output for this long",
+       .unit = Unit::seconds, .store = store_in<&Options::stall_timeout_s>, .min = 0, .max = 86400,
+       .default_value = "30", .zero_means = "never"},
+      {.name = "--max-per-ip", .placeholder = "N",
+       .help = "most connections from one address, loopback exempt",
+       .unit = Unit::number, .store = store_in<&Options::max_per_ip>, .min = 0, .max = 10'000'000,
+       .default_value = "16", .zero_means = "no limit"},
+      {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
+       .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .max = 1'000'000,
+       .default_value = "0", .zero_means = "off"},
+      {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
+       .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
+       .default_value = "0", .zero_means = "never"},
+      {.name = "--quiet", .help = "do not log each message on stdout",
+       .unit = Unit::flag, .store = store_in<&Options::quiet>, .alias = "-q"},
+      {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h"},
+      {.name = "--version", .help = "show the version", .unit = Unit::version, .alias = "-V"},
+  };
+  return table;
+}
+
 std::string usage_text() {
+  std::vector<HelpEntry> entries;
+  for (const OptionRow& row : option_table()) {
+    std::string names(row.name);
+    if (!row.placeholder.empty()) names += " " + std::string(row.placeholder);
+    entries.push_back({std::move(names), describe(row)});
+  }
   return "usage: chatd [HOST] [PORT] [options]\n"
          "\n"
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
-         "\n"
-         "  --host ADDR            address to listen on (default: every interface, IPv4 and IPv6)\n"
-         "  --port N               TCP port (default 8888; 0 picks a free one)\n"
-         "  --engine NAME          event engine: " + engine_names() + " (default " +
-         std::string(engines().front().name) + ")\n"
-         "  --max-clients N        most users at once (default 10000)\n"
-         "  --max-line BYTES       longest accepted line (default 4096)\n"
-         "  --max-queue BYTES      unsent output kept per user before lines are skipped\n"
-         "                         (default 1M; K, M, G suffixes allowed)\n"
-         "  --stall-timeout SECS   drop a user who accepts no output for this long (default 30; 0 = never)\n"
-         "  --max-per-ip N         most connections from one address, loopback exempt (default 16; 0 = no limit)\n"
-         "  --rate-limit R[:B]     lines per second per user, bursts of B (default off)\n"
-         "  --idle-timeout SECS    disconnect a user who sends nothing for this long (default 0 = never)\n"
-         "  --quiet                do not log each message on stdout\n"
-         "  --help                 show this help\n"
-         "  --version              show the version\n";
+         "\n" +
+         format_help(entries);
 }
 
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> args) {
@@ -77,90 +220,28 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
-    std::optional<std::string_view> inline_value;
+    std::optional<std::string_view> inline_value;  // "--port=8888"
     if (arg.starts_with("--")) {
       if (const auto eq = arg.find('='); eq != std::string_view::npos) {
         inline_value = arg.substr(eq + 1);
         arg = arg.substr(0, eq);
       }
     }
-    // The value of a flag that takes one: "--port 8888" or "--port=8888".
-    auto value = [&]() -> std::optional<std::string_view> {
-      if (inline_value) return inline_value;
-      if (i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    auto missing = [&] { return std::string(arg) + " needs a value"; };
-    auto bad = [&](std::string_view v, std::string_view what) {
-      return "invalid " + std::string(arg) + " '" + std::string(v) + "': expected " + std::string(what);
-    };
 
-    if (arg == "--help" || arg == "-h") {
-      parsed.action = Action::help;
-    } else if (arg == "--version" || arg == "-V") {
-      parsed.action = Action::version;
-    } else if (arg == "--quiet" || arg == "-q") {
-      o.quiet = true;
-    } else if (arg == "--host") {
-      const auto v = value();
-      if (!v) return missing();
-      if (v->empty()) return bad(*v, "an address");
-      o.host = std::string(*v);
-    } else if (arg == "--port") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 0, 65535);
-      if (!n) return bad(*v, "a port from 0 to 65535");
-      o.port = static_cast<unsigned>(*n);
-    } else if (arg == "--engine") {
-      const auto v = value();
-      if (!v) return missing();
-      if (*v != kThreadsEngine && find_engine(*v) == nullptr) return "unknown engine '" + std::string(*v) + "' (this build has " + engine_names() + ")";
-      o.engine = std::string(*v);
-    } else if (arg == "--max-clients") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 1, 10'000'000);
-      if (!n) return bad(*v, "a number from 1 to 10000000");
-      o.max_clients = *n;
-    } else if (arg == "--max-line") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 16, 16 << 20, true);
-      if (!n) return bad(*v, "a size from 16 bytes to 16M");
-      o.max_line = *n;
-    } else if (arg == "--max-queue") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 1024, std::size_t{1} << 32, true);
-      if (!n) return bad(*v, "a size from 1K to 4G");
-      o.max_queue = *n;
-    } else if (arg == "--stall-timeout") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 0, 86400);
-      if (!n) return bad(*v, "seconds from 0 to 86400");
-      o.stall_timeout_s = static_cast<unsigned>(*n);
-    } else if (arg == "--max-per-ip") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 0, 10'000'000);
-      if (!n) return bad(*v, "a number (0 = no limit)");
-      o.max_per_ip = *n;
-    } else if (arg == "--rate-limit") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto colon = v->find(':');
-      const auto rate = parse_number(v->substr(0, colon), 0, 1'000'000);
-      const auto burst = colon == std::string_view::npos ? rate : parse_number(v->substr(colon + 1), 1, 1'000'000);
-      if (!rate || !burst) return bad(*v, "MSGS/S or MSGS/S:BURST, e.g. 5:20 (0 = off)");
-      o.rate_limit = {static_cast<double>(*rate), static_cast<double>(std::max<std::size_t>(*burst, 1))};
-    } else if (arg == "--idle-timeout") {
-      const auto v = value();
-      if (!v) return missing();
-      const auto n = parse_number(*v, 0, 7 * 86400);
-      if (!n) return bad(*v, "seconds (0 = off)");
-      o.idle_timeout_s = static_cast<unsigned>(*n);
+    if (const OptionRow* row = find_row(arg)) {
+      if (row->unit == Unit::help) {
+        parsed.action = Action::help;
+      } else if (row->unit == Unit::version) {
+        parsed.action = Action::version;
+      } else if (row->unit == Unit::flag) {
+        row->store(o, true);
+      } else {
+        if (!inline_value && i + 1 < args.size()) inline_value = args[++i];
+        if (!inline_value) return std::string(arg) + " needs a value";
+        auto value = parse_value(*row, *inline_value);
+        if (auto* error = std::get_if<std::string>(&value)) return std::move(*error);
+        row->store(o, std::get<OptionValue>(value));
+      }
     } else if (arg.starts_with("-") && arg != "-") {
       return "unknown option '" + std::string(arg) + "' (try --help)";
     } else {
@@ -178,6 +259,10 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
       }
     }
   }
+
+  // An empty engine means the platform's preferred one; name it, so the
+  // parsed options say what will run.
+  if (o.engine.empty()) o.engine = std::string(engines().front().name);
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "rate_limiter.h"
 
@@ -27,6 +28,8 @@ struct Options {
   RateLimit rate_limit;           // lines per second per user; off by default
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+
+  bool operator==(const Options&) const = default;
 };
 
 enum class Action { run, help, version };
@@ -41,5 +44,41 @@ struct ParsedOptions {
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> args);
 
 std::string usage_text();
+
+// How an option's value is read; each kind has one parser and one wording
+// for "expected ..." in options.cpp.
+enum class Unit {
+  flag,     // no value: sets a bool
+  number,   // a whole number in [min, max]
+  size,     // bytes in [min, max]; K, M, G suffixes (powers of 1024)
+  seconds,  // whole seconds in [min, max]
+  port,     // a TCP port in [min, max]
+  rate,     // R or R:B: R lines per second (at most max), bursts of B; 0 = off
+  address,  // any non-empty text
+  engine,   // a name from engines() or "threads"
+  help,     // --help: print usage_text()
+  version,  // --version
+};
+
+// The parsed value of an option, before it is stored in its Options field.
+using OptionValue = std::variant<bool, std::size_t, std::string, RateLimit>;
+
+// One row of chatd's option table (see option_table() in options.cpp for
+// how to add one).
+struct OptionRow {
+  std::string_view name{};         // "--max-line"
+  std::string_view placeholder{};  // "BYTES" in --help; "" for a flag
+  std::string help{};              // what it does, without the default
+  Unit unit = Unit::flag;
+  void (*store)(Options&, const OptionValue&) = nullptr;  // store_in<&Options::field>
+  std::size_t min = 0;             // number, size, seconds, port
+  std::size_t max = 0;             // and rate
+  std::string default_value{};     // as typed after the name; "" = none, or told in `help`
+  std::string_view zero_means{};   // "never": "0 = never" in --help and in errors
+  std::string_view alias{};        // "-q", or ""
+};
+
+// Every option chatd accepts, in --help order.
+const std::vector<OptionRow>& option_table();
 
 }  // namespace chat

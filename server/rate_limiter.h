@@ -11,6 +11,8 @@ namespace chat {
 struct RateLimit {
   double per_second = 0;  // 0: no limit
   double burst = 0;       // bucket size, >= 1
+
+  bool operator==(const RateLimit&) const = default;
 };
 
 class RateLimiter {

@@ -110,3 +110,31 @@ TEST_CASE("the terminal-client flags", "[options]") {
   CHECK(o.port == "9");
   CHECK(usage_text().find("--reconnect") != std::string::npos);
 }
+
+TEST_CASE("every row of the option table is in --help and does what its kind says", "[options]") {
+  const std::string usage = usage_text();
+  for (const OptionRow& row : option_table()) {
+    INFO(row.name);
+    const std::string names = std::string(row.name) + (row.placeholder.empty() ? "" : " " + std::string(row.placeholder));
+    CHECK(usage.find("\n  " + names + " ") != std::string::npos);
+    CHECK_FALSE(row.help.empty());
+    const std::string name(row.name);
+    switch (row.kind) {
+      case OptionKind::help: CHECK(std::holds_alternative<ShowHelp>(parse({name}))); break;
+      case OptionKind::version: CHECK(std::holds_alternative<ShowVersion>(parse({name}))); break;
+      case OptionKind::flag:
+        REQUIRE(row.flag != nullptr);
+        CHECK_FALSE(parse_ok({}).*(row.flag));
+        CHECK(parse_ok({name}).*(row.flag));
+        CHECK(parse_error({name + "=1"}) == "unknown option " + name + "=1 (try --help)");
+        break;
+      case OptionKind::text:
+        REQUIRE(row.text != nullptr);
+        CHECK_FALSE((parse_ok({}).*(row.text)).has_value());
+        CHECK(parse_ok({name, "x1"}).*(row.text) == "x1");
+        CHECK(parse_ok({name + "=x2"}).*(row.text) == "x2");
+        CHECK(parse_error({name}) == "option " + name + " needs a " + std::string(row.placeholder));
+        break;
+    }
+  }
+}

@@ -98,3 +98,35 @@ TEST_CASE("bad arguments give one clear line") {
     CHECK(e.find('\n') == std::string::npos);
   }
 }
+
+TEST_CASE("every row of the option table is in --help and parses its documented default") {
+  // --help wraps long lines; compare with the words joined by one space.
+  std::string usage;
+  for (const char c : chat::usage_text()) {
+    const bool space = c == ' ' || c == '\n';
+    if (!space || (!usage.empty() && usage.back() != ' ')) usage += space ? ' ' : c;
+  }
+  const chat::Options defaults = ok({});
+  for (const chat::OptionRow& row : chat::option_table()) {
+    INFO(row.name);
+    const std::string names = std::string(row.name) + (row.placeholder.empty() ? "" : " " + std::string(row.placeholder));
+    CHECK(usage.find(" " + names + " ") != std::string::npos);
+    CHECK_FALSE(row.help.empty());
+    if (row.default_value.empty()) continue;
+    CHECK(usage.find("default " + row.default_value) != std::string::npos);
+    CHECK(ok({row.name, row.default_value}) == defaults);
+    const std::string inline_form = std::string(row.name) + "=" + row.default_value;
+    CHECK(ok({inline_form}) == defaults);
+  }
+}
+
+TEST_CASE("a value out of a row's range names the range") {
+  CHECK(error({"--max-line", "8"}) == "invalid --max-line '8': expected a size from 16 bytes to 16M");
+  CHECK(error({"--max-queue", "5G"}) == "invalid --max-queue '5G': expected a size from 1K to 4G");
+  CHECK(error({"--max-clients", "0"}) == "invalid --max-clients '0': expected a number from 1 to 10000000");
+  CHECK(error({"--stall-timeout", "x"}) == "invalid --stall-timeout 'x': expected seconds from 0 to 86400 (0 = never)");
+  CHECK(error({"--rate-limit", "fast"}) ==
+        "invalid --rate-limit 'fast': expected MSGS/S or MSGS/S:BURST, e.g. 5:20 (0 = off)");
+  CHECK(error({"--host="}) == "invalid --host '': expected an address");
+  CHECK(error({"--idle-timeout"}) == "--idle-timeout needs a value");
+}
