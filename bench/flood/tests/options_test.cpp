@@ -62,7 +62,7 @@ TEST_CASE("every flag, with = or a separate value") {
   CHECK(o.ack == Ack::delayed);
 }
 
-TEST_CASE("threads share the clients; line protocol only") {
+TEST_CASE("threads share the clients, line protocol only") {
   const auto r = parse({"--clients", "100", "--senders", "10", "--messages", "5", "--threads=3"});
   REQUIRE(std::holds_alternative<Options>(r));
   CHECK(std::get<Options>(r).threads == 3);
