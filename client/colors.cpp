@@ -11,6 +11,8 @@ constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kDim = "2";
 constexpr std::string_view kBold = "1";
 constexpr std::string_view kRed = "31";
+constexpr std::string_view kReverse = "7";
+constexpr std::string_view kMention = "1;33";
 
 // Readable on dark and light backgrounds; red is reserved for errors.
 constexpr std::array<std::string_view, 10> kPalette{"32", "33", "34", "35", "36",
@@ -54,6 +56,7 @@ std::string_view name_color(std::string_view name) noexcept {
 std::string color_server_line(std::string_view line) {
   if (line.starts_with("! ")) return wrap(kRed, line);
   if (line.starts_with("> ") || line.starts_with("< ")) return wrap(kDim, line);
+  if (line.starts_with("[You -> ")) return color_own_line(line);
   if (line.starts_with("[")) return color_bracketed(line);
   if (line.starts_with("* ")) {
     const std::string_view rest = line.substr(2);
@@ -61,6 +64,24 @@ std::string color_server_line(std::string_view line) {
     return "* " + wrap(name_color(name), name) + std::string(rest.substr(name.size()));
   }
   return std::string(line);
+}
+
+std::string color_attention_line(std::string_view line, Attention kind) {
+  if (kind == Attention::private_message) {
+    const auto close = line.find("] ");
+    if (close == std::string_view::npos) return color_server_line(line);
+    return wrap(kReverse, line.substr(0, close + 1)) + std::string(line.substr(close + 1));
+  }
+  if (kind == Attention::mention) {
+    // The text starts after "[NAME] " or "* NAME ".
+    const std::size_t end = line.starts_with('[') ? line.find("] ") : line.find(' ', 2);
+    if (end == std::string_view::npos) return color_server_line(line);
+    const std::size_t text_at = end + (line.starts_with('[') ? 2 : 1);
+    std::string out = color_server_line(line.substr(0, text_at));
+    out += wrap(kMention, line.substr(text_at));
+    return out;
+  }
+  return color_server_line(line);
 }
 
 std::string color_own_line(std::string_view line) { return wrap(kBold, line); }

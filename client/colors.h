@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "attention.h"
+
 namespace chat::client {
 
 // The SGR parameter ("32", "1;34", ...) for `name`: a hash of its bytes
@@ -17,7 +19,13 @@ namespace chat::client {
 //   "! ..."                      red
 //   "> ..." and "< ..."          dim
 //   "[NAME] TEXT", "[NAME -> you] TEXT", "* NAME TEXT"   NAME in its colour
+//   "[You -> NAME] TEXT" (the server's /msg confirmation)  bold, as own lines
 [[nodiscard]] std::string color_server_line(std::string_view line);
+
+// A line that asks for attention (attention.h), coloured as
+// color_server_line would, and more: a private message's "[NAME -> you]"
+// tag in reverse video, a mention's text in bold yellow.
+[[nodiscard]] std::string color_attention_line(std::string_view line, Attention kind);
 
 // One of the user's own lines ("[You] ...", "* You ..."): bold.
 [[nodiscard]] std::string color_own_line(std::string_view line);

@@ -123,4 +123,11 @@ std::size_t text_width(std::string_view utf8) noexcept {
   return width;
 }
 
+std::string_view first_that_fits(std::span<const std::string> choices, std::size_t columns) noexcept {
+  for (const std::string& choice : choices) {
+    if (text_width(choice) < columns) return choice;
+  }
+  return choices.empty() ? std::string_view() : std::string_view(choices.back());
+}
+
 }  // namespace chat::client

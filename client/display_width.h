@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace chat::client {
@@ -18,5 +20,9 @@ namespace chat::client {
 // The columns a UTF-8 string takes; invalid bytes count as one column each
 // (they are shown as U+FFFD).
 [[nodiscard]] std::size_t text_width(std::string_view utf8) noexcept;
+
+// The first of `choices` (longest first) narrower than `columns`, so it
+// stays on one row with the last column free; the last one if none is.
+[[nodiscard]] std::string_view first_that_fits(std::span<const std::string> choices, std::size_t columns) noexcept;
 
 }  // namespace chat::client

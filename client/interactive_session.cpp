@@ -2,13 +2,16 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "async_connect.h"
+#include "attention.h"
 #include "colors.h"
 #include "command.h"
 #include "connect.h"
@@ -17,7 +20,9 @@
 #include "key_decoder.h"
 #include "line_editor.h"
 #include "nick_tracker.h"
+#include "nickname.h"
 #include "outgoing_line.h"
+#include "prompt.h"
 #include "reconnect_backoff.h"
 #include "screen.h"
 #include "server_link.h"
@@ -33,7 +38,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr std::string_view kPrompt = "\xC2\xBB ";  // "» "
+// Bracketed paste on and off (xterm, tmux, VTE, kitty, iTerm2 all have it):
+// pasted text then arrives between ESC [200~ and ESC [201~.
+constexpr std::string_view kPasteOn = "\x1b[?2004h";
+constexpr std::string_view kPasteOff = "\x1b[?2004l";
+// A --nick that is taken is tried with this many '_' added at most.
+constexpr int kNickFallbacks = 3;
 // How long a lone ESC (or half a sequence) waits for the rest: keys from a
 // terminal arrive in one read, a person pressing Esc then [ does not.
 constexpr auto kEscapeWait = 50ms;
@@ -67,18 +77,25 @@ int poll_timeout(std::optional<Clock::time_point> deadline) {
 
 class Interactive {
  public:
-  Interactive(UniqueFd socket, const InteractiveConfig& config)
-      : config_(config),
-        screen_(config.color ? "\x1b[1m" + std::string(kPrompt) + "\x1b[0m" : std::string(kPrompt),
-                text_width(kPrompt), terminal_columns(config.output_fd)) {
+  Interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config)
+      : config_(config), screen_("", 0, terminal_columns(config.output_fd)) {
     if (!config_.history_path.empty()) history_.load(config_.history_path);
     if (config_.nick) nicks_.set_own(*config_.nick);
-    connected(std::move(socket));
+    if (socket) {
+      connected(std::move(*socket));
+    } else {
+      // --reconnect and the first connection failed: retry as after a loss.
+      attempt_ = 1;
+      schedule_retry(config_.first_error);
+    }
+    refresh_prompt();
   }
 
   int run() {
+    out_ += kPasteOn;
     out_ += screen_.draw(editor_);
     for (;;) {
+      if (refresh_prompt()) out_ += screen_.draw(editor_);
       if (!flush()) return 1;
       if (link_) link_->shutdown_if_done();
 
@@ -118,7 +135,9 @@ class Interactive {
       if (retry_at_ && Clock::now() >= *retry_at_) start_reconnect();
       if (resize_at_ && Clock::now() >= *resize_at_) {
         resize_at_.reset();
-        out_ += screen_.resize(terminal_columns(config_.output_fd), editor_);
+        const std::string erase_old = screen_.resize_erase(terminal_columns(config_.output_fd));
+        (void)refresh_prompt();  // the prompt may shrink to "» " on a narrow terminal
+        out_ += erase_old + screen_.draw(editor_);
       }
       if (link_ && link_->wants_write()) (void)link_->send_pending();
     }
@@ -138,14 +157,66 @@ class Interactive {
   void show_server_line(std::string_view raw) {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
     nicks_.observe(line);
-    show(config_.color ? color_server_line(line) : line);
+    const Attention kind = attention(line, nicks_.own().value_or(""));
+    if (kind != Attention::none && config_.bell) bell_ = true;
+    show(config_.color ? color_attention_line(line, kind) : line);
+    if (line.starts_with("> You are now known as ")) claiming_.reset();
+    if (claiming_ && line == "! nickname in use: " + *claiming_) claim_fallback();
+    if (const auto limit = refused_line_limit(line); limit && *limit < max_line_) {
+      // Only a server with a smaller --max-line than the default gets here.
+      max_line_ = *limit;
+      show_notice("! that line was not delivered; longer lines are now split at " + std::to_string(*limit) +
+                  " bytes");
+    }
   }
-  void show_own_line(std::string_view line) { show(config_.color ? color_own_line(line) : std::string(line)); }
+  void show_own_lines(std::string_view lines) {
+    while (!lines.empty()) {
+      const auto end = lines.find('\n');
+      const std::string_view line = lines.substr(0, end);
+      show(config_.color ? color_own_line(line) : std::string(line));
+      if (end == std::string_view::npos) break;
+      lines.remove_prefix(end + 1);
+    }
+  }
+
+  // The --nick (or reclaimed) name is taken: try NAME_, NAME__, ... so the
+  // user is not left as IP:PORT, and say so.
+  void claim_fallback() {
+    const std::string next = *claiming_ + "_";
+    if (++claim_tries_ > kNickFallbacks || !is_valid_nickname(next) || !link_) {
+      show_notice("! " + *claiming_ + " is taken too; choose a name with /nick NAME");
+      claiming_.reset();
+      nicks_.clear_own();
+      return;
+    }
+    show_notice("> " + *claiming_ + " is taken; trying " + next);
+    claim(next);
+  }
+  void claim(const std::string& name) {
+    claiming_ = name;
+    link_->queue("/nick " + name + "\n");
+  }
+
+  // The prompt for what is known now; true if it changed.
+  bool refresh_prompt() {
+    PromptParts parts;
+    parts.nick = nicks_.own().value_or("");
+    if (!link_) parts.state = input_open_ && (retry_at_ || connecting_) ? "reconnecting" : "disconnected";
+    const std::string text = prompt_for_width(parts, screen_.columns());
+    if (text == prompt_) return false;
+    prompt_ = text;
+    screen_.set_prompt(config_.color ? "\x1b[1m" + text + "\x1b[0m" : text, text_width(text));
+    return true;
+  }
   void show_notice(std::string_view line) { show(config_.color ? color_notice(line) : std::string(line)); }
 
   // One write per loop turn. Lines shown during the turn go above the input
   // row together, so a burst of 1000 lines costs one redraw, not 1000.
   bool flush() {
+    if (bell_) {
+      out_ += '\a';
+      bell_ = false;
+    }
     if (!above_.empty()) {
       out_.insert(0, screen_.print_above(above_, editor_));
       above_.clear();
@@ -158,11 +229,13 @@ class Interactive {
 
   int finish(int code) {
     out_ += screen_.erase();
+    out_ += kPasteOff;
     (void)flush();
     return code;
   }
   int finish_with_exit() {
     out_ += screen_.erase();
+    out_ += kPasteOff;
     out_ += "exit\r\n";
     (void)flush();
     return 0;
@@ -184,6 +257,17 @@ class Interactive {
   }
 
   std::optional<int> on_key(const Key& key) {
+    if (key.kind == Key::Kind::paste_start) {
+      pasting_ = true;
+      pasted_.clear();
+      return std::nullopt;
+    }
+    if (pasting_) {
+      collect_paste(key);
+      return std::nullopt;
+    }
+    if (!paste_lines_.empty()) return confirm_paste(key);
+    if (key.kind != Key::Kind::tab) cycle_.reset();
     switch (editor_.apply(key)) {
       case LineEditor::Action::none: break;
       case LineEditor::Action::submit: return submit();
@@ -204,19 +288,119 @@ class Interactive {
 
   std::optional<int> submit() {
     const std::string line = editor_.text();
+    if (is_reconnect_command(line)) {
+      editor_.clear();
+      reconnect_now();
+      return std::nullopt;
+    }
     if (!link_) {
       if (parse_command(line).kind == Command::Kind::quit) return 0;
       if (!line.empty()) show_notice("! not connected; press Enter again once reconnected");
       return std::nullopt;
     }
+    remember(line);
+    editor_.clear();
+    return send(line);
+  }
+
+  void remember(const std::string& line) {
     if (history_.add(line) && !config_.history_path.empty()) {
       History::append_to_file(config_.history_path, line);
     }
-    editor_.clear();
-    const OutgoingLine out = translate_outgoing(line);
+  }
+
+  std::optional<int> send(std::string_view line) {
+    const OutgoingLine out = translate_outgoing(line, OutgoingContext{nicks_.own(), max_line_});
     if (!out.to_send.empty()) link_->queue(out.to_send);
-    if (!out.to_print.empty()) show_own_line(out.to_print);
+    if (!out.to_print.empty()) show_own_lines(out.to_print);
     if (out.quits) return end_of_input();
+    return std::nullopt;
+  }
+
+  // /reconnect is chat's own: never sent to the server.
+  static bool is_reconnect_command(std::string_view line) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return false;
+    line.remove_prefix(start);
+    line = line.substr(0, line.find_last_not_of(" \t") + 1);
+    return nickname_key(line) == "/reconnect";
+  }
+
+  void reconnect_now() {
+    if (link_) {
+      show_notice("! already connected");
+    } else if (connecting_) {
+      show_notice("> already trying to connect");
+    } else {
+      attempt_ = std::max(attempt_, 1);
+      start_reconnect();
+    }
+  }
+
+  // --- bracketed paste ------------------------------------------------------
+
+  void collect_paste(const Key& key) {
+    switch (key.kind) {
+      case Key::Kind::character: append_utf8(pasted_, key.ch); break;
+      case Key::Kind::enter: pasted_ += '\n'; break;
+      case Key::Kind::tab: pasted_ += '\t'; break;  // text, never completion
+      case Key::Kind::paste_end:
+        pasting_ = false;
+        finish_paste();
+        break;
+      default: break;  // other keys mean nothing inside a paste
+    }
+  }
+
+  // One line goes into the editor; several are held until the user says.
+  void finish_paste() {
+    const std::u32string& buffer = editor_.code_points();
+    std::string whole = encode_utf8(std::u32string_view(buffer).substr(0, editor_.cursor()));
+    whole += pasted_;
+    const std::string after = encode_utf8(std::u32string_view(buffer).substr(editor_.cursor()));
+    whole += after;
+    std::vector<std::string> lines;
+    for (std::string_view rest = whole;;) {
+      const auto nl = rest.find('\n');
+      const std::string_view line = rest.substr(0, nl);
+      if (line.find_first_not_of(" \t") != std::string_view::npos) lines.emplace_back(line);
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    if (lines.size() <= 1) {
+      // The editor shows a TAB as a space: it keeps one row per line.
+      std::string text = pasted_;
+      std::erase(text, '\n');
+      for (char& c : text) {
+        if (c == '\t') c = ' ';
+      }
+      editor_.insert(text);
+      return;
+    }
+    paste_lines_ = std::move(lines);
+    saved_input_ = editor_.text();
+    editor_.clear();
+    show_notice("Paste " + std::to_string(paste_lines_.size()) + " lines? Enter sends, Esc cancels");
+  }
+
+  std::optional<int> confirm_paste(const Key& key) {
+    if (key.kind == Key::Kind::escape || key.kind == Key::Kind::interrupt) {
+      paste_lines_.clear();
+      editor_.set_text(saved_input_);
+      show_notice("> paste cancelled");
+      return std::nullopt;
+    }
+    if (key.kind != Key::Kind::enter) return std::nullopt;  // Enter or Esc, nothing else
+    std::vector<std::string> lines = std::move(paste_lines_);
+    paste_lines_.clear();
+    if (!link_) {
+      editor_.set_text(saved_input_);
+      show_notice("! not connected; the paste was not sent");
+      return std::nullopt;
+    }
+    for (const std::string& line : lines) {
+      if (const auto code = send(line)) return code;
+    }
     return std::nullopt;
   }
 
@@ -236,21 +420,43 @@ class Interactive {
   void suspend() {
     if (!config_.suspend) return;
     out_ += screen_.erase();
+    out_ += kPasteOff;
     (void)flush();
     config_.suspend();
+    out_ += kPasteOn;
     // The window may have changed size while we were stopped.
     out_ += screen_.resize(terminal_columns(config_.output_fd), editor_);
   }
 
+  // Tab: completes the word; with several matches the first Tab extends
+  // what they share and lists them, each further Tab puts the next one in.
+  // A nickname at the start of the line gets ": " after it, as IRC has it.
   void complete() {
-    const std::string word = encode_utf8(editor_.word_before_cursor());
-    const Completion c = complete_word(word, editor_.word_is_first(), nicks_.others());
-    if (!c.replacement.empty()) editor_.replace_word_before_cursor(decode_to_code_points(c.replacement));
-    if (c.choices.size() > 1 && c.replacement == word) {
-      std::string list;
-      for (const std::string& choice : c.choices) list += (list.empty() ? "" : "  ") + choice;
-      show(config_.color ? color_notice(list) : list);
+    if (cycle_) {
+      cycle_->index = (cycle_->index + 1) % cycle_->choices.size();
+      editor_.replace_before_cursor(cycle_->start, decode_to_code_points(cycle_->choices[cycle_->index] + cycle_->suffix));
+      return;
     }
+    const std::string word = encode_utf8(editor_.word_before_cursor());
+    const bool first = editor_.word_is_first();
+    const Completion c = complete_word(word, first, nicks_.others());
+    const bool command = first && word.starts_with('/');
+    const std::string suffix = first && !command ? ": " : " ";
+    const std::size_t start = editor_.cursor() - editor_.word_before_cursor().size();
+    if (c.choices.empty()) {
+      if (!c.replacement.empty()) {
+        // One match: complete_word added a space; at the start, ": " instead.
+        std::string whole = c.replacement;
+        if (whole.ends_with(' ')) whole.pop_back();
+        editor_.replace_before_cursor(start, decode_to_code_points(whole + suffix));
+      }
+      return;
+    }
+    if (!c.replacement.empty()) editor_.replace_word_before_cursor(decode_to_code_points(c.replacement));
+    std::string list;
+    for (const std::string& choice : c.choices) list += (list.empty() ? "" : "  ") + choice;
+    show(config_.color ? color_notice(list) : list);
+    cycle_ = Cycle{c.choices, c.choices.size() - 1, suffix, start};
   }
 
   // --- server ---------------------------------------------------------------
@@ -259,21 +465,36 @@ class Interactive {
     const auto result = link_->read([this](std::string_view line) { show_server_line(line); });
     if (result == ServerLink::ReadResult::open) return std::nullopt;
     link_.reset();
+    claiming_.reset();
     if (!input_open_) return 0;  // the close we asked for
     if (!config_.reconnect) {
       show_notice("! disconnected from server");
+      // The line being typed is not lost: it is the newest history entry.
+      const std::string draft = editor_.text();
+      if (draft.find_first_not_of(" \t") != std::string::npos) {
+        remember(draft);
+        show_notice(fit({"! your unsent line is kept in the history (Up recalls it next time)",
+                         "! unsent line kept in history"}));
+      }
       return 1;
     }
     nicks_.forget_all();
     attempt_ = 1;
-    schedule_retry("! disconnected from server; reconnecting in ");
+    schedule_retry("disconnected from server");
     return std::nullopt;
   }
 
-  void schedule_retry(std::string notice) {
+  // One row, whatever the width: the longest wording that fits.
+  std::string fit(std::initializer_list<std::string> choices) const {
+    const std::vector<std::string> all(choices);
+    return std::string(first_that_fits(all, screen_.columns()));
+  }
+
+  void schedule_retry(const std::string& why) {
     const auto delay = reconnect_delay(attempt_);
-    notice += std::to_string(delay.count()) + " s (Ctrl-C quits)";
-    show_notice(notice);
+    const std::string in = std::to_string(delay.count()) + " s";
+    show_notice(fit({"! " + why + "; retrying in " + in + " (Ctrl-C quits, /reconnect now)",
+                     "! " + why + "; retrying in " + in, "! retrying in " + in}));
     retry_at_ = Clock::now() + delay;
   }
 
@@ -286,7 +507,8 @@ class Interactive {
     ConnectResult result = connecting_->take();
     connecting_.reset();
     if (auto* fd = std::get_if<UniqueFd>(&result)) {
-      show_notice("> reconnected to " + format_endpoint(config_.host, config_.port));
+      show_notice((was_connected_ ? "> reconnected to " : "> connected to ") +
+                  format_endpoint(config_.host, config_.port));
       connected(std::move(*fd));
       return;
     }
@@ -294,13 +516,15 @@ class Interactive {
                                 ? std::get<ConnectError>(result).message
                                 : std::string("cancelled");
     ++attempt_;
-    schedule_retry("! " + why + "; next try in ");
+    schedule_retry(why);
   }
 
   void connected(UniqueFd socket) {
     link_.emplace(std::move(socket));
+    was_connected_ = true;
     // Reclaim the name: the one the server last confirmed, else --nick.
-    if (nicks_.own()) link_->queue("/nick " + *nicks_.own() + "\n");
+    claim_tries_ = 0;
+    if (nicks_.own()) claim(*nicks_.own());
     // Fills the nickname list for Tab, and shows who is here.
     link_->queue("/who\n");
     attempt_ = 0;
@@ -318,13 +542,30 @@ class Interactive {
   std::optional<Clock::time_point> resize_at_;
   int attempt_ = 0;
   bool input_open_ = true;
+  bool was_connected_ = false;             // false until the first connection (--reconnect)
+  std::string prompt_;                     // the prompt's text as drawn
+  std::optional<std::string> claiming_;    // the name asked for on connecting, until the server answers
+  int claim_tries_ = 0;
+  std::size_t max_line_ = kDefaultMaxLine;  // the server's line limit as far as known
+  bool bell_ = false;                       // ring once at the next flush
+  bool pasting_ = false;                    // between ESC [200~ and ESC [201~
+  std::string pasted_;                      // the paste so far
+  std::vector<std::string> paste_lines_;    // a multi-line paste awaiting Enter or Esc
+  std::string saved_input_;                 // the input row before it, back on Esc
+  struct Cycle {
+    std::vector<std::string> choices;
+    std::size_t index;  // the choice in the line now
+    std::string suffix;
+    std::size_t start;  // where the completed word starts, in code points
+  };
+  std::optional<Cycle> cycle_;  // Tab pressed again cycles through these
   std::string above_;  // lines to show above the input row, "\r\n"-separated
   std::string out_;    // other terminal output collected during one loop turn
 };
 
 }  // namespace
 
-int run_interactive(UniqueFd socket, const InteractiveConfig& config) {
+int run_interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config) {
   return Interactive(std::move(socket), config).run();
 }
 

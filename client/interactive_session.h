@@ -23,6 +23,8 @@ struct InteractiveConfig {
   bool color = true;
   bool timestamps = false;
   bool reconnect = false;
+  bool bell = true;          // ring on a mention or a private message (not with --no-bell)
+  std::string first_error;   // why the first connection failed (run without a socket)
   std::string history_path;  // empty: history kept in memory only
   // Ctrl-Z: called with the input row erased; returns once the process is
   // continued (it restores the terminal, stops, and makes it raw again).
@@ -36,6 +38,8 @@ struct InteractiveConfig {
 //   1  the server went away without --reconnect ("! disconnected from server").
 // The input row is erased before returning: the caller's next output (or
 // the shell prompt) starts on a clean line.
-[[nodiscard]] int run_interactive(UniqueFd socket, const InteractiveConfig& config);
+// Without a socket (only with --reconnect: the first connection failed, for
+// `first_error`), it starts by retrying.
+[[nodiscard]] int run_interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config);
 
 }  // namespace chat::client

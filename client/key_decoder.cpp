@@ -58,6 +58,8 @@ std::optional<K> csi_key(std::string_view params, char final_byte) {
       if (params == "1" || params == "7") return K::home;
       if (params == "4" || params == "8") return K::end;
       if (params == "3") return K::del;
+      if (params == "200") return K::paste_start;
+      if (params == "201") return K::paste_end;
       return std::nullopt;
     default: return std::nullopt;
   }

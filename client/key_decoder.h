@@ -32,6 +32,8 @@ struct Key {
     redraw,          // Ctrl-L
     suspend,         // Ctrl-Z
     escape,          // a lone Esc (no sequence followed)
+    paste_start,     // ESC [ 200 ~: bracketed paste begins (the keys until
+    paste_end,       // ESC [ 201 ~ were pasted, not typed)
   };
   Kind kind;
   char32_t ch = 0;

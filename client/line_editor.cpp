@@ -1,6 +1,7 @@
 #include "line_editor.h"
 
 #include "display_width.h"
+#include "grapheme.h"
 #include "utf8.h"
 
 namespace chat::client {
@@ -75,6 +76,8 @@ LineEditor::Action LineEditor::apply(const Key& key) {
     case K::redraw: return Action::redraw;
     case K::suspend: return Action::suspend;
     case K::escape: break;
+    case K::paste_start: break;  // the session collects pastes itself
+    case K::paste_end: break;
   }
   return Action::none;
 }
@@ -94,18 +97,10 @@ void LineEditor::insert(std::string_view utf8) {
 }
 
 std::size_t LineEditor::previous_boundary(std::size_t pos) const noexcept {
-  if (pos == 0) return 0;
-  --pos;
-  while (pos > 0 && char_width(buffer_[pos]) == 0) --pos;
-  return pos;
+  return previous_grapheme(buffer_, pos);
 }
 
-std::size_t LineEditor::next_boundary(std::size_t pos) const noexcept {
-  if (pos >= buffer_.size()) return buffer_.size();
-  ++pos;
-  while (pos < buffer_.size() && char_width(buffer_[pos]) == 0) ++pos;
-  return pos;
-}
+std::size_t LineEditor::next_boundary(std::size_t pos) const noexcept { return next_grapheme(buffer_, pos); }
 
 std::size_t LineEditor::word_start_before(std::size_t pos) const noexcept {
   while (pos > 0 && is_space(buffer_[pos - 1])) --pos;
@@ -167,9 +162,13 @@ bool LineEditor::word_is_first() const noexcept {
 }
 
 void LineEditor::replace_word_before_cursor(std::u32string_view replacement) {
-  const std::size_t start = cursor_ - word_before_cursor().size();
-  buffer_.replace(start, cursor_ - start, replacement);
-  cursor_ = start + replacement.size();
+  replace_before_cursor(cursor_ - word_before_cursor().size(), replacement);
+}
+
+void LineEditor::replace_before_cursor(std::size_t from, std::u32string_view replacement) {
+  if (from > cursor_) from = cursor_;
+  buffer_.replace(from, cursor_ - from, replacement);
+  cursor_ = from + replacement.size();
 }
 
 std::string LineEditor::text() const { return encode_utf8(buffer_); }

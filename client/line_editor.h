@@ -1,9 +1,9 @@
 // The line being typed: a buffer of code points with a cursor, and the edit
 // keys applied to it. Pure: key in, state out; drawing is render_input's job.
 //
-// The cursor moves and deletes by displayed character: a base character
-// together with the zero-width marks after it (combining accents, Hangul
-// medial and final jamo), so it never lands inside one.
+// The cursor moves and deletes by displayed character, an extended
+// grapheme cluster (grapheme.h): a letter with its accents, a Hangul
+// syllable, 👍🏽, a flag, a ZWJ emoji sequence; it never lands inside one.
 #pragma once
 
 #include <cstddef>
@@ -59,6 +59,9 @@ class LineEditor {
   [[nodiscard]] bool word_is_first() const noexcept;
   // Replaces word_before_cursor() with `replacement`, cursor after it.
   void replace_word_before_cursor(std::u32string_view replacement);
+  // Replaces code points [from, cursor()) with `replacement`, cursor after
+  // it (Tab cycling through matches replaces its last choice).
+  void replace_before_cursor(std::size_t from, std::u32string_view replacement);
 
   [[nodiscard]] std::string text() const;  // UTF-8
   [[nodiscard]] const std::u32string& code_points() const noexcept { return buffer_; }

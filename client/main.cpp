@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -49,16 +51,21 @@ int run(const Options& options) {
   if (interactive) signals.watch_resize();
 
   ConnectResult connected = connect_to(options.host, options.port, kConnectTimeout, signals.fd());
+  std::optional<chat::UniqueFd> socket;
+  std::string first_error;
   if (const auto* error = std::get_if<ConnectError>(&connected)) {
-    std::cerr << "chat: " << error->message << std::endl;
-    return 1;
-  }
-  if (std::holds_alternative<ConnectCancelled>(connected)) {
+    // --reconnect covers the first connection too, at a terminal.
+    if (!(options.reconnect && interactive)) {
+      std::cerr << "chat: " << error->message << std::endl;
+      return 1;
+    }
+    first_error = error->message;
+  } else if (std::holds_alternative<ConnectCancelled>(connected)) {
     std::cout << clear_current_line(terminal) << "exit" << std::endl;
     return 0;
+  } else {
+    socket = std::move(std::get<chat::UniqueFd>(connected));
   }
-
-  chat::UniqueFd socket = std::move(std::get<chat::UniqueFd>(connected));
 
   if (interactive) {
     RawMode raw(STDIN_FILENO);  // restored when this scope ends, however it ends
@@ -71,6 +78,8 @@ int run(const Options& options) {
       config.color = want_color(options.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"), terminal.output);
       config.timestamps = options.timestamps;
       config.reconnect = options.reconnect;
+      config.bell = !options.no_bell;
+      config.first_error = first_error;
       if (!options.no_history) config.history_path = default_history_path();
       config.suspend = [&raw] {
         // The shell gets its terminal back as it left it; SIGTSTP's default
@@ -88,7 +97,11 @@ int run(const Options& options) {
   config.terminal = terminal;
   config.nick = options.nick;
   config.timestamps = options.timestamps;
-  return run_session(std::move(socket), config);
+  if (!socket) {  // a terminal that would not go raw: no --reconnect editor to retry in
+    std::cerr << "chat: " << first_error << std::endl;
+    return 1;
+  }
+  return run_session(std::move(*socket), config);
 }
 
 }  // namespace

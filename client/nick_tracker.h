@@ -19,6 +19,7 @@ class NickTracker {
   // as X"), or set from --nick; reclaimed after a reconnect.
   [[nodiscard]] const std::optional<std::string>& own() const noexcept { return own_; }
   void set_own(std::string name) { own_ = std::move(name); }
+  void clear_own() { own_.reset(); }  // the name could not be had: the server's IP:PORT stands
 
   // Everyone else known to be online, in order of arrival.
   [[nodiscard]] const std::vector<std::string>& others() const noexcept { return names_; }

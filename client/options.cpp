@@ -25,6 +25,11 @@ std::optional<std::string> check_nickname(std::string_view name) {
   return "invalid nickname: " + std::string(name);
 }
 
+std::optional<std::string> check_port(std::string_view port) {
+  if (is_valid_port(port)) return std::nullopt;
+  return "invalid port: " + std::string(port) + " (expected 1-65535)";
+}
+
 // chat's options, one row each. To add one: add its field to Options in
 // options.h (a bool for a flag, an optional<string> for a value), then a
 // row here where it should appear in --help: name, placeholder (values
@@ -33,17 +38,26 @@ std::optional<std::string> check_nickname(std::string_view name) {
 // Parsing, "needs a" errors and --help all come from the row, and
 // tests/client/options_test.cpp checks every row is in --help.
 constexpr std::array kTable = {
-    OptionRow{.name = "--nick", .placeholder = "NAME", .help = "set your nickname once connected (/nick NAME)",
+    OptionRow{.name = "--host", .placeholder = "HOST", .help = "the server's address (also the first argument)",
+              .kind = OptionKind::text, .text = &Options::host_option},
+    OptionRow{.name = "--port", .placeholder = "PORT",
+              .help = "the server's port (also the second argument, or HOST:PORT)", .kind = OptionKind::text,
+              .text = &Options::port_option, .check = check_port},
+    OptionRow{.name = "--nick", .placeholder = "NAME",
+              .help = "set your nickname once connected (/nick NAME); if it is taken, NAME_ is tried",
               .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
     OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
               .flag = &Options::timestamps},
     OptionRow{.name = "--reconnect",
-              .help = "when the server goes away, retry with backoff and reclaim the nickname once back",
+              .help = "when the server cannot be reached or goes away, retry with backoff and reclaim "
+                      "the nickname once back",
               .flag = &Options::reconnect},
     OptionRow{.name = "--no-color", .help = "no colours (also when NO_COLOR is set or output is no terminal)",
               .flag = &Options::no_color, .alias = "--no-colour"},
     OptionRow{.name = "--no-history", .help = "do not read or append to ~/.chat_history",
               .flag = &Options::no_history},
+    OptionRow{.name = "--no-bell", .help = "no terminal bell when a line mentions you or is private",
+              .flag = &Options::no_bell},
     OptionRow{.name = "--help", .help = "show this help and exit", .kind = OptionKind::help, .alias = "-h"},
     OptionRow{.name = "--version", .help = "show the version and exit", .kind = OptionKind::version},
 };
@@ -105,15 +119,32 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (positional.size() > 2) {
     return UsageError{"unexpected argument " + std::string(positional[2]) + " (try --help)"};
   }
+  if (positional.size() == 1) {
+    // HOST:PORT or [ADDR]:PORT; a bare IPv6 address has several colons.
+    const std::string_view target = positional[0];
+    const auto colon = target.rfind(':');
+    if (target.starts_with('[') && colon != std::string_view::npos && colon > 0 && target[colon - 1] == ']') {
+      positional = {target.substr(1, colon - 2), target.substr(colon + 1)};
+    } else if (colon != std::string_view::npos && target.find(':') == colon) {
+      positional = {target.substr(0, colon), target.substr(colon + 1)};
+    }
+  }
+  std::optional<std::string_view> host = options.host_option, port = options.port_option;
   if (!positional.empty()) {
-    if (positional[0].empty()) return UsageError{"empty host"};
-    options.host = std::string(positional[0]);
+    if (host) return UsageError{"the host is given twice (--host and " + std::string(positional[0]) + ")"};
+    host = positional[0];
   }
   if (positional.size() == 2) {
-    if (!is_valid_port(positional[1])) {
-      return UsageError{"invalid port: " + std::string(positional[1]) + " (expected 1-65535)"};
-    }
-    options.port = std::string(positional[1]);
+    if (port) return UsageError{"the port is given twice (--port and " + std::string(positional[1]) + ")"};
+    port = positional[1];
+  }
+  if (host) {
+    if (host->empty()) return UsageError{"empty host"};
+    options.host = std::string(*host);
+  }
+  if (port) {
+    if (auto error = check_port(*port)) return UsageError{std::move(*error)};
+    options.port = std::string(*port);
   }
   return options;
 }
@@ -125,13 +156,14 @@ std::string usage_text() {
     if (!row.placeholder.empty()) names += " " + std::string(row.placeholder);
     entries.push_back({std::move(names), std::string(row.help)});
   }
-  return "Usage: chat [options] [HOST] [PORT]\n"
+  return "Usage: chat [options] [HOST [PORT] | HOST:PORT]\n"
          "Connects to a chat server (default 127.0.0.1 8888) and chats line by line.\n"
          "\n" +
          format_help(entries) +
          "\n"
          "Type a line and press Enter to send it to everyone. Commands:\n"
-         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit\n"
+         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit, and\n"
+         "  /reconnect (chat's own: retry now while disconnected)\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
          "for history, Tab completes nicknames and commands.\n"

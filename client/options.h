@@ -21,6 +21,9 @@ struct Options {
   bool timestamps = false;  // --timestamps: "HH:MM " before each line
   bool reconnect = false;   // --reconnect: retry with backoff when the server goes away
   bool no_history = false;  // --no-history: do not read or write ~/.chat_history
+  bool no_bell = false;     // --no-bell: no terminal bell on a mention or private message
+  // --host and --port as given; parse_options puts them in host and port.
+  std::optional<std::string> host_option, port_option;
 };
 
 // What the command line asked for instead of a session.
@@ -34,7 +37,8 @@ using ParseResult = std::variant<Options, ShowHelp, ShowVersion, UsageError>;
 
 // `args` excludes argv[0]. Accepts the options in option_table() (a text
 // option as `--nick NAME` or `--nick=NAME`), and `--` to end the options
-// (so a host could start with '-').
+// (so a host could start with '-'). The server is HOST PORT, HOST:PORT
+// ([ADDR]:PORT for IPv6), or --host/--port, as chatd takes them.
 [[nodiscard]] ParseResult parse_options(std::span<const std::string_view> args);
 
 // The text printed for --help, ending in "\n".

@@ -1,6 +1,9 @@
 #include "screen.h"
 
+#include <algorithm>
+
 #include "display_width.h"
+#include "grapheme.h"
 
 namespace chat::client {
 
@@ -8,18 +11,18 @@ namespace {
 
 constexpr std::string_view kClearRow = "\r\x1b[K";
 
+// The end of the character (grapheme cluster) starting at `pos`.
+std::size_t next_boundary(std::u32string_view text, std::size_t pos) { return next_grapheme(text, pos); }
+
+// Columns of the characters in [from, to), both on character boundaries.
 std::size_t width_between(std::u32string_view text, std::size_t from, std::size_t to) {
   std::size_t w = 0;
-  for (std::size_t i = from; i < to; ++i) w += static_cast<std::size_t>(char_width(text[i]));
+  for (std::size_t i = from; i < to;) {
+    const std::size_t end = std::min(next_boundary(text, i), to);
+    w += grapheme_width(text.substr(i, end - i));
+    i = end;
+  }
   return w;
-}
-
-// The end of the character (base plus its zero-width marks) starting at `pos`.
-std::size_t next_boundary(std::u32string_view text, std::size_t pos) {
-  if (pos >= text.size()) return text.size();
-  ++pos;
-  while (pos < text.size() && char_width(text[pos]) == 0) ++pos;
-  return pos;
 }
 
 }  // namespace
@@ -34,7 +37,7 @@ InputView render_input(std::u32string_view text, std::size_t cursor, std::size_t
     first = 0;  // everything up to the cursor fits without scrolling
   } else {
     if (first > cursor) first = cursor;
-    while (first > 0 && char_width(text[first]) == 0) --first;  // never inside a character
+    first = grapheme_start(text, first);  // never inside a character
     while (width_between(text, first, cursor) > room) first = next_boundary(text, first);
   }
 
@@ -85,6 +88,12 @@ std::string Screen::print_above(std::string_view line, const LineEditor& editor)
 }
 
 std::string Screen::resize(std::size_t terminal_columns, const LineEditor& editor) {
+  std::string out = resize_erase(terminal_columns);  // first: draw() needs the new width
+  out += draw(editor);
+  return out;
+}
+
+std::string Screen::resize_erase(std::size_t terminal_columns) {
   std::string out;
   // A terminal that reflows on resize (tmux, VTE, kitty) may have wrapped
   // the old input row; the cursor is then on a lower row of it.
@@ -93,7 +102,6 @@ std::string Screen::resize(std::size_t terminal_columns, const LineEditor& edito
   }
   out += "\r\x1b[J";
   columns_ = terminal_columns;
-  out += draw(editor);
   return out;
 }
 

@@ -43,9 +43,20 @@ class Screen {
   // The terminal now has `columns` columns: clear what the old input row may
   // have wrapped into and draw it again.
   [[nodiscard]] std::string resize(std::size_t terminal_columns, const LineEditor& editor);
+  // resize() without the draw: clears the old row and takes the new width
+  // (the caller may change the prompt for it before draw()).
+  [[nodiscard]] std::string resize_erase(std::size_t terminal_columns);
   // Removes the input row, leaving the cursor at the start of an empty line:
   // what the shell's prompt (or "exit") should follow.
   [[nodiscard]] std::string erase();
+
+  // A new prompt (the nick or the connection state changed); the next
+  // draw() shows it.
+  void set_prompt(std::string prompt, std::size_t prompt_width) {
+    prompt_ = std::move(prompt);
+    prompt_width_ = prompt_width;
+  }
+  [[nodiscard]] std::size_t columns() const noexcept { return columns_; }
 
   // While hidden (after Ctrl-D or /quit), print_above prints only the line.
   void set_input_visible(bool visible) noexcept { visible_ = visible; }

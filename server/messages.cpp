@@ -56,6 +56,10 @@ std::string private_to_recipient(std::string_view sender, std::string_view text)
   return line({"[", sender, " -> you] ", text});
 }
 
+std::string private_to_sender(std::string_view recipient, std::string_view text) {
+  return line({"[You -> ", recipient, "] ", text});
+}
+
 std::string renamed_self(std::string_view new_name) {
   return line({"> You are now known as ", new_name});
 }

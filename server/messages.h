@@ -21,6 +21,9 @@ std::string text(std::string_view name, std::string_view text);
 void append_text(std::string& out, std::string_view name, std::string_view raw_text);
 std::string action(std::string_view name, std::string_view text);
 std::string private_to_recipient(std::string_view sender, std::string_view text);
+// The sender's confirmation, "[You -> NAME] TEXT": NAME as the recipient
+// is known (not as typed), so the sender sees who got it.
+std::string private_to_sender(std::string_view recipient, std::string_view text);
 std::string renamed_self(std::string_view new_name);
 std::string renamed_other(std::string_view old_name, std::string_view new_name);
 std::string who(std::span<const std::string_view> names);

@@ -206,7 +206,7 @@ std::string usage_text() {
     if (!row.placeholder.empty()) names += " " + std::string(row.placeholder);
     entries.push_back({std::move(names), describe(row)});
   }
-  return "usage: chatd [HOST] [PORT] [options]\n"
+  return "Usage: chatd [HOST] [PORT] [options]\n"
          "\n"
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
          "\n" +

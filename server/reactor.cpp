@@ -71,9 +71,12 @@ int Reactor::run() {
     // Peers already gone both ways are closed before anything is delivered
     // in this batch: when 10,000 clients vanish at once, nobody queues
     // "left" lines for thousands of connections that are about to close.
+    // So are those whose interest change the poller could not apply.
     for (const PollEvent& e : events) {
-      Connection* conn = (e.ready & kHangup) ? connection(e.fd) : nullptr;
-      if (conn != nullptr && !conn->dead) close_connection(*conn);
+      Connection* conn = (e.ready & (kHangup | kFailed)) ? connection(e.fd) : nullptr;
+      if (conn == nullptr || conn->dead) continue;
+      if (e.ready & kFailed) diagnostic("cannot update " + conn->peer_name() + ": " + e.error.message());
+      close_connection(*conn);
     }
     for (std::size_t i = 0; i < events.size(); ++i) {
       dispatch(events[i]);

@@ -146,6 +146,7 @@ void Room::send_private(MemberId id, std::string_view target, std::string_view t
     return;
   }
   reply(*to, msg::private_to_recipient(seats_[id]->name, clean));
+  reply(id, msg::private_to_sender(seats_[*to]->name, clean));
 }
 
 void Room::send_who(MemberId id) {

@@ -23,11 +23,13 @@ enum Interest : unsigned {
   kReadable = 1u << 0,
   kWritable = 1u << 1,
   kHangup = 1u << 2,  // reported only, never asked for
+  kFailed = 1u << 3,  // reported only: an earlier modify() of this fd failed
 };
 
 struct PollEvent {
   int fd;
   unsigned ready;  // Interest bits
+  std::error_code error{};  // with kFailed: why
 };
 
 class Poller {
@@ -37,7 +39,9 @@ class Poller {
   // Starts watching `fd` for `interest`. Fails if the backend cannot take
   // this fd (select: fd >= FD_SETSIZE), leaving nothing registered.
   virtual std::error_code add(int fd, unsigned interest) = 0;
-  // Changes the interest of a watched fd.
+  // Changes the interest of a watched fd. A backend that batches changes
+  // into the next wait() (kqueue) reports a change it could not apply there,
+  // as kFailed, instead of here.
   virtual std::error_code modify(int fd, unsigned interest) = 0;
   // Stops watching `fd`; call before closing it.
   virtual void remove(int fd) noexcept = 0;

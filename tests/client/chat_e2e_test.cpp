@@ -12,7 +12,11 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "chat_process.h"
 #include "chatd_process.h"
@@ -182,7 +186,7 @@ TEST_CASE("chat --nick renames the user once connected", "[chat][nick]") {
   CHECK(chat.wait_exit() == 0);
 }
 
-TEST_CASE("chat shows the user's own /msg, /me and // lines", "[chat][commands]") {
+TEST_CASE("chat shows the user's own /msg (as the server confirms it), /me and // lines", "[chat][commands]") {
   ChatdProcess server;
   TestClient peer(server.port());
   peer.expect_line("> Connected to the chat server (1 user online)");
@@ -209,9 +213,10 @@ TEST_CASE("chat shows the user's own /msg, /me and // lines", "[chat][commands]"
   REQUIRE(chat.wait_stdout("> Online (2): bob, " + name + "\n"));
   CHECK(peer.no_line_within(100ms));
 
-  // A /msg to nobody: the local line, then the server's error.
+  // A /msg to nobody: the server's error, and no line claiming it went out.
   chat.send_line("/msg nobody hello?");
-  REQUIRE(chat.wait_stdout("[You -> nobody] hello?\n! no such user: nobody\n"));
+  REQUIRE(chat.wait_stdout("! no such user: nobody\n"));
+  CHECK(chat.stdout_text().find("[You -> nobody]") == std::string::npos);
 
   chat.send_line("/quit");
   peer.expect_line("< The user " + name + " left (1 user online)");
@@ -392,4 +397,53 @@ TEST_CASE("chat that crashes on a terminal still leaves it as it was", "[chat][t
   REQUIRE(::tcgetattr(pty.slave.get(), &after) == 0);
   CHECK(after.c_lflag == before.c_lflag);
   CHECK(after.c_iflag == before.c_iflag);
+}
+
+namespace {
+
+std::string readme() {
+  std::ifstream in(std::string(CHAT_SOURCE_DIR) + "/README.md");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every "--option" word in `help`.
+std::vector<std::string> options_in(const std::string& help) {
+  std::vector<std::string> found;
+  const std::regex option(R"(--[a-z][a-z-]*)");
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator(); ++it) {
+    found.push_back(it->str());
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("chat and chatd --help agree with the README", "[chat][help]") {
+  const std::string doc = readme();
+  REQUIRE_FALSE(doc.empty());
+  for (const std::string& program : {std::string(CHAT_PATH), std::string(CHATD_PATH)}) {
+    const RunResult help = run_program(program, {"--help"});
+    REQUIRE(help.exit_code == 0);
+    const std::string name = program.substr(program.rfind('/') + 1);
+    INFO(name);
+    CHECK(help.out.starts_with("Usage: " + name + " "));  // as the README's blocks start
+    CHECK(doc.find("\nUsage: " + name + " ") != std::string::npos);
+    for (const std::string& option : options_in(help.out)) {
+      INFO(option);
+      CHECK(doc.find(option) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("chat takes --host/--port and HOST:PORT", "[chat][options]") {
+  ChatdProcess server;
+  const std::string port = std::to_string(server.port());
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--host", "127.0.0.1", "--port", port}, std::vector<std::string>{"127.0.0.1:" + port},
+        std::vector<std::string>{"--port=" + port}}) {
+    ChatProcess chat(args);
+    REQUIRE(chat.wait_stdout("> Connected to the chat server (1 user online)\n"));
+    chat.close_stdin();
+    CHECK(chat.wait_exit() == 0);
+  }
 }

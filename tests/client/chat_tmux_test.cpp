@@ -4,11 +4,14 @@
 // tmux is not installed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "chatd_process.h"
 #include "test_client.h"
@@ -99,6 +102,10 @@ std::string input_row(std::string_view text) {
   return text.empty() ? std::string(kPrompt) : std::string(kPrompt) + " " + std::string(text);
 }
 
+// The input row once chat knows its name is alice: the prompt is "alice » ".
+constexpr int kAlicePrompt = 8;
+std::string alice_row(std::string_view text) { return "alice " + input_row(text); }
+
 // Peer joins first and names itself bob.
 void name_peer_bob(TestClient& peer) {
   peer.expect_line("> Connected to the chat server (1 user online)");
@@ -116,41 +123,61 @@ void expect_alice_joined(TestClient& peer) {
   CHECK(named->ends_with(" is now known as alice"));
 }
 
+// The setup most cases share: a chatd, bob on a TestClient, and chat as
+// alice in a pane, both seen to have arrived.
+class AliceWithBob {
+ public:
+  explicit AliceWithBob(const std::vector<std::string>& extra_args = {},
+                        const std::vector<std::string>& server_args = {})
+      : server(server_args), peer(server.port()) {
+    name_peer_bob(peer);
+    std::vector<std::string> args{"--nick", "alice", "--no-history"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pane_ = std::make_unique<ChatPane>(server.port(), args);
+    REQUIRE((*pane_)->wait_for("> Online (2): bob, alice"));
+    expect_alice_joined(peer);
+  }
+  ChatPane& pane() { return *pane_; }
+
+  ChatdProcess server;
+  TestClient peer;
+
+ private:
+  std::unique_ptr<ChatPane> pane_;
+};
+
 }  // namespace
 
 TEST_CASE("a message arriving while the user types leaves the typed text intact", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("hello wor");
-  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
+  REQUIRE(pane->wait_cursor_row(alice_row("hello wor")));
   const auto before = pane->cursor();
-  CHECK(before.x == 11);
+  CHECK(before.x == kAlicePrompt + 9);
 
   peer.send_line("incoming while you type");
   REQUIRE(pane->wait_for("[bob] incoming while you type"));
-  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
+  REQUIRE(pane->wait_cursor_row(alice_row("hello wor")));
   auto rows = pane->rows();
   const auto after = pane->cursor();
   CHECK(after.x == before.x);
   CHECK(after.y == before.y + 1);
   REQUIRE(after.y >= 1);
   CHECK(rows[static_cast<std::size_t>(after.y) - 1] == "[bob] incoming while you type");
-  CHECK(rows.back() == input_row("hello wor"));
+  CHECK(rows.back() == alice_row("hello wor"));
 
   // The cursor in the middle of the line, then a burst of lines.
   pane->press({"Left", "Left", "Left"});
   for (int i = 0; i < 20; ++i) peer.send_line("burst " + std::to_string(i));
   REQUIRE(pane->wait_for("[bob] burst 19"));
-  REQUIRE(pane->wait_cursor_row(input_row("hello wor")));
-  CHECK(pane->cursor().x == 8);
+  REQUIRE(pane->wait_cursor_row(alice_row("hello wor")));
+  CHECK(pane->cursor().x == kAlicePrompt + 6);
   rows = pane->rows();
-  CHECK(rows.back() == input_row("hello wor"));
+  CHECK(rows.back() == alice_row("hello wor"));
   for (int i = 0; i < 20; ++i) {
     const std::string line = "[bob] burst " + std::to_string(i);
     CHECK(std::count(rows.begin(), rows.end(), line) == 1);
@@ -161,63 +188,57 @@ TEST_CASE("a message arriving while the user types leaves the typed text intact"
   pane->press({"Enter"});
   peer.expect_line("[alice] hello world");
   REQUIRE(pane->wait_for("[You] hello world"));
-  CHECK(pane->wait_cursor_row(input_row("")));
-  CHECK(pane->cursor().x == 2);
+  CHECK(pane->wait_cursor_row(alice_row("")));
+  CHECK(pane->cursor().x == kAlicePrompt);
 }
 
 TEST_CASE("Korean input is edited by character, two columns each", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("안녕 세계");
-  REQUIRE(pane->wait_cursor_row(input_row("안녕 세계")));
-  CHECK(pane->cursor().x == 2 + 9);
+  REQUIRE(pane->wait_cursor_row(alice_row("안녕 세계")));
+  CHECK(pane->cursor().x == kAlicePrompt + 9);
   pane->press({"Left", "BSpace"});  // deletes 세
-  REQUIRE(pane->wait_cursor_row(input_row("안녕 계")));
-  CHECK(pane->cursor().x == 2 + 5);
+  REQUIRE(pane->wait_cursor_row(alice_row("안녕 계")));
+  CHECK(pane->cursor().x == kAlicePrompt + 5);
   pane->press({"Home", "Right", "Delete"});  // deletes 녕
-  REQUIRE(pane->wait_cursor_row(input_row("안 계")));
-  CHECK(pane->cursor().x == 2 + 2);
+  REQUIRE(pane->wait_cursor_row(alice_row("안 계")));
+  CHECK(pane->cursor().x == kAlicePrompt + 2);
   pane->type("녕하세요");
-  REQUIRE(pane->wait_cursor_row(input_row("안녕하세요 계")));
-  CHECK(pane->cursor().x == 2 + 10);
+  REQUIRE(pane->wait_cursor_row(alice_row("안녕하세요 계")));
+  CHECK(pane->cursor().x == kAlicePrompt + 10);
   pane->press({"End", "BSpace", "BSpace"});
-  REQUIRE(pane->wait_cursor_row(input_row("안녕하세요")));
-  CHECK(pane->cursor().x == 2 + 10);
+  REQUIRE(pane->wait_cursor_row(alice_row("안녕하세요")));
+  CHECK(pane->cursor().x == kAlicePrompt + 10);
   pane->press({"Enter"});
   peer.expect_line("[alice] 안녕하세요");
   REQUIRE(pane->wait_for("[You] 안녕하세요"));
 
   // A combining accent adds no column and goes with its letter.
   pane->type("cafe\xCC\x81");
-  REQUIRE(pane->wait_for(input_row("cafe\xCC\x81")));
-  CHECK(pane->cursor().x == 2 + 4);
+  REQUIRE(pane->wait_for(alice_row("cafe\xCC\x81")));
+  CHECK(pane->cursor().x == kAlicePrompt + 4);
   pane->press({"BSpace"});
-  REQUIRE(pane->wait_cursor_row(input_row("caf")));
-  CHECK(pane->cursor().x == 2 + 3);
+  REQUIRE(pane->wait_cursor_row(alice_row("caf")));
+  CHECK(pane->cursor().x == kAlicePrompt + 3);
   pane->press({"C-u"});
-  REQUIRE(pane->wait_cursor_row(input_row("")));
+  REQUIRE(pane->wait_cursor_row(alice_row("")));
 }
 
 TEST_CASE("Ctrl-A/E/K/W, Up/Down history and Tab completion", "[chat][tmux]") {
   SKIP_WITHOUT_TMUX();
-  ChatdProcess server;
-  TestClient peer(server.port());
-  name_peer_bob(peer);
-  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
-  REQUIRE(pane->wait_for("> Online (2): bob, alice"));
-  expect_alice_joined(peer);
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
 
   pane->type("one two three");
   pane->press({"C-w"});
-  REQUIRE(pane->wait_cursor_row(input_row("one two")));
+  REQUIRE(pane->wait_cursor_row(alice_row("one two")));
   pane->press({"C-a", "Right", "C-k"});
-  REQUIRE(pane->wait_cursor_row(input_row("o")));
+  REQUIRE(pane->wait_cursor_row(alice_row("o")));
   pane->press({"C-e"});
   pane->type("k");
   pane->press({"Enter"});
@@ -228,21 +249,21 @@ TEST_CASE("Ctrl-A/E/K/W, Up/Down history and Tab completion", "[chat][tmux]") {
 
   pane->type("draft");
   pane->press({"Up"});
-  REQUIRE(pane->wait_cursor_row(input_row("second")));
+  REQUIRE(pane->wait_cursor_row(alice_row("second")));
   pane->press({"Up"});
-  REQUIRE(pane->wait_cursor_row(input_row("ok")));
+  REQUIRE(pane->wait_cursor_row(alice_row("ok")));
   pane->press({"Down", "Down"});
-  REQUIRE(pane->wait_cursor_row(input_row("draft")));
+  REQUIRE(pane->wait_cursor_row(alice_row("draft")));
   pane->press({"C-u"});
 
   pane->type("/ms");
   pane->press({"Tab"});
-  REQUIRE(pane->wait_cursor_row(input_row("/msg")));  // "/msg " trimmed
-  CHECK(pane->cursor().x == 2 + 5);
+  REQUIRE(pane->wait_cursor_row(alice_row("/msg")));  // "/msg " trimmed
+  CHECK(pane->cursor().x == kAlicePrompt + 5);
   pane->type("b");
   pane->press({"Tab"});
-  REQUIRE(pane->wait_for(input_row("/msg bob")));
-  CHECK(pane->cursor().x == 2 + 9);
+  REQUIRE(pane->wait_for(alice_row("/msg bob")));
+  CHECK(pane->cursor().x == kAlicePrompt + 9);
   pane->type("psst");
   pane->press({"Enter"});
   peer.expect_line("[alice -> you] psst");
@@ -267,8 +288,8 @@ TEST_CASE("colours by default, none under NO_COLOR or --no-color", "[chat][tmux]
   ChatPane pane(server.port(), args, v.env);
   REQUIRE(pane->wait_for("> Online (2): bob, alice"));
   expect_alice_joined(peer);
-  peer.send_line("hi alice");
-  REQUIRE(pane->wait_for("] hi alice"));
+  peer.send_line("hi there");
+  REQUIRE(pane->wait_for("] hi there"));
   pane->type("hello");
   pane->press({"Enter"});
   peer.expect_line("[alice] hello");
@@ -276,7 +297,7 @@ TEST_CASE("colours by default, none under NO_COLOR or --no-color", "[chat][tmux]
 
   const std::string screen = pane->capture(true);
   if (v.colour) {
-    CHECK(screen.find("bob\x1b[39m] hi alice") != std::string::npos);  // bob in a colour, then default
+    CHECK(screen.find("bob\x1b[39m] hi there") != std::string::npos);  // bob in a colour, then default
     CHECK(screen.find("\x1b[1m[You] hello") != std::string::npos);    // own line bold
     CHECK(screen.find("\x1b[2m> Connected") != std::string::npos);   // notices dim
   } else {
@@ -344,9 +365,9 @@ TEST_CASE("with --reconnect chat retries with a notice and reclaims the nickname
 
   server->signal(SIGTERM);
   REQUIRE(server->wait_exit() == 0);
-  REQUIRE(pane->wait_for("! disconnected from server; reconnecting in 1 s"));
+  REQUIRE(pane->wait_for("! disconnected from server; retrying in 1 s (Ctrl-C quits, /reconnect now)"));
   pane->type("still here");  // typing goes on while disconnected
-  REQUIRE(pane->wait_cursor_row(input_row("still here")));
+  REQUIRE(pane->wait_cursor_row("alice (reconnecting) " + input_row("still here")));
 
   server = std::make_unique<ChatdProcess>("127.0.0.1", port);
   REQUIRE(pane->wait_for("> reconnected to 127.0.0.1:" + std::to_string(port), 10s));
@@ -358,7 +379,7 @@ TEST_CASE("with --reconnect chat retries with a notice and reclaims the nickname
     ++claims;
   }
   CHECK(claims == 2);
-  CHECK(pane->wait_cursor_row(input_row("still here")));
+  CHECK(pane->wait_cursor_row(alice_row("still here")));
 
   TestClient peer(port);
   peer.expect_line("> Connected to the chat server (2 users online)");
@@ -419,4 +440,274 @@ TEST_CASE("Ctrl-Z gives the shell its terminal back, and fg resumes the typed li
   pane->press({"C-u", "C-d"});
   REQUIRE(pane->wait_for("chat exited 0"));
   CHECK(pane->wait_for("chat exited 0\nTTY-RESTORED"));
+}
+
+// --- issue 12: a newcomer's first ten minutes ---------------------------------
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Bounded wait for `path` to contain `needle`.
+bool wait_file_contains(const std::string& path, std::string_view needle, std::chrono::milliseconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (read_file(path).find(needle) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the prompt shows the nick, and the state when not connected", "[chat][tmux][prompt]") {
+  SKIP_WITHOUT_TMUX();
+  auto server = std::make_unique<ChatdProcess>();
+  const std::uint16_t port = server->port();
+  ChatPane pane(port, {"--reconnect", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): "));
+  REQUIRE(pane->wait_cursor_row(input_row("")));  // no name yet: just the arrow
+  pane->type("/nick bob");
+  pane->press({"Enter"});
+  REQUIRE(pane->wait_for("> You are now known as bob"));
+  REQUIRE(pane->wait_cursor_row("bob \xC2\xBB"));
+  CHECK(pane->cursor().x == 6);
+
+  server->signal(SIGTERM);
+  REQUIRE(server->wait_exit() == 0);
+  REQUIRE(pane->wait_cursor_row("bob (reconnecting) \xC2\xBB"));
+  server = std::make_unique<ChatdProcess>("127.0.0.1", port);
+  REQUIRE(pane->wait_for("> reconnected to", 10s));
+  CHECK(pane->wait_cursor_row("bob \xC2\xBB"));
+}
+
+TEST_CASE("a --nick that is taken falls back to NAME_ and says so", "[chat][tmux][nick]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  peer.send_line("/nick alice");
+  peer.expect_line("> You are now known as alice");
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> alice is taken; trying alice_"));
+  REQUIRE(pane->wait_for("> You are now known as alice_"));
+  CHECK(pane->wait_cursor_row("alice_ \xC2\xBB"));
+  pane->type("/me waves");
+  pane->press({"Enter"});
+  REQUIRE(pane->wait_for("* alice_ waves"));  // own /me with the name, not "* You"
+  CHECK(pane->capture().find("* You waves") == std::string::npos);
+}
+
+TEST_CASE("a mention is highlighted and rings the bell, private messages look different", "[chat][tmux][attention]") {
+  SKIP_WITHOUT_TMUX();
+  const bool bell = GENERATE(true, false);
+  INFO((bell ? "default" : "--no-bell"));
+  AliceWithBob session(bell ? std::vector<std::string>{} : std::vector<std::string>{"--no-bell"});
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
+  const std::string raw = pane->dir() + "/raw-output";
+  pane->record_output(raw);
+
+  peer.send_line("nothing for you");
+  REQUIRE(pane->wait_for("[bob] nothing for you"));
+  peer.send_line("are you there, Alice?");
+  REQUIRE(pane->wait_for("\x1b[1m\x1b[33mare you there, Alice?", 5s, true));  // bold yellow, as tmux writes it
+  peer.send_line("/msg alice psst");
+  REQUIRE(pane->wait_for("7m\x1b[39m\x1b[49m[bob -> you]", 5s, true));  // reverse video, as tmux writes it
+  peer.expect_line("[You -> alice] psst");
+  peer.send_line("sync");
+  REQUIRE(wait_file_contains(raw, "sync"));
+  const std::string bytes = read_file(raw);
+  const auto bells = std::count(bytes.begin(), bytes.end(), '\a');
+  CHECK(bells == (bell ? 2 : 0));  // the mention and the private message
+  CHECK(pane->capture(true).find("\x1b[1;33mnothing") == std::string::npos);
+}
+
+TEST_CASE("/msg is shown as sent only once the server confirms it", "[chat][tmux][msg]") {
+  SKIP_WITHOUT_TMUX();
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
+  pane->type("/msg nobody hi");
+  pane->press({"Enter"});
+  REQUIRE(pane->wait_for("! no such user: nobody"));
+  CHECK(pane->capture().find("[You -> nobody]") == std::string::npos);
+  pane->type("/msg BOB hi");
+  pane->press({"Enter"});
+  peer.expect_line("[alice -> you] hi");
+  REQUIRE(pane->wait_for("[You -> bob] hi"));
+}
+
+TEST_CASE("an over-long line is split so that every line shown was delivered", "[chat][tmux][long]") {
+  SKIP_WITHOUT_TMUX();
+  SECTION("the default limit: 4096 bytes") {
+    AliceWithBob session;
+    ChatPane& pane = session.pane();
+    TestClient& peer = session.peer;
+    std::string text;
+    for (int i = 0; text.size() < 4500; ++i) text += "word" + std::to_string(i) + " ";
+    text.pop_back();
+    pane->paste(text);
+    REQUIRE(pane->wait_for(text.substr(text.size() - 60), 10s));
+    pane->press({"Enter"});
+    const auto first = peer.read_line();
+    const auto second = peer.read_line();
+    REQUIRE(first.has_value());
+    REQUIRE(second.has_value());
+    CHECK(first->starts_with("[alice] word0 word1"));
+    CHECK(second->ends_with(text.substr(text.size() - 20)));
+    CHECK(first->size() + second->size() - 2 * std::string("[alice] ").size() + 1 == text.size());
+    CHECK(pane->wait_for("[You] " + second->substr(8, 40)));
+    CHECK(pane->capture().find("! line too long") == std::string::npos);
+  }
+  SECTION("a server with a smaller limit: its refusal is explained, then lines are split at it") {
+    AliceWithBob session({}, {"--max-line", "64"});
+    ChatPane& pane = session.pane();
+    TestClient& peer = session.peer;
+    const std::string text = "this line is longer than sixty-four bytes, so chatd refuses it whole";
+    pane->type(text);
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("! line too long (max 64 bytes)"));
+    REQUIRE(pane->wait_for("! that line was not delivered; longer lines are now split at 64 bytes"));
+    pane->press({"Up", "Enter"});
+    peer.expect_line("[alice] this line is longer than sixty-four bytes, so chatd refuses it");
+    peer.expect_line("[alice] whole");
+  }
+}
+
+TEST_CASE("a multi-line paste asks first (Esc cancels, Enter sends) and TAB in a paste is text", "[chat][tmux][paste]") {
+  SKIP_WITHOUT_TMUX();
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
+
+  pane->paste("one\ntwo\nthree\nfour");
+  REQUIRE(pane->wait_for("Paste 4 lines? Enter sends, Esc cancels"));
+  CHECK(peer.no_line_within(200ms));
+  pane->press({"Escape"});
+  REQUIRE(pane->wait_for("> paste cancelled"));
+  CHECK(peer.no_line_within(200ms));
+
+  pane->paste("one\ntwo\nthree\nfour\n");
+  REQUIRE(pane->wait_for("Paste 4 lines? Enter sends, Esc cancels\n", 5s));
+  pane->press({"Enter"});
+  for (const char* line : {"one", "two", "three", "four"}) peer.expect_line(std::string("[alice] ") + line);
+  REQUIRE(pane->wait_for("[You] four"));
+
+  pane->paste("b\tb");  // no completion of "b" to bob, no list
+  REQUIRE(pane->wait_cursor_row(alice_row("b b")));
+  pane->press({"Enter"});
+  peer.expect_line("[alice] b b");
+}
+
+TEST_CASE("the typed line survives the server going away", "[chat][tmux][draft]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  ChatPane pane(server.port(), {});  // with history, in the pane's private HOME
+  REQUIRE(pane->wait_for("> Online (1): "));
+  pane->type("an unsent draft");
+  REQUIRE(pane->wait_cursor_row(input_row("an unsent draft")));
+  server.signal(SIGTERM);
+  REQUIRE(pane->wait_for("chat exited 1"));
+  CHECK(pane->capture().find("! your unsent line is kept in the history (Up recalls it next time)") !=
+        std::string::npos);
+  CHECK(read_file(pane->dir() + "/.chat_history").find("an unsent draft\n") != std::string::npos);
+}
+
+TEST_CASE("with --reconnect the first connection is retried too, /reconnect retries now, notices fit the row",
+          "[chat][tmux][reconnect]") {
+  SKIP_WITHOUT_TMUX();
+  std::uint16_t port = 0;
+  {
+    ChatdProcess probe;  // a port that was free a moment ago
+    port = probe.port();
+  }
+  ChatPane pane(port, {"--reconnect", "--no-history"}, "", 40, 20);
+  REQUIRE(pane->wait_for("retrying in 1 s"));
+  REQUIRE(pane->wait_for("retrying in 4 s", 10s));
+  CHECK(pane->wait_cursor_row("(reconnecting) \xC2\xBB"));
+  for (const std::string& row : pane->rows()) CHECK(row.size() < 40);  // one row each, nothing wrapped
+
+  ChatdProcess server("127.0.0.1", port);
+  pane->type("/reconnect");
+  pane->press({"Enter"});
+  // Well before the 4 s retry would have come.
+  REQUIRE(pane->wait_for("> Online (1): ", 2500ms));
+  CHECK(pane->capture().find("> connected to 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+}
+
+TEST_CASE("Tab cycles through matching nicks and adds ': ' at the start of the line", "[chat][tmux][tab]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient bob(server.port());
+  name_peer_bob(bob);
+  TestClient bobby(server.port());
+  bobby.expect_line("> Connected to the chat server (2 users online)");
+  bobby.send_line("/nick bobby");
+  bobby.expect_line("> You are now known as bobby");
+  ChatPane pane(server.port(), {"--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (3): bob, bobby, alice"));
+
+  pane->type("bo");
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_for("bob  bobby"));  // both listed, the common part completed
+  REQUIRE(pane->wait_cursor_row(alice_row("bob")));
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row(alice_row("bob:")));
+  CHECK(pane->cursor().x == kAlicePrompt + 5);
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row(alice_row("bobby:")));
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row(alice_row("bob:")));
+  pane->type("hi");
+  pane->press({"Enter"});
+  for (;;) {  // past the lines about bobby and alice arriving
+    const auto line = bob.read_line();
+    REQUIRE(line.has_value());
+    if (*line == "[alice] bob: hi") break;
+  }
+
+  pane->type("hello bobb");  // not at the start: a space after the nick
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row(alice_row("hello bobby")));
+  CHECK(pane->cursor().x == kAlicePrompt + 12);
+}
+
+TEST_CASE("resizing 80 -> 30 -> 80 leaves one input row, scrolled back to its start", "[chat][tmux][resize]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  ChatPane pane(server.port(), {"--no-history"}, "", 80, 20);
+  REQUIRE(pane->wait_for("> Online (1): "));
+  const std::string text = "the quick brown fox jumps over the lazy dog again";
+  pane->type(text);
+  REQUIRE(pane->wait_cursor_row(input_row(text)));
+  // Dragged, as a person resizes a window: every width on the way.
+  for (int w = 79; w >= 30; w -= 7) pane->resize(w, 20);
+  pane->resize(30, 20);
+  // 30 columns: 29 usable, 2 for the prompt, 26 characters and the cursor.
+  REQUIRE(pane->wait_cursor_row(input_row(text.substr(text.size() - 26))));
+  for (int w = 31; w < 80; w += 7) pane->resize(w, 20);
+  pane->resize(80, 20);
+  REQUIRE(pane->wait_cursor_row(input_row(text)));
+  const auto rows = pane->rows();
+  CHECK(rows.back() == input_row(text));
+  for (std::size_t i = 0; i + 1 < rows.size(); ++i) CHECK(rows[i].find("lazy dog") == std::string::npos);
+}
+
+TEST_CASE("editing moves by grapheme cluster: 👍🏽 is one character", "[chat][tmux][grapheme]") {
+  SKIP_WITHOUT_TMUX();
+  AliceWithBob session;
+  ChatPane& pane = session.pane();
+  TestClient& peer = session.peer;
+  pane->type("a\U0001F44D\U0001F3FD\U0001F1F0\U0001F1F7b");  // a👍🏽🇰🇷b
+  REQUIRE(pane->wait_for("a\U0001F44D"));
+  pane->press({"Left", "Left", "BSpace"});  // past b and the flag, then the thumb goes whole
+  REQUIRE(pane->wait_cursor_row(alice_row("a\U0001F1F0\U0001F1F7b")));
+  pane->press({"Delete"});  // the flag, both halves
+  REQUIRE(pane->wait_cursor_row(alice_row("ab")));
+  pane->press({"Enter"});
+  peer.expect_line("[alice] ab");
 }

@@ -41,3 +41,15 @@ TEST_CASE("colour is off with --no-color, NO_COLOR, a non-terminal or TERM=dumb"
   CHECK_FALSE(want_color(false, nullptr, "xterm", false));
   CHECK_FALSE(want_color(false, nullptr, "dumb", true));
 }
+
+TEST_CASE("private messages and mentions stand out", "[colors]") {
+  using chat::client::Attention;
+  using chat::client::color_attention_line;
+  CHECK(color_attention_line("[alice -> you] psst", Attention::private_message) ==
+        "\x1b[7m[alice -> you]\x1b[0m psst");
+  const std::string mention = color_attention_line("[alice] hi bob", Attention::mention);
+  CHECK(mention.ends_with("\x1b[1;33mhi bob\x1b[0m"));
+  CHECK(mention.starts_with("[\x1b["));  // alice still in her colour
+  CHECK(color_attention_line("* alice pokes bob", Attention::mention).ends_with("\x1b[1;33mpokes bob\x1b[0m"));
+  CHECK(chat::client::color_server_line("[You -> bob] hi") == "\x1b[1m[You -> bob] hi\x1b[0m");
+}

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "display_width.h"
 
 using chat::client::char_width;
@@ -55,4 +58,13 @@ TEST_CASE("range edges are exact", "[width]") {
 TEST_CASE("invalid UTF-8 counts one column per replaced sequence", "[width]") {
   CHECK(text_width("a\xFF" "b") == 3);
   CHECK(text_width("\xE2\x82") == 1);  // truncated sequence: one U+FFFD
+}
+
+TEST_CASE("a notice picks the longest wording that fits the row", "[width]") {
+  const std::vector<std::string> choices{"! disconnected from server; reconnecting in 1 s (Ctrl-C quits)",
+                                         "! disconnected; retry in 1 s"};
+  CHECK(chat::client::first_that_fits(choices, 80) == choices[0]);
+  CHECK(chat::client::first_that_fits(choices, 63) == choices[0]);
+  CHECK(chat::client::first_that_fits(choices, 62) == choices[1]);
+  CHECK(chat::client::first_that_fits(choices, 10) == choices[1]);
 }

@@ -56,7 +56,7 @@ TEST_CASE("cursor keys in both CSI and SS3 forms", "[keys]") {
 
 TEST_CASE("unknown sequences are swallowed whole", "[keys]") {
   CHECK(decode("\x1b[15~x") == std::vector<Key>{ch(U'x')});  // F5
-  CHECK(decode("\x1b[200~y") == std::vector<Key>{ch(U'y')});  // bracketed-paste start
+  CHECK(decode("\x1b[24~y") == std::vector<Key>{ch(U'y')});   // F12
   CHECK(decode("\x1bOPz") == std::vector<Key>{ch(U'z')});     // F1
 }
 
@@ -89,4 +89,15 @@ TEST_CASE("invalid UTF-8 becomes U+FFFD, C1 controls are dropped", "[keys]") {
   KeyDecoder d;
   CHECK(d.feed("\xE2\x82").empty());  // could still complete
   CHECK(d.flush() == std::vector<Key>{ch(U'\uFFFD')});
+}
+
+TEST_CASE("bracketed paste marks the start and end of pasted text", "[keys]") {
+  using chat::client::Key;
+  chat::client::KeyDecoder d;
+  const auto keys = d.feed("\x1b[200~a\tb\rc\x1b[201~");
+  REQUIRE(keys.size() == 7);
+  CHECK(keys[0].kind == Key::Kind::paste_start);
+  CHECK(keys[2].kind == Key::Kind::tab);
+  CHECK(keys[4].kind == Key::Kind::enter);
+  CHECK(keys[6].kind == Key::Kind::paste_end);
 }

@@ -148,3 +148,15 @@ TEST_CASE("the word before the cursor, for Tab", "[editor]") {
   CHECK(e.text() == "/msg 김철수 ");
   CHECK(e.cursor() == 9);
 }
+
+TEST_CASE("the editor moves and deletes by grapheme cluster", "[editor]") {
+  chat::client::LineEditor e;
+  e.insert("a\U0001F44D\U0001F3FDb");  // a👍🏽b
+  e.move_left();
+  e.move_left();
+  CHECK(e.cursor() == 1);
+  e.move_right();
+  CHECK(e.cursor() == 3);
+  e.backspace();
+  CHECK(e.text() == "ab");
+}

@@ -131,10 +131,41 @@ TEST_CASE("every row of the option table is in --help and does what its kind say
       case OptionKind::text:
         REQUIRE(row.text != nullptr);
         CHECK_FALSE((parse_ok({}).*(row.text)).has_value());
-        CHECK(parse_ok({name, "x1"}).*(row.text) == "x1");
-        CHECK(parse_ok({name + "=x2"}).*(row.text) == "x2");
+      {
+        // A value the row's check takes (a port for --port).
+        const std::string v1 = name == "--port" ? "91" : "x1", v2 = name == "--port" ? "92" : "x2";
+        CHECK(parse_ok({name, v1}).*(row.text) == v1);
+        CHECK(parse_ok({name + "=" + v2}).*(row.text) == v2);
+      }
         CHECK(parse_error({name}) == "option " + name + " needs a " + std::string(row.placeholder));
         break;
     }
   }
+}
+TEST_CASE("chat takes --host/--port and HOST:PORT as chatd does", "[options]") {
+  Options o = parse_ok({"--host", "example.org", "--port", "9000"});
+  CHECK(o.host == "example.org");
+  CHECK(o.port == "9000");
+  o = parse_ok({"--host=::1", "--port=9001"});
+  CHECK(o.host == "::1");
+  CHECK(o.port == "9001");
+  o = parse_ok({"--port", "9002"});
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == "9002");
+  o = parse_ok({"example.org:9003"});
+  CHECK(o.host == "example.org");
+  CHECK(o.port == "9003");
+  o = parse_ok({"[::1]:9004"});
+  CHECK(o.host == "::1");
+  CHECK(o.port == "9004");
+  o = parse_ok({"::1"});  // a bare IPv6 address is a host
+  CHECK(o.host == "::1");
+  CHECK(o.port == "8888");
+  CHECK(parse_error({"--port"}) == "option --port needs a PORT");
+  CHECK(parse_error({"--port", "0"}) == "invalid port: 0 (expected 1-65535)");
+  CHECK(parse_error({"host:99999"}) == "invalid port: 99999 (expected 1-65535)");
+  CHECK(parse_error({"--host", "a", "b"}) == "the host is given twice (--host and b)");
+  CHECK(parse_error({"--port", "1", "a", "2"}) == "the port is given twice (--port and 2)");
+  CHECK(parse_ok({"--no-bell"}).no_bell);
+  CHECK_FALSE(parse_ok({}).no_bell);
 }

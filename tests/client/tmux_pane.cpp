@@ -66,6 +66,16 @@ std::string TmuxPane::tmux(const std::vector<std::string>& args, bool check) {
 
 void TmuxPane::type(std::string_view text) { tmux({"send-keys", "-t", "0", "-l", std::string(text)}); }
 
+void TmuxPane::record_output(const std::string& path) {
+  tmux({"pipe-pane", "-o", "-t", "0", "cat >> '" + path + "'"});
+}
+
+void TmuxPane::paste(std::string_view text) {
+  tmux({"set-buffer", "-b", "test-paste", "--", std::string(text)});
+  // -p: bracketed, if the program asked for it; newlines arrive as CR.
+  tmux({"paste-buffer", "-p", "-d", "-b", "test-paste", "-t", "0"});
+}
+
 void TmuxPane::press(const std::vector<std::string>& keys) {
   std::vector<std::string> args{"send-keys", "-t", "0"};
   args.insert(args.end(), keys.begin(), keys.end());

@@ -34,6 +34,12 @@ class TmuxPane {
 
   // Types `text` literally (send-keys -l): UTF-8 goes through as is.
   void type(std::string_view text);
+  // From now on, appends the bytes the program writes to the terminal
+  // (escapes, bells and all) to `path` (pipe-pane).
+  void record_output(const std::string& path);
+  // Pastes `text` as a terminal does (paste-buffer -p): inside bracketed-
+  // paste markers when the program turned them on.
+  void paste(std::string_view text);
   // Presses named keys: "Enter", "Left", "BSpace", "C-d", "Home", ...
   void press(const std::vector<std::string>& keys);
   void resize(int width, int height);

@@ -113,7 +113,7 @@ TEST_CASE("command words ignore ASCII case", "[commands]") {
   a.expect_line("> You are now known as Ann");
 }
 
-TEST_CASE("/msg delivers privately, without echo", "[commands][msg]") {
+TEST_CASE("/msg delivers privately and confirms to the sender", "[commands][msg]") {
   ChatdProcess server;
   TestClient alice = join(server, {});
   TestClient bob = join(server, {&alice});
@@ -125,14 +125,18 @@ TEST_CASE("/msg delivers privately, without echo", "[commands][msg]") {
 
   alice.send_line("/msg bob psst, a secret");
   bob.expect_line("[" + alice.address_name() + " -> you] psst, a secret");
-  // Lookup ignores ASCII case.
+  // The sender learns it was delivered, and to whom.
+  alice.expect_line("[You -> bob] psst, a secret");
+  // Lookup ignores ASCII case; the confirmation names bob as he is known.
   alice.send_line("/msg BOB again");
   bob.expect_line("[" + alice.address_name() + " -> you] again");
+  alice.expect_line("[You -> bob] again");
   // An anonymous user is reached by IP:PORT.
   bob.send_line("/msg " + carol.address_name() + " hello carol");
   carol.expect_line("[bob -> you] hello carol");
+  bob.expect_line("[You -> " + carol.address_name() + "] hello carol");
 
-  // No echo to the sender, and carol heard nothing of alice's messages.
+  // Nothing else reached anyone: carol heard nothing of alice's messages.
   expect_who(alice, {alice.address_name(), "bob", carol.address_name()});
   expect_who(carol, {alice.address_name(), "bob", carol.address_name()});
   expect_who(bob, {alice.address_name(), "bob", carol.address_name()});

@@ -101,6 +101,7 @@ TEST_CASE("SIGTERM tells every client, closes, logs and exits 0", "[lifecycle][s
   a.expect_line("* bob waves");
   b.send_line("/msg " + name_a + " private words");
   a.expect_line("[bob -> you] private words");
+  b.expect_line("[You -> " + name_a + "] private words");
 
   server.signal(SIGTERM);
   a.expect_line("> Server shutting down");

@@ -74,4 +74,5 @@ TEST_CASE("/me and /msg text is sanitized too", "[sanitizing]") {
   p.receiver.expect_line("* " + p.sender.address_name() + " waves]0;pwned");
   p.sender.send_line("/msg " + p.receiver.address_name() + " x\x1b[2Jy\xff");
   p.receiver.expect_line("[" + p.sender.address_name() + " -> you] x[2Jy\xef\xbf\xbd");
+  p.sender.expect_line("[You -> " + p.receiver.address_name() + "] x[2Jy\xef\xbf\xbd");
 }

@@ -132,11 +132,12 @@ TEST_CASE("private messages, actions and unknown commands") {
 
   f.room.handle_line(a, "/msg BOB psst");
   CHECK(mb->take() == Lines{"[1.1.1.1:1 -> you] psst\n"});
-  CHECK(ma->take().empty());
+  CHECK(ma->take() == Lines{"[You -> bob] psst\n"});  // confirmed with the name as known
   CHECK(mc->take().empty());
 
   f.room.handle_line(a, "/msg 3.3.3.3:3 by address");
   CHECK(mc->take() == Lines{"[1.1.1.1:1 -> you] by address\n"});
+  CHECK(ma->take() == Lines{"[You -> 3.3.3.3:3] by address\n"});
 
   f.room.handle_line(a, "/msg nobody hi");
   CHECK(ma->take() == Lines{"! no such user: nobody\n"});
