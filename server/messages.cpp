@@ -68,13 +68,36 @@ std::string renamed_other(std::string_view old_name, std::string_view new_name) 
   return line({"> ", old_name, " is now known as ", new_name});
 }
 
-std::string who(std::span<const std::string_view> names) {
-  std::string out = "> Online (" + std::to_string(names.size()) + "): ";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
+std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
+                                    std::size_t max_line) {
+  // Room for the text before the "\n", never less than one name per line.
+  const std::size_t width = max_line > 0 ? max_line : 1;
+  std::vector<std::string> lines;
+  std::string current(header);
+  std::size_t on_line = 0;  // names on `current`
+  for (const std::string_view name : names) {
+    const std::size_t separator = on_line > 0 ? 2 : 0;
+    // Room for the name and, should the list go on, the comma after it.
+    if (on_line > 0 && current.size() + separator + name.size() + 1 > width) {
+      current += ",\n";  // a trailing comma: the list goes on
+      lines.push_back(std::move(current));
+      current.assign(kListContinuation);
+      on_line = 0;
+    }
+    if (on_line > 0) current += ", ";
+    current += name;
+    ++on_line;
   }
-  out += '\n';
+  current += '\n';
+  lines.push_back(std::move(current));
+  return lines;
+}
+
+std::string online_header(std::size_t count) { return "> Online (" + std::to_string(count) + "): "; }
+
+std::string who(std::span<const std::string_view> names) {
+  std::string out;
+  for (const std::string& l : list_lines(online_header(names.size()), names, std::string::npos - 1)) out += l;
   return out;
 }
 
@@ -104,14 +127,14 @@ std::string line_too_long(std::size_t max_bytes) {
 }
 
 std::string skipped(std::size_t count) {
-  return line({"! ", std::to_string(count), " messages skipped (reading too slowly)"});
+  return line({"! ", std::to_string(count), count == 1 ? " message" : " messages", " skipped (reading too slowly)"});
 }
 
 std::string server_full() { return "! server full\n"; }
 std::string too_many_from_address() { return "! too many connections from your address\n"; }
 
 std::string slow_down(std::size_t dropped) {
-  return line({"! slow down: ", std::to_string(dropped), " messages dropped"});
+  return line({"! slow down: ", std::to_string(dropped), dropped == 1 ? " message" : " messages", " dropped"});
 }
 
 std::string idle_disconnect(unsigned seconds) {

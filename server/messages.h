@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chat::msg {
 
@@ -26,6 +27,16 @@ std::string private_to_recipient(std::string_view sender, std::string_view text)
 std::string private_to_sender(std::string_view recipient, std::string_view text);
 std::string renamed_self(std::string_view new_name);
 std::string renamed_other(std::string_view old_name, std::string_view new_name);
+// A list reply split into lines of at most `max_line` bytes before the
+// "\n": the first line starts with `header` ("> Online (3): "), each line
+// but the last ends with "," and each continuation line starts with
+// kListContinuation. Names are never split; a name longer than a line gets
+// a line of its own. The rooms list and room members reuse it.
+inline constexpr std::string_view kListContinuation = ">   ";
+std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
+                                    std::size_t max_line);
+std::string online_header(std::size_t count);
+// The whole /who reply on one line (for tests and small rooms).
 std::string who(std::span<const std::string_view> names);
 std::string help();
 

@@ -157,7 +157,9 @@ const OptionRow* find_row(std::string_view name) {
 //      shows it and tests/unit/options_test.cpp checks it parses to the
 //      field's default), .zero_means when 0 turns the thing off.
 // --help, the "needs a value" and "expected ..." errors and the tests all
-// come from the row; nothing else needs to change.
+// come from the row; nothing else needs to change. A new kind of value (a
+// file path, say) is a new Unit plus its case in parse_value() and
+// expected() above.
 const std::vector<OptionRow>& option_table() {
   static const std::vector<OptionRow> table = {
       {.name = "--host", .placeholder = "ADDR",
@@ -187,7 +189,7 @@ const std::vector<OptionRow>& option_table() {
        .default_value = "16", .zero_means = "no limit"},
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .max = 1'000'000,
-       .default_value = "0", .zero_means = "off"},
+       .default_value = "10:50", .zero_means = "off"},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
        .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
        .default_value = "0", .zero_means = "never"},

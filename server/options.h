@@ -25,7 +25,7 @@ struct Options {
   std::size_t max_queue = 1024 * 1024;
   unsigned stall_timeout_s = 30;  // 0: never disconnect a stalled reader
   std::size_t max_per_ip = 16;    // 0: no cap; loopback is never capped
-  RateLimit rate_limit;           // lines per second per user; off by default
+  RateLimit rate_limit = kDefaultRateLimit;  // lines per second per user; {0, 0}: off
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
 

@@ -152,8 +152,16 @@ void Room::send_private(MemberId id, std::string_view target, std::string_view t
 void Room::send_who(MemberId id) {
   std::vector<std::string_view> names;
   names.reserve(order_.size());
-  for (MemberId m : order_) names.push_back(seats_[m]->name);
-  reply(id, msg::who(names));
+  std::size_t bytes = 0;
+  for (MemberId m : order_) {
+    names.push_back(seats_[m]->name);
+    bytes += seats_[m]->name.size() + 2;
+  }
+  // A receiver whose queue cannot take the reply does not cost building it.
+  const std::string header = msg::online_header(names.size());
+  const std::size_t width = max_line_ > header.size() ? max_line_ - header.size() : 1;
+  if (!seats_[id]->member->accepts_reply(header.size() + bytes, 1 + bytes / width)) return;
+  for (std::string& line : msg::list_lines(header, names, max_line_)) reply(id, std::move(line));
 }
 
 std::optional<Room::MemberId> Room::find(std::string_view name) const {

@@ -23,6 +23,10 @@ namespace chat {
 class Member {
  public:
   virtual void deliver(const SharedLine& line) = 0;
+  // Whether a reply of `lines` lines, `bytes` in total, built for this
+  // member alone would be queued now. If not, the room does not build it;
+  // the member counts it as one skipped message.
+  virtual bool accepts_reply(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
 
  protected:
   ~Member() = default;
@@ -32,7 +36,9 @@ class Room {
  public:
   using MemberId = std::uint32_t;
 
-  explicit Room(ServerLog& log) : log_(log) {}
+  // Replies listing names (/who) are split into lines of at most
+  // `max_line` bytes (--max-line).
+  explicit Room(ServerLog& log, std::size_t max_line = 4096) : log_(log), max_line_(max_line) {}
 
   // Adds a member known as `address_name` (its IP:PORT) until it picks a
   // nickname: sends it the welcome, everyone else the "New user" line.
@@ -67,6 +73,7 @@ class Room {
   std::optional<MemberId> find(std::string_view name) const;
 
   ServerLog& log_;
+  std::size_t max_line_;
   std::vector<std::optional<Seat>> seats_;  // indexed by MemberId
   std::vector<MemberId> free_ids_;
   std::vector<MemberId> order_;  // arrival order: /who and broadcast order

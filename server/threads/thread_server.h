@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +40,7 @@ class ThreadServer {
   void accept_from(int listener_fd);
   void start_connection(Accepted client);
   void shut_down();
+  void note_thread_failure(const PeerAddress& peer, const std::system_error& e);
   // Called by each connection thread as it ends; the last one out unregisters.
   void thread_finished(ThreadConnection& conn);
 
@@ -54,6 +56,7 @@ class ThreadServer {
 
   std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
   SharedLine too_long_line_;
+  bool thread_failure_logged_ = false;  // guarded by room_mutex_
 };
 
 }  // namespace chat

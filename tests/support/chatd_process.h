@@ -31,6 +31,9 @@ struct ChatdLaunch {
   // Start chatd under this RLIMIT_NOFILE (soft and hard), through
   // `sh -c 'ulimit -n N && exec chatd ...'`, so its own fd sizing sees it.
   std::optional<unsigned> open_file_limit;
+  // Start chatd under this RLIMIT_NPROC (threads count), as `nobody` when
+  // the tests run as root (root ignores the limit). Needs setpriv.
+  std::optional<unsigned> max_user_processes;
 };
 
 class ChatdProcess {

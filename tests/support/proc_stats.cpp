@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace chat::test {
 
@@ -31,19 +32,24 @@ bool for_each_fd(pid_t pid, OnFd&& on_fd) {
   return true;
 }
 
-}  // namespace
-
-std::optional<long> resident_kib(pid_t pid) {
+// The number after `field` ("VmRSS:") in /proc/PID/status.
+std::optional<long> status_number(pid_t pid, std::string_view field) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (!line.starts_with("VmRSS:")) continue;
-    std::istringstream fields(line.substr(6));
-    long kib = 0;
-    if (fields >> kib) return kib;
+    if (!line.starts_with(field)) continue;
+    std::istringstream fields(line.substr(field.size()));
+    long value = 0;
+    if (fields >> value) return value;
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+std::optional<long> resident_kib(pid_t pid) { return status_number(pid, "VmRSS:"); }
+
+std::optional<long> thread_count(pid_t pid) { return status_number(pid, "Threads:"); }
 
 std::optional<long> open_fd_count(pid_t pid) {
   long count = 0;

@@ -1,5 +1,5 @@
 // What a running process costs, read from /proc (Linux): resident memory,
-// open file descriptors and CPU time. For leak and busy-loop checks on chatd.
+// threads, open file descriptors and CPU time. For leak and busy-loop checks on chatd.
 #pragma once
 
 #include <sys/types.h>
@@ -11,6 +11,8 @@ namespace chat::test {
 
 // VmRSS from /proc/PID/status, in KiB.
 std::optional<long> resident_kib(pid_t pid);
+// Threads: from /proc/PID/status; a thread is gone from it once it has exited.
+std::optional<long> thread_count(pid_t pid);
 // Entries in /proc/PID/fd.
 std::optional<long> open_fd_count(pid_t pid);
 // The open fd numbers, from /proc/PID/fd (empty if unreadable).

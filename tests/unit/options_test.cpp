@@ -64,8 +64,11 @@ TEST_CASE("flags, with separate or inline values and size suffixes") {
 TEST_CASE("hostile-client limits: per-address cap, rate limit, idle timeout") {
   chat::Options o = ok({});
   CHECK(o.max_per_ip == 16);
-  CHECK(o.rate_limit.per_second == 0);
+  // On by default, at a level no person typing or pasting reaches.
+  CHECK(o.rate_limit.per_second == 10);
+  CHECK(o.rate_limit.burst == 50);
   CHECK(o.idle_timeout_s == 0);
+  CHECK(ok({"--rate-limit", "0"}).rate_limit.per_second == 0);  // still means off
   o = ok({"--max-per-ip", "0", "--rate-limit", "5:20", "--idle-timeout", "600"});
   CHECK(o.max_per_ip == 0);
   CHECK(o.rate_limit.per_second == 5);
