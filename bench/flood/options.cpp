@@ -55,6 +55,11 @@ std::string_view usage_text() {
          "                     joined), or for 1 s when the server greets nobody\n"
          "  --protocol P       line (chatd, ncat --chat) or irc (default line)\n"
          "  --channel #C       irc channel (default #flood)\n"
+         "  --threads N        N threads receive, each its own share of the clients\n"
+         "                     (default 1; line protocol only)\n"
+         "  --ack A            quick (default): re-arm TCP_QUICKACK after every read, so a\n"
+         "                     server without TCP_NODELAY is not stalled by our delayed\n"
+         "                     ACKs; delayed: the kernel's default, like most clients\n"
          "  --rooms R          line protocol: client i first sends /join #flood(i % R)\n"
          "                     (chatd rooms); sender i talks to its room only\n"
          "  --server-pid PID   sample the server's CPU time and peak RSS from /proc\n"
@@ -119,6 +124,16 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       } else {
         ok = false;
       }
+    } else if (flag == "--threads") {
+      ok = parse_uint<std::uint32_t>(value, o.threads, 1, kMaxThreads);
+    } else if (flag == "--ack") {
+      if (value == "quick") {
+        o.ack = Ack::quick;
+      } else if (value == "delayed") {
+        o.ack = Ack::delayed;
+      } else {
+        ok = false;
+      }
     } else if (flag == "--channel") {
       ok = value.size() >= 2 && (value[0] == '#' || value[0] == '&') &&
            value.find_first_of(" ,\r\n\a") == std::string_view::npos;
@@ -143,12 +158,15 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (o.senders > o.clients) return OptionError{"--senders must not exceed --clients"};
   if (o.rooms > 1 && o.protocol != Protocol::line) return OptionError{"--rooms needs --protocol line"};
   if (o.rooms > 1 && o.clients < 2 * o.rooms) return OptionError{"--rooms R needs at least 2R clients"};
+  if (o.rooms > 1 && o.threads > 1) return OptionError{"--rooms needs --threads 1"};
   if (o.open_loop()) {
     if (!have_duration) return OptionError{"--rate needs --duration"};
   } else {
     if (have_duration) return OptionError{"--duration needs --rate"};
     if (!have_messages) return OptionError{"--messages is required (or --rate and --duration)"};
   }
+  if (o.threads > 1 && o.protocol != Protocol::line) return OptionError{"--threads needs --protocol line"};
+  if (o.threads > o.clients) return OptionError{"--threads must not exceed --clients"};
   if (o.connect_batch == 0 || o.connect_batch > o.clients) o.connect_batch = o.clients;
   return o;
 }
