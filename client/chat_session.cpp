@@ -54,6 +54,7 @@ class Session {
  public:
   Session(UniqueFd socket, const SessionConfig& config) : socket_(std::move(socket)), config_(config) {
     if (config_.nick) queue_to_server("/nick " + *config_.nick + "\n");
+    if (config_.room) queue_to_server("/join " + *config_.room + "\n");
   }
 
   int run() {

@@ -23,6 +23,7 @@
 #include "nickname.h"
 #include "outgoing_line.h"
 #include "prompt.h"
+#include "room_tracker.h"
 #include "reconnect_backoff.h"
 #include "screen.h"
 #include "server_link.h"
@@ -146,8 +147,9 @@ class Interactive {
  private:
   // --- output ---------------------------------------------------------------
 
-  void show(std::string styled_line) {
-    if (config_.timestamps) {
+  // `stamp`: false for history lines, which carry the time they were said.
+  void show(std::string styled_line, bool stamp = true) {
+    if (stamp && config_.timestamps) {
       const std::string stamp = timestamp_now();
       styled_line.insert(0, config_.color ? color_timestamp(stamp) : stamp);
     }
@@ -157,6 +159,11 @@ class Interactive {
   void show_server_line(std::string_view raw) {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
     nicks_.observe(line);
+    if (rooms_.observe(line)) {
+      // History: dim, with the time it was said (sent by the server).
+      show(config_.color ? "\x1b[2m" + line + "\x1b[0m" : line, false);
+      return;
+    }
     const Attention kind = attention(line, nicks_.own().value_or(""));
     if (kind != Attention::none && config_.bell) bell_ = true;
     show(config_.color ? color_attention_line(line, kind) : line);
@@ -201,6 +208,7 @@ class Interactive {
   bool refresh_prompt() {
     PromptParts parts;
     parts.nick = nicks_.own().value_or("");
+    parts.room = rooms_.current().value_or("");
     if (!link_) parts.state = input_open_ && (retry_at_ || connecting_) ? "reconnecting" : "disconnected";
     const std::string text = prompt_for_width(parts, screen_.columns());
     if (text == prompt_) return false;
@@ -439,7 +447,11 @@ class Interactive {
     }
     const std::string word = encode_utf8(editor_.word_before_cursor());
     const bool first = editor_.word_is_first();
-    const Completion c = complete_word(word, first, nicks_.others());
+    const bool room = word.starts_with('#') && !first;
+    const Completion c = complete_word(word, first, room ? rooms_.known() : nicks_.others());
+    // Rooms come from "/rooms": when no known room matches, ask; the reply
+    // (shown) fills the list for the next Tab.
+    if (room && c.replacement.empty() && c.choices.empty() && link_) link_->queue("/rooms\n");
     const bool command = first && word.starts_with('/');
     const std::string suffix = first && !command ? ": " : " ";
     const std::size_t start = editor_.cursor() - editor_.word_before_cursor().size();
@@ -525,6 +537,9 @@ class Interactive {
     // Reclaim the name: the one the server last confirmed, else --nick.
     claim_tries_ = 0;
     if (nicks_.own()) claim(*nicks_.own());
+    // Back to the room we were in (after a reconnect), else --room.
+    rooms_.reset_replay();
+    if (const auto& room = rooms_.current() ? rooms_.current() : config_.room) link_->queue("/join " + *room + "\n");
     // Fills the nickname list for Tab, and shows who is here.
     link_->queue("/who\n");
     attempt_ = 0;
@@ -536,6 +551,7 @@ class Interactive {
   KeyDecoder decoder_;
   Screen screen_;
   NickTracker nicks_;
+  RoomTracker rooms_;
   std::optional<ServerLink> link_;
   std::unique_ptr<AsyncConnect> connecting_;
   std::optional<Clock::time_point> retry_at_;

@@ -20,6 +20,7 @@ struct InteractiveConfig {
   int signal_fd = -1;             // SIGINT/SIGTERM/SIGWINCH bytes (see SignalPipe)
   std::string host, port;         // for --reconnect
   std::optional<std::string> nick;
+  std::optional<std::string> room;  // "#NAME": joined on connecting
   bool color = true;
   bool timestamps = false;
   bool reconnect = false;

@@ -67,6 +67,10 @@ int run(const Options& options) {
     socket = std::move(std::get<chat::UniqueFd>(connected));
   }
 
+  // --room random and --room '#random' both mean #random.
+  std::optional<std::string> room;
+  if (options.room) room = options.room->starts_with('#') ? *options.room : "#" + *options.room;
+
   if (interactive) {
     RawMode raw(STDIN_FILENO);  // restored when this scope ends, however it ends
     if (raw.active()) {
@@ -75,6 +79,7 @@ int run(const Options& options) {
       config.host = options.host;
       config.port = options.port;
       config.nick = options.nick;
+      config.room = room;
       config.color = want_color(options.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"), terminal.output);
       config.timestamps = options.timestamps;
       config.reconnect = options.reconnect;
@@ -96,6 +101,7 @@ int run(const Options& options) {
   config.signal_fd = signals.fd();
   config.terminal = terminal;
   config.nick = options.nick;
+  config.room = room;
   config.timestamps = options.timestamps;
   if (!socket) {  // a terminal that would not go raw: no --reconnect editor to retry in
     std::cerr << "chat: " << first_error << std::endl;

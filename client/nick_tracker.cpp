@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "nickname.h"
 
@@ -26,7 +27,11 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && same_name(text.substr(0, prefix.size()), prefix);
 }
 
-constexpr std::array<std::string_view, 6> kCommands{"/help", "/me", "/msg", "/nick", "/quit", "/who"};
+// How a long /who reply's continuation lines start (docs/PROTOCOL.md).
+constexpr std::string_view kListContinuation = ">   ";
+
+constexpr std::array<std::string_view, 8> kCommands{"/help", "/join", "/me",    "/msg",
+                                                   "/nick", "/quit", "/rooms", "/who"};
 
 }  // namespace
 
@@ -42,7 +47,24 @@ void NickTracker::remove(std::string_view name) {
   std::erase_if(names_, [&](const std::string& n) { return same_name(n, name); });
 }
 
+bool NickTracker::add_list(std::string_view list) {
+  const bool continues = list.ends_with(',');
+  if (continues) list.remove_suffix(1);
+  while (!list.empty()) {
+    const auto comma = list.find(", ");
+    add(list.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 2);
+  }
+  return continues;
+}
+
 void NickTracker::observe(std::string_view line) {
+  const bool continuing = std::exchange(who_continues_, false);
+  if (continuing && line.starts_with(kListContinuation)) {
+    who_continues_ = add_list(line.substr(kListContinuation.size()));
+    return;
+  }
   if (const auto name = between(line, "> New user ", " entered (")) {
     add(*name);
   } else if (const auto gone = between(line, "< The user ", " left (")) {
@@ -54,17 +76,15 @@ void NickTracker::observe(std::string_view line) {
     const std::string_view rest = line.substr(2 + old_name->size() + std::string_view(" is now known as ").size());
     remove(*old_name);
     add(rest);
-  } else if (line.starts_with("> Online (")) {
+  } else if (const auto mover = between(line, "> ", " joined #")) {
+    add(*mover);  // into this room
+  } else if (const auto goner = between(line, "< ", " left for #")) {
+    remove(*goner);  // out of this room
+  } else if (line.starts_with("> Online (") || line.starts_with("> In #")) {
     const auto colon = line.find("): ");
     if (colon == std::string_view::npos) return;
     names_.clear();
-    std::string_view list = line.substr(colon + 3);
-    while (!list.empty()) {
-      const auto comma = list.find(", ");
-      add(list.substr(0, comma));
-      if (comma == std::string_view::npos) break;
-      list.remove_prefix(comma + 2);
-    }
+    who_continues_ = add_list(line.substr(colon + 3));
   } else if (line.starts_with("[")) {
     // "[NAME] TEXT" or "[NAME -> you] TEXT": whoever talks is online.
     const auto close = line.find(']');

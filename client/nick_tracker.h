@@ -28,9 +28,13 @@ class NickTracker {
  private:
   void add(std::string_view name);
   void remove(std::string_view name);
+  // Adds "a, b, c" or "a, b," (a /who line that continues); returns whether
+  // it continues.
+  bool add_list(std::string_view list);
 
   std::vector<std::string> names_;
   std::optional<std::string> own_;
+  bool who_continues_ = false;  // the last line was a /who line ending in ","
 };
 
 // Tab completion of the word before the cursor: a command when it is the

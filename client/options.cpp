@@ -6,6 +6,7 @@
 
 #include "help_text.h"
 #include "nickname.h"
+#include "room_name.h"
 
 namespace chat::client {
 
@@ -23,6 +24,11 @@ bool is_valid_port(std::string_view text) {
 std::optional<std::string> check_nickname(std::string_view name) {
   if (is_valid_nickname(name)) return std::nullopt;
   return "invalid nickname: " + std::string(name);
+}
+
+std::optional<std::string> check_room(std::string_view name) {
+  if (is_valid_room_name(name) || is_valid_room_name("#" + std::string(name))) return std::nullopt;
+  return "invalid room name: " + std::string(name);
 }
 
 std::optional<std::string> check_port(std::string_view port) {
@@ -46,6 +52,8 @@ constexpr std::array kTable = {
     OptionRow{.name = "--nick", .placeholder = "NAME",
               .help = "set your nickname once connected (/nick NAME); if it is taken, NAME_ is tried",
               .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
+    OptionRow{.name = "--room", .placeholder = "NAME", .help = "join room #NAME once connected (/join #NAME)",
+              .kind = OptionKind::text, .text = &Options::room, .check = check_room},
     OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
               .flag = &Options::timestamps},
     OptionRow{.name = "--reconnect",
@@ -161,12 +169,12 @@ std::string usage_text() {
          "\n" +
          format_help(entries) +
          "\n"
-         "Type a line and press Enter to send it to everyone. Commands:\n"
-         "  /nick NAME, /who, /msg NAME TEXT, /me TEXT, /help, /quit, and\n"
-         "  /reconnect (chat's own: retry now while disconnected)\n"
+         "Type a line and press Enter to send it to everyone in your room. Commands:\n"
+         "  /nick NAME, /who, /join #ROOM, /rooms, /msg NAME TEXT, /me TEXT, /help, /quit,\n"
+         "  and /reconnect (chat's own: retry now while disconnected)\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"
-         "for history, Tab completes nicknames and commands.\n"
+         "for history, Tab completes nicknames, #rooms and commands.\n"
          "Ctrl-D on an empty line or /quit leaves; Ctrl-C exits at once; Ctrl-Z suspends.\n"
          "When standard input is not a terminal, chat sends every input line,\n"
          "then waits for the server to close the connection and exits.\n";

@@ -17,6 +17,7 @@ struct Options {
   std::string host{kDefaultHost};
   std::string port{kDefaultPort};  // validated 1..65535, kept as text for getaddrinfo
   std::optional<std::string> nick;  // --nick NAME: sent as "/nick NAME" once connected
+  std::optional<std::string> room;  // --room NAME: sent as "/join #NAME" once connected
   bool no_color = false;    // --no-color
   bool timestamps = false;  // --timestamps: "HH:MM " before each line
   bool reconnect = false;   // --reconnect: retry with backoff when the server goes away

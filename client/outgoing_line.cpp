@@ -102,6 +102,8 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::nick:
     case Command::Kind::who:
     case Command::Kind::help:
+    case Command::Kind::join:
+    case Command::Kind::rooms:
     case Command::Kind::unknown:
       add_line(out.to_send, line);
       break;

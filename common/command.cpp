@@ -32,13 +32,15 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noex
   return true;
 }
 
-constexpr std::array<std::pair<std::string_view, Command::Kind>, 6> kCommands{{
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 8> kCommands{{
     {"/nick", Command::Kind::nick},
     {"/who", Command::Kind::who},
     {"/msg", Command::Kind::msg},
     {"/me", Command::Kind::me},
     {"/quit", Command::Kind::quit},
     {"/help", Command::Kind::help},
+    {"/join", Command::Kind::join},
+    {"/rooms", Command::Kind::rooms},
 }};
 
 }  // namespace

@@ -10,11 +10,13 @@ struct Command {
     empty,    // nothing but spaces and tabs: ignored
     text,     // a message to everyone (arg = the text, "//x" already turned into "/x")
     nick,     // /nick NAME          (arg = NAME, may be empty or contain spaces)
-    who,      // /who
+    who,      // /who [*]            (arg = "*" for everyone, else your room)
     msg,      // /msg NAME TEXT      (arg = NAME, text = TEXT; either may be empty)
     me,       // /me TEXT            (arg = TEXT)
     quit,     // /quit
     help,     // /help
+    join,     // /join #ROOM         (arg = "#ROOM", may be empty or invalid)
+    rooms,    // /rooms
     unknown,  // /word anything else (arg = "/word")
   };
   Kind kind = Kind::empty;

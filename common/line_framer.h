@@ -28,10 +28,11 @@ class LineFramer {
 
   // Feeds the next bytes of the stream. Calls `sink(const Frame&)` for each
   // line completed, in order; the frame's view is valid only during the call.
-  // If sink returns false, framing stops and the rest of `bytes` is dropped
-  // (the connection is going away).
+  // If sink returns false, framing stops after that line. Returns how many
+  // bytes were used: all of them, or up to the end of the line after which
+  // sink returned false (the caller may feed the rest later).
   template <class Sink>
-  void feed(std::string_view bytes, Sink&& sink);
+  std::size_t feed(std::string_view bytes, Sink&& sink);
 
   // Bytes held for an incomplete line (never more than max_line + 1).
   [[nodiscard]] std::size_t buffered() const noexcept { return partial_.size(); }
@@ -51,19 +52,20 @@ class LineFramer {
 };
 
 template <class Sink>
-void LineFramer::feed(std::string_view bytes, Sink&& sink) {
+std::size_t LineFramer::feed(std::string_view bytes, Sink&& sink) {
+  const std::size_t total = bytes.size();
   while (!bytes.empty()) {
     const auto* nl = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
     if (nl == nullptr) {
-      if (discarding_) return;
+      if (discarding_) return total;
       if (!fits(partial_.size() + bytes.size())) {
         partial_.clear();
         discarding_ = true;
         sink(Frame{Frame::Kind::too_long, {}});
-        return;
+        return total;
       }
       partial_.append(bytes);
-      return;
+      return total;
     }
 
     const auto segment_len = static_cast<std::size_t>(nl - bytes.data());
@@ -89,8 +91,9 @@ void LineFramer::feed(std::string_view bytes, Sink&& sink) {
                                            : sink(Frame{Frame::Kind::line, line});
     }
     partial_.clear();
-    if (!keep_going) return;
+    if (!keep_going) return total - bytes.size();
   }
+  return total;
 }
 
 }  // namespace chat

@@ -30,6 +30,14 @@ void Connection::deliver(const SharedLine& line) {
   }
 }
 
+void Connection::deliver_control(const SharedLine& line) {
+  if (dead) return;
+  if (output_.push(line, loop_.now, OutputQueue::Kind::control) && !flush_scheduled) {
+    flush_scheduled = true;
+    loop_.to_flush.push_back(this);
+  }
+}
+
 Connection::IoStatus Connection::flush() {
   // Up to IOV_MAX (1024 on Linux) lines per writev: under load a receiver
   // collects dozens of lines per loop iteration, and each extra syscall

@@ -3,6 +3,7 @@
 // only as a Member to deliver lines to.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,14 +34,28 @@ class Connection final : public Member {
 
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
+  bool accepts_reply(std::size_t bytes, std::size_t lines) override { return output_.admit_reply(bytes, lines); }
+  // A line the server must get through (shutdown, idle disconnect, refusal,
+  // drop notice): queued within OutputQueue::kControlReserve past the limit.
+  void deliver_control(const SharedLine& line);
 
   enum class IoStatus { ok, eof, error };
 
-  // Reads what the socket has (up to a fair share per call) through the
-  // framer; calls on_frame(const Frame&) -> bool for each line, which
-  // returns false to stop reading (the connection is closing).
+  // What on_frame says about a line: it cost a share of the budget (it was
+  // handled), it was nearly free (dropped by the rate limit), or reading
+  // must stop (the connection is closing).
+  enum class FrameCost { counted, free, stop };
+
+  // Hands lines to on_frame(const Frame&) -> FrameCost until `budget` of
+  // them were counted: first those left over from the last call, then what
+  // the socket has. Bytes read past the
+  // budget are kept (at most one read's worth, and the socket is not read
+  // again until they are used), so one sender's 100 KB burst costs the
+  // others one fair share per wake-up, not the whole burst.
   template <class OnFrame>
-  IoStatus read_lines(std::span<char> scratch, OnFrame&& on_frame);
+  IoStatus read_lines(std::span<char> scratch, std::size_t budget, OnFrame&& on_frame);
+  // Whether lines read from the socket are still waiting for a turn.
+  [[nodiscard]] bool has_backlog() const noexcept { return backlog_at_ < backlog_.size(); }
 
   // Writes queued output with writev until the queue is empty or the socket
   // is full. `ok` with output still queued means "wait until writable".
@@ -64,31 +79,62 @@ class Connection final : public Member {
   unsigned interest = 0;                 // what the poller watches for
   OutputQueue::Clock::time_point last_input;  // for --idle-timeout
   RateLimiter rate_limiter;                   // for --rate-limit
+  std::uint64_t read_turn = 0;     // the loop iteration that last read this connection
+  bool backlog_listed = false;     // in the reactor's list of connections with a backlog
+  bool report_listed = false;      // in the reactor's list of drop reports to send
 
  private:
   UniqueFd fd_;
   PeerAddress peer_;
   std::string peer_name_;
   LineFramer framer_;
+  std::string backlog_;          // bytes read but not yet framed (over budget)
+  std::size_t backlog_at_ = 0;   // how much of backlog_ is used
   OutputQueue output_;
   LoopContext& loop_;
   SendProgress send_progress_;
 };
 
 template <class OnFrame>
-Connection::IoStatus Connection::read_lines(std::span<char> scratch, OnFrame&& on_frame) {
+Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t budget, OnFrame&& on_frame) {
+  std::size_t lines = 0;
+  bool closing = false;
+  // Frames `bytes` until the budget is spent; returns how many were used.
+  auto frame = [&](std::string_view bytes) {
+    return framer_.feed(bytes, [&](const Frame& f) {
+      switch (on_frame(f)) {
+        case FrameCost::stop:
+          closing = true;
+          return false;
+        case FrameCost::free:
+          return true;
+        case FrameCost::counted:
+          break;
+      }
+      return ++lines < budget;
+    });
+  };
+  if (has_backlog()) {
+    backlog_at_ += frame(std::string_view(backlog_).substr(backlog_at_));
+    if (closing || has_backlog()) return IoStatus::ok;
+    backlog_.clear();
+    backlog_at_ = 0;
+    if (lines >= budget) return IoStatus::ok;
+  }
   // A few reads per wake-up at most, so one fast sender cannot starve the
   // others; level-triggered pollers report the rest next time.
   for (int round = 0; round < 4; ++round) {
     const ssize_t n = ::read(fd_.get(), scratch.data(), scratch.size());
     if (n > 0) {
-      bool keep_going = true;
-      framer_.feed(std::string_view(scratch.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
-        keep_going = on_frame(f);
-        return keep_going;
-      });
+      const std::string_view bytes(scratch.data(), static_cast<std::size_t>(n));
+      const std::size_t used = frame(bytes);
+      if (closing) return IoStatus::ok;
+      if (used < bytes.size()) {  // over budget: the rest waits for the next turn
+        backlog_.assign(bytes.substr(used));
+        return IoStatus::ok;
+      }
       // A short read means the socket is drained: skip the EAGAIN round trip.
-      if (!keep_going || static_cast<std::size_t>(n) < scratch.size()) return IoStatus::ok;
+      if (static_cast<std::size_t>(n) < scratch.size()) return IoStatus::ok;
       continue;
     }
     if (n == 0) return IoStatus::eof;

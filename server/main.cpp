@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "history_store.h"
 #include "listener.h"
 #include "messages.h"
 #include "options.h"
@@ -41,6 +42,32 @@ void fit_fd_limit(chat::Options& options) {
   }
 }
 
+// Loads the stored history into the rooms and keeps storing new lines.
+void attach_store(chat::Room& room, chat::HistoryStore* store, std::size_t per_room) {
+  if (store == nullptr) return;
+  store->load_into(room, per_room);
+  room.set_history_sink(store);
+}
+
+// --export-history #ROOM: the room's stored lines as they were sent, each
+// after its "HH:MM " time.
+int export_history(chat::HistoryStore& store, const std::string& room, bool local_time) {
+  auto lines = store.read_room(room);
+  if (const auto* message = std::get_if<std::string>(&lines)) {
+    chat::diagnostic(*message);
+    return 1;
+  }
+  std::string out;
+  for (const auto& line : std::get<std::vector<chat::HistoryStore::Line>>(lines)) {
+    out.clear();
+    chat::msg::append_clock(out, line.time, local_time);
+    out += line.text;
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +86,19 @@ int main(int argc, char** argv) {
     std::puts("chatd " CHAT_VERSION);
     return 0;
   }
+
+  // --store: opened before anything listens, so a bad path is one line and
+  // exit 1 with nothing started.
+  std::unique_ptr<chat::HistoryStore> store;
+  if (options.store) {
+    auto opened = chat::HistoryStore::open(*options.store);
+    if (const auto* message = std::get_if<std::string>(&opened)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    store = std::move(std::get<std::unique_ptr<chat::HistoryStore>>(opened));
+  }
+  if (options.export_history) return export_history(*store, *options.export_history, options.history_local);
 
   fit_fd_limit(options);
 
@@ -100,9 +140,11 @@ int main(int argc, char** argv) {
   int status = 0;
   if (!poller) {
     chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log);
+    attach_store(server.room(), store.get(), options.history);
     status = server.run();
   } else {
     chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
+    attach_store(reactor.room(), store.get(), options.history);
     status = reactor.run();
   }
   chat::set_diagnostic_writer(nullptr);

@@ -1,6 +1,7 @@
 #include "messages.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "utf8.h"
 
@@ -70,26 +71,94 @@ std::string renamed_other(std::string_view old_name, std::string_view new_name) 
   return line({"> ", old_name, " is now known as ", new_name});
 }
 
-std::string who(std::span<const std::string_view> names) {
-  std::string out = "> Online (" + std::to_string(names.size()) + "): ";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
+std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
+                                    std::size_t max_line) {
+  // Room for the text before the "\n", never less than one name per line.
+  const std::size_t width = max_line > 0 ? max_line : 1;
+  std::vector<std::string> lines;
+  std::string current(header);
+  std::size_t on_line = 0;  // names on `current`
+  for (const std::string_view name : names) {
+    const std::size_t separator = on_line > 0 ? 2 : 0;
+    // Room for the name and, should the list go on, the comma after it.
+    if (on_line > 0 && current.size() + separator + name.size() + 1 > width) {
+      current += ",\n";  // a trailing comma: the list goes on
+      lines.push_back(std::move(current));
+      current.assign(kListContinuation);
+      on_line = 0;
+    }
+    if (on_line > 0) current += ", ";
+    current += name;
+    ++on_line;
   }
-  out += '\n';
+  current += '\n';
+  lines.push_back(std::move(current));
+  return lines;
+}
+
+std::string online_header(std::size_t count) { return "> Online (" + std::to_string(count) + "): "; }
+
+std::string who(std::span<const std::string_view> names) {
+  std::string out;
+  for (const std::string& l : list_lines(online_header(names.size()), names, std::string::npos - 1)) out += l;
   return out;
 }
 
 std::string help() {
   return "> Commands:\n"
          ">   /nick NAME       change your nickname\n"
-         ">   /who             list who is online\n"
+         ">   /who             list who is in your room (/who * for everyone)\n"
+         ">   /join #ROOM      move to another room (created if needed)\n"
+         ">   /rooms           list the rooms\n"
          ">   /msg NAME TEXT   send TEXT to NAME only\n"
          ">   /me TEXT         act: everyone sees * NAME TEXT\n"
          ">   /quit            leave the chat\n"
          ">   /help            show this list\n"
          ">   //TEXT           send a line that starts with /\n";
 }
+
+std::string users_here(std::size_t n) {
+  return std::to_string(n) + (n <= 1 ? " user here" : " users here");
+}
+
+std::string left_for(std::string_view name, std::string_view room, std::size_t here) {
+  return line({"< ", name, " left for ", room, " (", users_here(here), ")"});
+}
+
+std::string joined(std::string_view name, std::string_view room, std::size_t here) {
+  return line({"> ", name, " joined ", room, " (", users_here(here), ")"});
+}
+
+std::string now_in(std::string_view room, std::size_t here) {
+  return line({"> You are now in ", room, " (", users_here(here), ")"});
+}
+
+std::string room_header(std::string_view room, std::size_t count) {
+  return "> In " + std::string(room) + " (" + std::to_string(count) + "): ";
+}
+
+std::string rooms_header(std::size_t count) { return "> Rooms (" + std::to_string(count) + "): "; }
+
+std::string invalid_room_name(std::string_view name) { return line({"! invalid room name: ", name}); }
+std::string too_many_rooms() { return "! too many rooms\n"; }
+
+std::string history_begin(std::size_t count) {
+  return line({"> Recent messages (", std::to_string(count), "):"});
+}
+std::string history_end() { return "> End of recent messages\n"; }
+
+void append_clock(std::string& out, std::int64_t time, bool local) {
+  const auto t = static_cast<std::time_t>(time);
+  std::tm parts{};
+  if (local) {
+    ::localtime_r(&t, &parts);
+  } else {
+    ::gmtime_r(&t, &parts);
+  }
+  char buf[8];
+  out.append(buf, std::strftime(buf, sizeof buf, "%H:%M ", &parts));
+}
+
 
 std::string nickname_in_use(std::string_view name, std::string_view owner) {
   const bool same = name.size() == owner.size() &&
@@ -117,14 +186,14 @@ std::string line_too_long(std::size_t max_bytes) {
 }
 
 std::string skipped(std::size_t count) {
-  return line({"! ", std::to_string(count), " messages skipped (reading too slowly)"});
+  return line({"! ", std::to_string(count), count == 1 ? " message" : " messages", " skipped (reading too slowly)"});
 }
 
 std::string server_full() { return "! server full\n"; }
 std::string too_many_from_address() { return "! too many connections from your address\n"; }
 
 std::string slow_down(std::size_t dropped) {
-  return line({"! slow down: ", std::to_string(dropped), " messages dropped"});
+  return line({"! slow down: ", std::to_string(dropped), dropped == 1 ? " message" : " messages", " dropped"});
 }
 
 std::string idle_disconnect(unsigned seconds) {

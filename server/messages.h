@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace chat::msg {
 
@@ -26,8 +29,37 @@ std::string private_to_recipient(std::string_view sender, std::string_view text)
 std::string private_to_sender(std::string_view recipient, std::string_view text);
 std::string renamed_self(std::string_view new_name);
 std::string renamed_other(std::string_view old_name, std::string_view new_name);
+// A list reply split into lines of at most `max_line` bytes before the
+// "\n": the first line starts with `header` ("> Online (3): "), each line
+// but the last ends with "," and each continuation line starts with
+// kListContinuation. Names are never split; a name longer than a line gets
+// a line of its own. The rooms list and room members reuse it.
+inline constexpr std::string_view kListContinuation = ">   ";
+std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
+                                    std::size_t max_line);
+std::string online_header(std::size_t count);
+// The whole /who reply on one line (for tests and small rooms).
 std::string who(std::span<const std::string_view> names);
 std::string help();
+
+// Rooms (docs/PROTOCOL.md "Rooms"). ROOM includes its "#".
+// "1 user here", "0 user here", "2 users here".
+std::string users_here(std::size_t n);
+std::string left_for(std::string_view name, std::string_view room, std::size_t here);
+std::string joined(std::string_view name, std::string_view room, std::size_t here);
+std::string now_in(std::string_view room, std::size_t here);
+// List headers, for list_lines: "> In #ROOM (N): " (`/who`) and
+// "> Rooms (K): " (`/rooms`, items "#ROOM (N)").
+std::string room_header(std::string_view room, std::size_t count);
+std::string rooms_header(std::size_t count);
+std::string invalid_room_name(std::string_view name);
+std::string too_many_rooms();
+// History replay: the header, then each line as it was sent prefixed with
+// "HH:MM ", then the end line.
+std::string history_begin(std::size_t count);
+std::string history_end();
+// Appends "HH:MM " of `time` (seconds since the epoch), UTC or local.
+void append_clock(std::string& out, std::int64_t time, bool local);
 
 // "! nickname in use: NEW", or with " (looks like OWNER)" when the owner's
 // name is not NEW up to ASCII case (a confusable: Cyrillic "а", full width...).

@@ -7,6 +7,7 @@
 
 #include "help_text.h"
 #include "pollers/poller.h"
+#include "room_name.h"
 
 namespace chat {
 
@@ -84,6 +85,9 @@ std::string expected(const OptionRow& row) {
     case Unit::port: text = "a port from " + std::to_string(row.min) + " to " + std::to_string(row.max); break;
     case Unit::rate: text = "MSGS/S or MSGS/S:BURST, e.g. 5:20"; break;
     case Unit::address: text = "an address"; break;
+    case Unit::room: text = "#NAME: 1 to 32 letters, digits, '_', '-' or '.'"; break;
+    case Unit::zone: text = "utc or local"; break;
+    case Unit::path: text = "a file path"; break;
     default: break;
   }
   if (!row.zero_means.empty()) text += " (0 = " + std::string(row.zero_means) + ")";
@@ -111,6 +115,17 @@ std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::st
       return OptionValue{RateLimit{static_cast<double>(*rate), static_cast<double>(*burst)}};
     }
     case Unit::address:
+      if (text.empty()) return bad();
+      return OptionValue{std::string(text)};
+    case Unit::room: {
+      std::string room = text.starts_with('#') ? std::string(text) : "#" + std::string(text);
+      if (!is_valid_room_name(room)) return bad();
+      return OptionValue{std::move(room)};
+    }
+    case Unit::zone:
+      if (text != "utc" && text != "local") return bad();
+      return OptionValue{text == "local"};
+    case Unit::path:
       if (text.empty()) return bad();
       return OptionValue{std::string(text)};
     case Unit::engine:
@@ -189,10 +204,25 @@ const std::vector<OptionRow>& option_table() {
        .default_value = "16", .zero_means = "no limit"},
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .max = 1'000'000,
-       .default_value = "0", .zero_means = "off"},
+       .default_value = "10:50", .zero_means = "off"},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
        .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
        .default_value = "0", .zero_means = "never"},
+      {.name = "--default-room", .placeholder = "#NAME", .help = "the room new users enter",
+       .unit = Unit::room, .store = store_in<&Options::default_room>, .default_value = "#lobby"},
+      {.name = "--history", .placeholder = "N", .help = "recent lines each room replays to a user entering it",
+       .unit = Unit::number, .store = store_in<&Options::history>, .min = 0, .max = 100'000,
+       .default_value = "50", .zero_means = "off"},
+      {.name = "--history-time", .placeholder = "ZONE", .help = "times on history lines: utc or local",
+       .unit = Unit::zone, .store = store_in<&Options::history_local>, .default_value = "utc"},
+      {.name = "--max-rooms", .placeholder = "N", .help = "most rooms at once",
+       .unit = Unit::number, .store = store_in<&Options::max_rooms>, .min = 1, .max = 1'000'000,
+       .default_value = "1000"},
+      {.name = "--store", .placeholder = "PATH", .help = "keep history and rooms in this SQLite file across restarts",
+       .unit = Unit::path, .store = store_in<&Options::store>},
+      {.name = "--export-history", .placeholder = "#ROOM",
+       .help = "print a room's stored history (with --store) and exit",
+       .unit = Unit::room, .store = store_in<&Options::export_history>},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .alias = "-q"},
       {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h"},
@@ -213,6 +243,16 @@ std::string usage_text() {
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
          "\n" +
          format_help(entries);
+}
+
+RoomConfig room_config(const Options& o) {
+  RoomConfig c;
+  c.default_room = o.default_room;
+  c.history = o.history;
+  c.max_rooms = o.max_rooms;
+  c.local_time = o.history_local;
+  c.max_line = o.max_line;
+  return c;
 }
 
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> args) {
@@ -265,6 +305,8 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   // An empty engine means the platform's preferred one; name it, so the
   // parsed options say what will run.
   if (o.engine.empty()) o.engine = std::string(engines().front().name);
+
+  if (o.export_history && !o.store) return "--export-history needs --store PATH";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

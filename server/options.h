@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rate_limiter.h"
+#include "room_config.h"
 
 namespace chat {
 
@@ -25,9 +26,16 @@ struct Options {
   std::size_t max_queue = 1024 * 1024;
   unsigned stall_timeout_s = 30;  // 0: never disconnect a stalled reader
   std::size_t max_per_ip = 16;    // 0: no cap; loopback is never capped
-  RateLimit rate_limit;           // lines per second per user; off by default
+  RateLimit rate_limit = kDefaultRateLimit;  // lines per second per user; {0, 0}: off
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+  // Rooms and history (RoomConfig, server/room_config.h).
+  std::string default_room = "#lobby";        // --default-room
+  std::size_t history = 50;                   // --history: lines kept per room; 0 = off
+  bool history_local = false;                 // --history-time local
+  std::size_t max_rooms = 1000;               // --max-rooms
+  std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
+  std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
 
   bool operator==(const Options&) const = default;
 };
@@ -45,6 +53,9 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
 
 std::string usage_text();
 
+// The room settings in `o`.
+RoomConfig room_config(const Options& o);
+
 // How an option's value is read; each kind has one parser and one wording
 // for "expected ..." in options.cpp.
 enum class Unit {
@@ -56,6 +67,9 @@ enum class Unit {
   rate,     // R or R:B: R lines per second (at most max), bursts of B; 0 = off
   address,  // any non-empty text
   engine,   // a name from engines() or "threads"
+  room,     // a room name, "#" optional: stored with its "#"
+  zone,     // "utc" or "local": sets a bool (true = local)
+  path,     // a file path (any non-empty text)
   help,     // --help: print usage_text()
   version,  // --version
 };

@@ -1,6 +1,7 @@
 #include "output_queue.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "messages.h"
 
@@ -13,11 +14,24 @@ namespace {
 constexpr std::size_t kKeepCapacity = 128;
 }  // namespace
 
-bool OutputQueue::push(const SharedLine& line, Clock::time_point now) {
-  if (bytes_ + line->size() > max_bytes_) {
+std::size_t OutputQueue::charge_estimate(std::size_t bytes) noexcept {
+  return SharedLine::footprint_for(bytes) + 2 * sizeof(SharedLine);
+}
+
+bool OutputQueue::push(const SharedLine& line, Clock::time_point now, Kind kind) {
+  if (kind == Kind::control && skipped_ > 0) {
+    // The count of what was skipped comes before the notice, in order; the
+    // last thing a reader sees before "> Server shutting down" is accurate.
+    const SharedLine notice = make_line(msg::skipped(std::exchange(skipped_, 0)));
+    push(notice, now, Kind::control);
+  }
+  const std::size_t cost = charge(line);
+  const std::size_t limit = max_bytes_ + (kind == Kind::control ? kControlReserve : 0);
+  if (charged_ + cost > limit) {
     ++skipped_;
     return false;
   }
+  charged_ += cost;
   if (count_ == 0) progress_at_ = now;
   if (count_ == ring_.size()) grow();
   ring_[(head_ + count_) & mask_] = line;
@@ -34,7 +48,14 @@ void OutputQueue::grow() {
   head_ = 0;
 }
 
+bool OutputQueue::admit_reply(std::size_t bytes, std::size_t lines) {
+  if (charged_ + lines * charge_estimate(0) + bytes <= max_bytes_) return true;
+  ++skipped_;
+  return false;
+}
+
 void OutputQueue::pop_front() {
+  charged_ -= charge(ring_[head_]);
   ring_[head_].reset();
   head_ = (head_ + 1) & mask_;
   if (--count_ == 0 && mask_ >= kKeepCapacity) {
@@ -69,10 +90,10 @@ void OutputQueue::consume(std::size_t n, Clock::time_point now) {
     front_offset_ = 0;
     pop_front();
   }
-  if (skipped_ > 0 && bytes_ < max_bytes_ / 2) {
+  if (skipped_ > 0 && charged_ < max_bytes_ / 2) {
     const SharedLine notice = make_line(msg::skipped(skipped_));
     skipped_ = 0;
-    push(notice, now);
+    push(notice, now, Kind::control);
   }
 }
 

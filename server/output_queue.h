@@ -1,5 +1,9 @@
 // One receiver's unsent output: shared lines waiting for the socket, with
 // the bound that keeps a slow reader from costing anyone else anything.
+// The bound counts memory, not payload: each queued line is charged what
+// holding it keeps allocated (its text, its block, its ring slot), so
+// --max-queue bounds what a receiver that never reads can pin, however
+// short its lines (docs/SECURITY.md).
 //
 // Pure bookkeeping (no sockets, the clock passed in), so the skip and stall
 // rules are unit-tested without waiting.
@@ -22,10 +26,30 @@ class OutputQueue {
 
   explicit OutputQueue(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // Queues `line` unless that would take the unsent bytes past the limit, in
-  // which case the line is skipped for this receiver and counted. Returns
-  // whether it was queued. `now` starts the stall clock if the queue was empty.
-  bool push(const SharedLine& line, Clock::time_point now);
+  // Control lines (shutdown, idle disconnect, refusals, drop and skip
+  // notices) may use this much beyond the limit, so a full queue still
+  // gets them.
+  static constexpr std::size_t kControlReserve = 4096;
+
+  // What queueing `line` is charged against the limit.
+  [[nodiscard]] static std::size_t charge(const SharedLine& line) noexcept {
+    return line.footprint() + 2 * sizeof(SharedLine);  // the ring keeps up to 2 slots per line
+  }
+  // What a line of `bytes` built for this receiver alone is charged, at
+  // least (for deciding whether to build a reply at all).
+  [[nodiscard]] static std::size_t charge_estimate(std::size_t bytes) noexcept;
+
+  enum class Kind { normal, control };
+
+  // Queues `line` unless that would take the charged memory past the limit
+  // (plus kControlReserve for a control line), in which case the line is
+  // skipped for this receiver and counted. Returns whether it was queued.
+  // `now` starts the stall clock if the queue was empty.
+  bool push(const SharedLine& line, Clock::time_point now, Kind kind = Kind::normal);
+
+  // Whether `lines` lines of `bytes` in total would be queued now. If not,
+  // they count as one skipped message (a reply not built at all).
+  bool admit_reply(std::size_t bytes, std::size_t lines);
 
   // Fills `iov` with the unsent bytes, oldest first; returns how many
   // entries were used.
@@ -38,6 +62,8 @@ class OutputQueue {
 
   [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
+  // Memory charged for the queued lines; at most the limit plus the reserve.
+  [[nodiscard]] std::size_t charged() const noexcept { return charged_; }
   [[nodiscard]] std::size_t skipped() const noexcept { return skipped_; }
 
   // The reader made progress that consume() cannot see (the kernel's send
@@ -62,6 +88,7 @@ class OutputQueue {
   std::size_t count_ = 0;
   std::size_t front_offset_ = 0;  // bytes of the oldest line already written
   std::size_t bytes_ = 0;         // unsent bytes in total
+  std::size_t charged_ = 0;       // charge() of every queued line
   std::size_t skipped_ = 0;       // lines skipped since the last notice
   Clock::time_point progress_at_{};
 };

@@ -1,6 +1,7 @@
 #include "rate_limiter.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace chat {
 
@@ -14,19 +15,26 @@ RateLimiter::Decision RateLimiter::on_line(Clock::time_point now) {
   const bool pass = tokens_ >= 1.0;
   if (pass) {
     tokens_ -= 1.0;
-  } else {
-    ++dropped_;
+    // Drops are reported before the next line that passes, so the user
+    // sees them in order.
+    return {true, take_report()};
   }
-  // Tell the user about drops at once the first time, then at most once a
-  // second while dropping continues, and always before the next line that
-  // passes, so every drop is reported and notices cannot become a flood.
-  const bool due = dropped_ > 0 && (pass || !reported_ever_ || now - reported_at_ >= kNoticeEvery);
-  if (!due) return {pass, 0};
-  const std::size_t report = dropped_;
-  dropped_ = 0;
-  reported_at_ = now;
-  reported_ever_ = true;
-  return {pass, report};
+  if (dropped_++ == 0) first_drop_at_ = now;
+  last_drop_at_ = now;
+  // A flood that never pauses is told once a second, not once per line.
+  return {false, now - first_drop_at_ >= kNoticeEvery ? take_report() : 0};
 }
+
+std::optional<RateLimiter::Clock::time_point> RateLimiter::report_due() const {
+  if (dropped_ == 0) return std::nullopt;
+  return std::min(last_drop_at_ + kQuietAfterBurst, first_drop_at_ + kNoticeEvery);
+}
+
+std::size_t RateLimiter::take_due_report(Clock::time_point now) {
+  const auto due = report_due();
+  return due && now >= *due ? take_report() : 0;
+}
+
+std::size_t RateLimiter::take_report() { return std::exchange(dropped_, 0); }
 
 }  // namespace chat

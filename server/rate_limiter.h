@@ -1,10 +1,13 @@
 // --rate-limit: a token bucket per user. Lines over the rate are dropped,
 // never delayed (a delay would stall the reactor or pile up memory), and
-// the user is told how many, at most once a second.
+// the user is told how many once the burst is over: before the next line
+// that passes, when the input pauses, or once a second while dropping goes
+// on without a pause.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 
 namespace chat {
 
@@ -14,6 +17,11 @@ struct RateLimit {
 
   bool operator==(const RateLimit&) const = default;
 };
+
+// On by default: no person typing or pasting a screenful reaches it (see
+// docs/SECURITY.md), and it stops one client from making the server
+// broadcast 50,000 lines in a second.
+inline constexpr RateLimit kDefaultRateLimit{10, 50};
 
 class RateLimiter {
  public:
@@ -30,15 +38,25 @@ class RateLimiter {
   // Called for each line the user sends.
   Decision on_line(Clock::time_point now);
 
- private:
+  // When unreported drops are due to be reported if no line comes first;
+  // nullopt when there are none.
+  [[nodiscard]] std::optional<Clock::time_point> report_due() const;
+  // The drops to report now (0 if none are due yet); they count as reported.
+  std::size_t take_due_report(Clock::time_point now);
+
+  // A burst is over once no line has come for this long.
+  static constexpr auto kQuietAfterBurst = std::chrono::milliseconds(200);
   static constexpr auto kNoticeEvery = std::chrono::seconds(1);
+
+ private:
+  std::size_t take_report();
 
   RateLimit limit_;
   double tokens_;
   Clock::time_point refilled_at_;
   std::size_t dropped_ = 0;  // not yet reported
-  Clock::time_point reported_at_{};
-  bool reported_ever_ = false;
+  Clock::time_point first_drop_at_{};  // of those not yet reported
+  Clock::time_point last_drop_at_{};
 };
 
 }  // namespace chat

@@ -23,6 +23,12 @@ constexpr auto kShutdownFlushTime = std::chrono::seconds(1);
 // flood --clients 10000.
 constexpr std::size_t kFlushEvery = 64;
 constexpr int kAcceptsPerWakeup = 128;
+// Lines handled per connection per wake-up (lines the rate limit drops are
+// nearly free and do not count). A client that writes 100 KB of "x\n" at
+// once with --rate-limit 0 gets this many lines handled, then everyone
+// else gets a turn: its burst cannot make the loop broadcast 50,000 lines
+// before anyone else is read (docs/SECURITY.md). A paste takes a turn or two.
+constexpr std::size_t kLinesPerWakeup = 64;
 
 // Closing a socket with unread input makes the kernel send a reset, and a
 // reset can destroy output the peer has not read yet ("> Server shutting
@@ -42,7 +48,7 @@ Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::ve
       listeners_(std::move(listeners)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log),
+      room_(log, room_config(options)),
       admission_(options.max_clients, options.max_per_ip),
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true),
@@ -84,6 +90,9 @@ int Reactor::run() {
       if ((i + 1) % kFlushEvery == 0) settle();
     }
     settle();
+    serve_backlogs();
+    send_due_reports();
+    settle();
     if (loop_.now >= next_timeout_check_) {
       check_timeouts();
       next_timeout_check_ = loop_.now + kTimeoutCheckEvery;
@@ -91,6 +100,7 @@ int Reactor::run() {
     }
     reap();
     if (shutting_down_ && (admission_.clients() == 0 || loop_.now >= shutdown_deadline_)) break;
+    ++iteration_;
   }
 
   // Whatever could not be flushed in time is dropped with its socket.
@@ -153,21 +163,34 @@ void Reactor::accept_clients(int listener_fd) {
 }
 
 void Reactor::on_readable(Connection& conn) {
+  if (conn.read_turn == iteration_ && iteration_ != 0) return;  // one turn per wake-up
+  conn.read_turn = iteration_;
   conn.last_input = loop_.now;
-  const auto status = conn.read_lines(scratch_, [&](const Frame& frame) {
+  using Cost = Connection::FrameCost;
+  const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
     if (frame.kind == Frame::Kind::too_long) {
-      conn.deliver(too_long_line_);
-      return true;
+      conn.deliver_control(too_long_line_);
+      return Cost::counted;
     }
+    // Every line counts, commands included, before it is interpreted: a
+    // burst of /nick, /who or /join costs what a burst of text does.
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
-    if (rate.report_dropped > 0) conn.deliver(make_line(msg::slow_down(rate.report_dropped)));
-    if (!rate.pass) return true;
+    if (rate.report_dropped > 0) conn.deliver_control(make_line(msg::slow_down(rate.report_dropped)));
+    if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
     if (room_.handle_line(*conn.member, frame.text) == Room::Outcome::quit) {
       leave_room(conn);
-      return false;
+      return Cost::stop;
     }
-    return true;
+    return Cost::counted;
   });
+  if (conn.has_backlog() && !conn.backlog_listed && conn.reading) {
+    conn.backlog_listed = true;
+    backlogged_.push_back(conn.fd());
+  }
+  if (conn.rate_limiter.report_due() && !conn.report_listed) {
+    conn.report_listed = true;
+    report_waiters_.push_back(conn.fd());
+  }
 
   if (status == Connection::IoStatus::error) {
     close_connection(conn);
@@ -183,6 +206,45 @@ void Reactor::on_readable(Connection& conn) {
     close_connection(conn);
   } else {
     update_interest(conn, kWritable);
+  }
+}
+
+void Reactor::serve_backlogs() {
+  // Connections whose socket had more lines than one turn's share: the
+  // lines are already read, so no poller event will come for them.
+  std::vector<int> waiting = std::move(backlogged_);
+  backlogged_.clear();
+  for (int fd : waiting) {
+    Connection* conn = connection(fd);
+    if (conn == nullptr) continue;
+    conn->backlog_listed = false;
+    if (conn->dead || !conn->reading || !conn->has_backlog()) continue;
+    if (conn->read_turn == iteration_) {  // had its turn through an event
+      conn->backlog_listed = true;
+      backlogged_.push_back(fd);
+      continue;
+    }
+    on_readable(*conn);
+  }
+}
+
+void Reactor::send_due_reports() {
+  // "! slow down: N messages dropped" once the burst is over, not when the
+  // next line comes (which may be never).
+  for (std::size_t i = 0; i < report_waiters_.size();) {
+    Connection* conn = connection(report_waiters_[i]);
+    if (conn != nullptr && !conn->dead && conn->reading) {
+      if (const std::size_t dropped = conn->rate_limiter.take_due_report(loop_.now)) {
+        conn->deliver_control(make_line(msg::slow_down(dropped)));
+      }
+      if (conn->rate_limiter.report_due()) {
+        ++i;
+        continue;
+      }
+    }
+    if (conn != nullptr) conn->report_listed = false;
+    report_waiters_[i] = report_waiters_.back();
+    report_waiters_.pop_back();
   }
 }
 
@@ -279,7 +341,7 @@ void Reactor::drop_stalled(Connection& conn) {
 
 void Reactor::drop_idle(Connection& conn) {
   if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(options_.idle_timeout_s)) return;
-  conn.deliver(make_line(msg::idle_disconnect(options_.idle_timeout_s)));
+  conn.deliver_control(make_line(msg::idle_disconnect(options_.idle_timeout_s)));
   leave_room(conn);
   update_interest(conn, kWritable);  // closed once the notice is out
 }
@@ -302,10 +364,11 @@ void Reactor::begin_shutdown() {
     poller_->remove(l.get());
     l.reset();
   }
-  room_.send_to_all(make_line(msg::shutting_down()));
+  const SharedLine notice = make_line(msg::shutting_down());
   // Everyone leaves at once: no "left" lines, just flush and close.
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
+    if (slot->member) slot->deliver_control(notice);
     slot->member.reset();
     slot->reading = false;
     if (slot->output().empty()) close_connection(*slot);
@@ -317,9 +380,21 @@ int Reactor::wait_timeout_ms() const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(shutdown_deadline_ - Clock::now());
     return static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
   }
+  if (!backlogged_.empty()) return 0;  // lines already read are waiting for their turn
   const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
   const bool idles = options_.idle_timeout_s > 0 && admission_.clients() > 0;
-  return stalls || idles ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
+  int timeout = stalls || idles ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
+  const auto now = Clock::now();
+  for (int fd : report_waiters_) {
+    const Connection* conn = connection(fd);
+    const auto due = conn != nullptr ? conn->rate_limiter.report_due() : std::nullopt;
+    if (!due) continue;
+    // Rounded up, so the loop does not wake a moment early and spin.
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*due - now).count();
+    const int ms = static_cast<int>(std::clamp<long long>(wait, 0, 1000));
+    if (timeout < 0 || ms < timeout) timeout = ms;
+  }
+  return timeout;
 }
 
 }  // namespace chat

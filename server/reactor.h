@@ -3,6 +3,7 @@
 // receiver's queue before sleeping again.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -31,6 +32,8 @@ class Reactor {
 
   // Serves until SIGINT/SIGTERM has been handled; returns the exit code.
   int run();
+  // The chat state, for wiring up a history store before run().
+  Room& room() { return room_; }
 
  private:
   using Clock = OutputQueue::Clock;
@@ -39,6 +42,8 @@ class Reactor {
   void accept_clients(int listener_fd);
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
+  void serve_backlogs();
+  void send_due_reports();
   void flush_scheduled();
   void process_leaves();
   void settle();
@@ -63,6 +68,9 @@ class Reactor {
 
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it
+  std::vector<int> backlogged_;  // fds with lines read but not yet handled
+  std::vector<int> report_waiters_;  // fds whose dropped lines are not yet reported
+  std::uint64_t iteration_ = 0;
   std::vector<Room::MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
   JoinGate join_gate_;

@@ -24,6 +24,13 @@ struct LinePool {
   }
 };
 
+std::size_t SharedLine::footprint_for(std::size_t capacity) noexcept {
+  // glibc malloc: 8 bytes of header, chunks rounded up to 16.
+  constexpr auto allocated = [](std::size_t n) { return (n + 8 + 15) / 16 * 16; };
+  static const std::size_t inline_capacity = std::string().capacity();
+  return allocated(sizeof(Block)) + (capacity > inline_capacity ? allocated(capacity + 1) : 0);
+}
+
 std::unique_ptr<SharedLine::Block> SharedLine::acquire() {
   LinePool& pool = LinePool::instance();
   {

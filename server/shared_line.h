@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,6 +49,13 @@ class SharedLine {
   [[nodiscard]] const std::string& operator*() const noexcept { return block_->text; }
   [[nodiscard]] const std::string* operator->() const noexcept { return &block_->text; }
   explicit operator bool() const noexcept { return block_ != nullptr; }
+  // What holding this line keeps allocated: its block, its text's heap
+  // buffer if the text does not fit inline, and the allocator's header on
+  // each (see docs/SECURITY.md, "Memory bound").
+  [[nodiscard]] std::size_t footprint() const noexcept { return footprint_for(block_->text.capacity()); }
+  // The same for a text buffer of `capacity` bytes.
+  [[nodiscard]] static std::size_t footprint_for(std::size_t capacity) noexcept;
+
   // Identity, for tests: two handles to the same line compare equal.
   [[nodiscard]] const void* get() const noexcept { return block_; }
 

@@ -34,6 +34,14 @@ void Histogram::record(std::uint64_t value) noexcept {
   sum_ += static_cast<long double>(value);
 }
 
+void Histogram::merge(const Histogram& other) noexcept {
+  for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+  count_ += other.count_;
+  if (other.min_ < min_) min_ = other.min_;
+  if (other.max_ > max_) max_ = other.max_;
+  sum_ += other.sum_;
+}
+
 double Histogram::mean() const noexcept {
   return count_ ? static_cast<double>(sum_ / static_cast<long double>(count_)) : 0.0;
 }

@@ -15,6 +15,8 @@ class Histogram {
   static constexpr std::size_t kBuckets = kSubCount + (64 - kSubBits) * kSubCount;
 
   void record(std::uint64_t value) noexcept;
+  // Adds everything `other` recorded (flood --threads: one histogram per thread).
+  void merge(const Histogram& other) noexcept;
 
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
   [[nodiscard]] std::uint64_t min() const noexcept { return count_ ? min_ : 0; }

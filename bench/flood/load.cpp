@@ -4,18 +4,22 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "histogram.h"
@@ -71,6 +75,25 @@ struct Sender {
   bool queued = false;       // in the to-service list
 };
 
+// What one receiving thread owns: its read buffer and what it counted. The
+// main thread has one; --threads N adds N - 1 helpers, each with its own
+// epoll set and share of the receiving clients, merged into Results at the end.
+struct Worker {
+  bool main = true;
+  std::vector<char> buf;
+  std::uint64_t deliveries = 0, duplicates = 0, echoes = 0, garbled = 0, gaps = 0, disconnected = 0, notices = 0;
+  std::string first_notice;
+  Histogram latency;
+  Nanos last_delivery = 0;
+  // helpers only
+  chat::UniqueFd epoll;
+  std::atomic<std::uint64_t> published{0};  // deliveries so far, read by the main thread
+  std::atomic<Nanos> published_last{0};     // last_delivery, read by the main thread
+  std::jthread thread;                      // last: joined before the rest goes
+};
+
+constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};
+
 class Load {
  public:
   explicit Load(const Options& o) : o_(o) {}
@@ -88,16 +111,23 @@ class Load {
 
   // I/O
   void on_event(std::uint32_t id, std::uint32_t events, Nanos now);
-  void on_readable(std::uint32_t id, Nanos now);
-  void on_line(std::uint32_t id, std::string_view line, Nanos now);
-  void on_control_line(std::uint32_t id, std::string_view line, Nanos now);
+  void on_readable(Worker& w, std::uint32_t id, Nanos now);
+  void on_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
+  void on_control_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
   void on_irc_line(std::uint32_t id, std::string_view line, Nanos now);
-  void on_payload(std::uint32_t id, const Payload& p, Nanos now);
+  void on_payload(Worker& w, std::uint32_t id, const Payload& p, Nanos now);
+  void advance(std::uint32_t sid);
+  void wake_main();
+  void on_wake();
+  void start_helpers();
+  void helper_loop(Worker& w, const std::stop_token& stop);
+  void stop_helpers();
+  [[nodiscard]] std::uint64_t total_deliveries() const;
   void send_text(std::uint32_t id, std::string_view text);
   void append_payload(std::uint32_t id, const Payload& p);
   void flush(std::uint32_t id);
   void set_writing(std::uint32_t id, bool on);
-  void close_client(std::uint32_t id, const char* why);
+  void close_client(Worker& w, std::uint32_t id, const char* why);
 
   // phases
   void send_probes(Nanos now);
@@ -107,6 +137,8 @@ class Load {
   [[nodiscard]] Nanos next_open_send() const;
   [[nodiscard]] bool all_sent() const { return senders_done_ == o_.senders; }
   void note_sent(Sender& s, std::uint32_t count);
+  // Clients that receive `sender`'s messages: its room but itself.
+  [[nodiscard]] std::uint32_t receivers_of(std::uint32_t sender) const;
   void progress(Nanos now);
   void fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
@@ -120,9 +152,14 @@ class Load {
   std::vector<Client> clients_;
   std::vector<Sender> senders_;
   std::vector<std::uint32_t> to_service_;
-  std::vector<std::uint32_t> ring_;       // closed loop: receipts per (sender, seq % window)
+  // closed loop: receipts per (sender, seq % window); atomic because with
+  // --threads every thread counts its receivers' receipts
+  std::unique_ptr<std::atomic<std::uint32_t>[]> ring_;
   std::vector<std::uint32_t> last_seen_;  // (receiver, sender) -> last seq + 1
-  std::vector<char> read_buf_;
+  Worker main_;                                  // the main thread's reads and counts
+  std::vector<std::unique_ptr<Worker>> helpers_;  // --threads N: N - 1 of them
+  chat::UniqueFd wake_;                           // helpers -> main: a message completed
+  std::atomic<bool> wake_pending_{false};
   std::size_t carry_cap_ = 0;
   std::string irc_prefix_;  // "PRIVMSG #flood :"
   std::string_view eol_ = "\n";
@@ -138,6 +175,7 @@ class Load {
   Nanos last_probe_ = 0;
   std::uint32_t senders_done_ = 0;
   std::uint64_t total_sent_ = 0;
+  std::uint64_t total_expected_ = 0;  // deliveries owed for what was sent
 
   // open loop: message g goes from sender g % K as its sequence g / K at
   // start + g / rate, so the senders interleave evenly.
@@ -146,11 +184,10 @@ class Load {
   double open_interval_ns_ = 0;
 
   Nanos start_ = 0, deadline_ = 0, measure_start_ = 0;
-  Nanos last_progress_ = 0, last_delivery_ = 0, last_report_ = 0;
+  Nanos last_progress_ = 0, last_report_ = 0;
   std::optional<double> server_cpu_start_;
   double own_cpu_start_ = 0;
 
-  Histogram latency_;
   Results r_;
 };
 
@@ -221,6 +258,10 @@ void Load::on_connected(std::uint32_t id, Nanos now) {
     c.state = State::registering;  // settled once joined
     const std::string nick = "fl" + std::to_string(id);
     send_text(id, "NICK " + nick + "\r\nUSER " + nick + " 0 * :flood\r\n");
+  } else if (o_.rooms > 1) {
+    // Joined (and proven a member) once chatd confirms the room.
+    c.state = State::joining;
+    send_text(id, "/join #flood" + std::to_string(id % o_.rooms) + "\n");
   } else {
     // The line protocol has no handshake; the barrier proves membership.
     c.state = State::joined;
@@ -258,24 +299,29 @@ void Load::set_writing(std::uint32_t id, bool on) {
   c.writing = on;
 }
 
-void Load::close_client(std::uint32_t id, const char* why) {
+void Load::close_client(Worker& w, std::uint32_t id, const char* why) {
   Client& c = clients_[id];
   if (c.state == State::closed) return;
   c.state = State::closed;
+  ++w.disconnected;
+  c.fd.reset();  // closing removes it from the epoll set
+  if (!w.main) return;  // helpers run only while measuring: every client was settled
   if (!c.settled) {
     c.settled = true;
     --connecting_;
   }
-  ++r_.disconnected;
-  c.fd.reset();  // closing removes it from the epoll set
   if (phase_ == Phase::connecting || phase_ == Phase::barrier) {
     std::string msg = "client " + std::to_string(id) + " " + why + " before every client joined";
-    if (!r_.first_notice.empty()) msg += " (server said: " + r_.first_notice + ")";
+    if (!w.first_notice.empty()) msg += " (server said: " + w.first_notice + ")";
     fail(msg);
   }
 }
 
 void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
+  if (id == static_cast<std::uint32_t>(kWakeTag)) {
+    on_wake();
+    return;
+  }
   Client& c = clients_[id];
   if (c.state == State::closed) return;
   if (c.state == State::connecting) {
@@ -289,24 +335,31 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_connected(id, now);
     return;
   }
-  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(id, now);
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(main_, id, now);
   if ((events & EPOLLOUT) && clients_[id].state != State::closed) flush(id);
 }
 
-void Load::on_readable(std::uint32_t id, Nanos now) {
+void Load::on_readable(Worker& w, std::uint32_t id, Nanos now) {
   Client& c = clients_[id];
   // Read behind a gap as big as the longest carry, then put the carry right
   // before the new bytes: lines are scanned in place, never copied again.
-  char* const fresh = read_buf_.data() + carry_cap_;
+  char* const fresh = w.buf.data() + carry_cap_;
   const ssize_t n = ::recv(c.fd.get(), fresh, kReadSize, 0);
   if (n == 0) {
-    close_client(id, "was closed by the server");
+    close_client(w, id, "was closed by the server");
     return;
   }
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-    close_client(id, "was reset");
+    close_client(w, id, "was reset");
     return;
+  }
+  if (o_.ack == Ack::quick) {
+    // The kernel leaves quick-ACK mode on its own; re-arm it so the next
+    // segment is acknowledged at once rather than after up to 40 ms. A
+    // server with Nagle on waits for that ACK before it sends more.
+    const int one = 1;
+    ::setsockopt(c.fd.get(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   }
   if (!c.settled && o_.protocol == Protocol::line) settle(id);  // irc: settled once joined
   const char* begin = fresh;
@@ -325,7 +378,7 @@ void Load::on_readable(std::uint32_t id, Nanos now) {
     } else {
       std::size_t len = static_cast<std::size_t>(nl - p);
       if (len > 0 && p[len - 1] == '\r') --len;
-      on_line(id, std::string_view(p, len), now);
+      on_line(w, id, std::string_view(p, len), now);
       if (clients_[id].state == State::closed) return;
     }
     p = nl + 1;
@@ -335,37 +388,46 @@ void Load::on_readable(std::uint32_t id, Nanos now) {
   if (rest > carry_cap_) {
     // Longer than any line we would send plus any prefix: count it once and
     // drop it up to its newline rather than buffer without bound.
-    ++r_.garbled;
+    ++w.garbled;
     c.skipping = true;
     return;
   }
   c.carry.assign(p, rest);
 }
 
-void Load::on_line(std::uint32_t id, std::string_view line, Nanos now) {
+void Load::on_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now) {
   const DecodedLine d = decode_line(line, o_.size);
   switch (d.kind) {
     case LineKind::payload:
-      on_payload(id, d.payload, now);
+      on_payload(w, id, d.payload, now);
       break;
     case LineKind::garbled:
-      ++r_.garbled;
+      ++w.garbled;
       break;
     case LineKind::other:
-      on_control_line(id, line, now);
+      on_control_line(w, id, line, now);
       break;
   }
 }
 
-void Load::on_control_line(std::uint32_t id, std::string_view line, Nanos now) {
-  if (o_.protocol == Protocol::irc) {
+void Load::on_control_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now) {
+  if (o_.protocol == Protocol::irc) {  // never on a helper: --threads is line only
     on_irc_line(id, line, now);
+    return;
+  }
+  Client& c = clients_[id];
+  // --rooms is main-thread only (--threads 1), so these counters are ours.
+  if (c.state == State::joining && line.starts_with("> You are now in #flood")) {
+    c.state = State::joined;
+    ++joined_;
+    ++barrier_ok_;  // with rooms, chatd's confirmation is the barrier
+    last_progress_ = now;
     return;
   }
   // chatd's errors and warnings ("! server full", "! 12 messages skipped ...")
   if (line.starts_with("! ")) {
-    ++r_.notices;
-    if (r_.first_notice.empty()) r_.first_notice = std::string(line.substr(0, 200));
+    ++w.notices;
+    if (w.first_notice.empty()) w.first_notice = std::string(line.substr(0, 200));
   }
 }
 
@@ -391,14 +453,15 @@ void Load::on_irc_line(std::uint32_t id, std::string_view line, Nanos now) {
     last_progress_ = now;
     settle(id);
   } else if (command == "ERROR" || (command.size() == 3 && (command[0] == '4' || command[0] == '5'))) {
-    ++r_.notices;
-    if (r_.first_notice.empty()) r_.first_notice = std::string(line.substr(0, 200));
+    ++main_.notices;
+    if (main_.first_notice.empty()) main_.first_notice = std::string(line.substr(0, 200));
     if (c.state != State::joined) fail("client " + std::to_string(id) + " could not join: " + std::string(line.substr(0, 200)));
   }
 }
 
-void Load::on_payload(std::uint32_t id, const Payload& p, Nanos now) {
+void Load::on_payload(Worker& w, std::uint32_t id, const Payload& p, Nanos now) {
   if (p.kind == Kind::probe) {
+    if (!w.main) return;  // late probes after the barrier
     Client& c = clients_[id];
     const std::uint8_t before = c.probes;
     if (p.sender == 0 && id != 0) c.probes |= 1;
@@ -409,44 +472,140 @@ void Load::on_payload(std::uint32_t id, const Payload& p, Nanos now) {
     }
     return;
   }
-  if (p.sender >= o_.senders || phase_ == Phase::connecting || phase_ == Phase::barrier ||
-      p.seq >= senders_[p.sender].sent) {
-    ++r_.garbled;  // claims a message nobody sent
+  // A helper may not read what the main thread is changing (phase, sent):
+  // it checks against the plan, fixed before it started.
+  if (p.sender >= o_.senders ||
+      (w.main ? phase_ == Phase::connecting || phase_ == Phase::barrier || p.seq >= senders_[p.sender].sent
+              : p.seq >= senders_[p.sender].target)) {
+    ++w.garbled;  // claims a message nobody sent
     return;
   }
   if (p.sender == id) {
-    ++r_.echoes;
+    ++w.echoes;
     return;
   }
   std::uint32_t& last = last_seen_[std::size_t{id} * o_.senders + p.sender];
   if (p.seq < last) {  // last holds the highest seq seen + 1
-    ++r_.duplicates;
+    ++w.duplicates;
     return;
   }
-  if (p.seq > last) ++r_.gaps;
+  if (p.seq > last) ++w.gaps;
   last = p.seq + 1;
-  ++r_.deliveries;
-  last_delivery_ = now;
-  last_progress_ = now;
-  latency_.record(now > static_cast<Nanos>(p.sent_ns) ? static_cast<std::uint64_t>(now - static_cast<Nanos>(p.sent_ns)) : 0);
+  ++w.deliveries;
+  w.last_delivery = now;
+  if (w.main) last_progress_ = now;
+  w.latency.record(now > static_cast<Nanos>(p.sent_ns) ? static_cast<std::uint64_t>(now - static_cast<Nanos>(p.sent_ns)) : 0);
 
   if (!o_.open_loop()) {
-    Sender& s = senders_[p.sender];
-    if (p.seq < s.done) return;
-    const std::size_t base = std::size_t{p.sender} * o_.window;
-    ++ring_[base + p.seq % o_.window];
-    const std::uint32_t receivers = o_.clients - 1;
-    bool advanced = false;
-    while (s.done < s.sent && ring_[base + s.done % o_.window] >= receivers) {
-      ring_[base + s.done % o_.window] = 0;
-      ++s.done;
-      advanced = true;
-    }
-    if (advanced && !s.queued && s.sent < s.target) {
-      s.queued = true;
-      to_service_.push_back(p.sender);
+    // Each receiver counts a message once (duplicates stop above), so the
+    // count reaching C - 1 means everyone has it.
+    std::atomic<std::uint32_t>& slot = ring_[std::size_t{p.sender} * o_.window + p.seq % o_.window];
+    if (slot.fetch_add(1, std::memory_order_acq_rel) + 1 < receivers_of(p.sender)) return;
+    if (w.main) {
+      advance(p.sender);
+    } else {
+      wake_main();
     }
   }
+}
+
+// Main thread: move the sender's window past every message all receivers
+// have, and queue the sender to refill it.
+void Load::advance(std::uint32_t sid) {
+  Sender& s = senders_[sid];
+  const std::size_t base = std::size_t{sid} * o_.window;
+  const std::uint32_t receivers = receivers_of(sid);
+  bool advanced = false;
+  while (s.done < s.sent && ring_[base + s.done % o_.window].load(std::memory_order_acquire) >= receivers) {
+    ring_[base + s.done % o_.window].store(0, std::memory_order_relaxed);
+    ++s.done;
+    advanced = true;
+  }
+  if (advanced && !s.queued && s.sent < s.target) {
+    s.queued = true;
+    to_service_.push_back(sid);
+  }
+}
+
+void Load::wake_main() {
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;  // one wake-up in flight is enough
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto n = ::write(wake_.get(), &one, sizeof one);
+}
+
+void Load::on_wake() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const auto n = ::read(wake_.get(), &count, sizeof count);
+  wake_pending_.store(false, std::memory_order_release);  // before the scan: a later completion wakes us again
+  for (std::uint32_t sid = 0; sid < o_.senders; ++sid) advance(sid);
+}
+
+// --threads N: after the barrier, receiving clients (never senders, which
+// stay with the main thread) move round-robin to N - 1 helper threads.
+void Load::start_helpers() {
+  wake_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!wake_) {
+    fail(std::string("eventfd: ") + std::strerror(errno));
+    return;
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeTag;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), &ev);
+  for (std::uint32_t t = 1; t < o_.threads; ++t) {
+    auto w = std::make_unique<Worker>();
+    w->main = false;
+    w->buf.resize(main_.buf.size());
+    w->epoll.reset(::epoll_create1(EPOLL_CLOEXEC));
+    if (!w->epoll) {
+      fail(std::string("epoll_create1: ") + std::strerror(errno));
+      return;
+    }
+    helpers_.push_back(std::move(w));
+  }
+  for (std::uint32_t id = o_.senders; id < o_.clients; ++id) {
+    const std::uint32_t t = id % o_.threads;
+    Client& c = clients_[id];
+    if (t == 0 || c.state == State::closed || c.writing) continue;  // a receiver never writes after the barrier
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, c.fd.get(), nullptr);
+    epoll_event rev{};
+    rev.events = EPOLLIN;
+    rev.data.u64 = id;
+    ::epoll_ctl(helpers_[t - 1]->epoll.get(), EPOLL_CTL_ADD, c.fd.get(), &rev);
+  }
+  for (auto& w : helpers_) {
+    Worker* const wp = w.get();
+    wp->thread = std::jthread([this, wp](const std::stop_token& stop) { helper_loop(*wp, stop); });
+  }
+}
+
+void Load::helper_loop(Worker& w, const std::stop_token& stop) {
+  std::vector<epoll_event> events(kMaxEvents);
+  while (!stop.stop_requested()) {
+    const int n = ::epoll_wait(w.epoll.get(), events.data(), kMaxEvents, 50);
+    if (n <= 0) continue;
+    const Nanos now = now_ns();
+    for (int i = 0; i < n; ++i) {
+      const epoll_event& e = events[static_cast<std::size_t>(i)];
+      const auto id = static_cast<std::uint32_t>(e.data.u64);
+      if (clients_[id].state != State::closed && (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP))) on_readable(w, id, now);
+    }
+    w.published.store(w.deliveries, std::memory_order_relaxed);
+    w.published_last.store(w.last_delivery, std::memory_order_relaxed);
+  }
+}
+
+void Load::stop_helpers() {
+  for (auto& w : helpers_) {
+    w->thread.request_stop();
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+std::uint64_t Load::total_deliveries() const {
+  std::uint64_t n = main_.deliveries;
+  for (const auto& w : helpers_) n += w->published.load(std::memory_order_relaxed);
+  return n;
 }
 
 void Load::send_text(std::uint32_t id, std::string_view text) {
@@ -476,7 +635,7 @@ void Load::flush(std::uint32_t id) {
         set_writing(id, true);
         return;
       }
-      close_client(id, "could not be written to");
+      close_client(main_, id, "could not be written to");  // only the main thread writes
       return;
     }
     c.out_off += static_cast<std::size_t>(n);
@@ -487,6 +646,7 @@ void Load::flush(std::uint32_t id) {
 }
 
 void Load::send_probes(Nanos now) {
+  if (o_.rooms > 1) return;  // each client's join confirmation proved it a member
   for (std::uint32_t prober : {0u, 1u}) {
     if (clients_[prober].state == State::closed) continue;
     append_payload(prober, Payload{Kind::probe, prober, probe_round_, static_cast<std::uint64_t>(now)});
@@ -496,8 +656,14 @@ void Load::send_probes(Nanos now) {
   last_probe_ = now;
 }
 
+std::uint32_t Load::receivers_of(std::uint32_t sender) const {
+  const std::uint32_t room = sender % o_.rooms;
+  return o_.clients / o_.rooms + (room < o_.clients % o_.rooms ? 1 : 0) - 1;
+}
+
 void Load::note_sent(Sender& s, std::uint32_t count) {
   total_sent_ += count;
+  total_expected_ += std::uint64_t{count} * receivers_of(static_cast<std::uint32_t>(&s - senders_.data()));
   if (s.sent == s.target) ++senders_done_;
 }
 
@@ -508,6 +674,8 @@ void Load::start_measuring(Nanos now) {
   last_progress_ = now;
   if (o_.server_pid) server_cpu_start_ = read_cpu_seconds(*o_.server_pid);
   own_cpu_start_ = own_cpu_seconds();
+  unsettled_.clear();  // every client saw a probe, so every one is settled
+  if (o_.threads > 1) start_helpers();
   for (std::uint32_t s = 0; s < o_.senders; ++s) {
     if (senders_[s].target == 0) ++senders_done_;
     if (!o_.open_loop()) {
@@ -584,9 +752,9 @@ void Load::progress(Nanos now) {
   const std::uint64_t sent = total_sent_;
   const double m = to_seconds(now - measure_start_);
   std::fprintf(stderr, "flood: %.1fs sending: sent %llu, delivered %llu of %llu (%.0f/s)\n", t,
-               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(r_.deliveries),
-               static_cast<unsigned long long>(sent * (o_.clients - 1)),
-               m > 0 ? static_cast<double>(r_.deliveries) / m : 0.0);
+               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(total_deliveries()),
+               static_cast<unsigned long long>(total_expected_),
+               m > 0 ? static_cast<double>(total_deliveries()) / m : 0.0);
 }
 
 Results Load::run() {
@@ -627,9 +795,9 @@ Results Load::run() {
     senders_.resize(o_.senders);
     for (Sender& s : senders_) s.target = static_cast<std::uint32_t>(per_sender);
     last_seen_.assign(std::size_t{o_.clients} * o_.senders, 0);
-    if (!o_.open_loop()) ring_.assign(std::size_t{o_.senders} * o_.window, 0);
+    if (!o_.open_loop()) ring_ = std::make_unique<std::atomic<std::uint32_t>[]>(std::size_t{o_.senders} * o_.window);
     carry_cap_ = o_.size + 4096;  // our payload plus any prefix a server adds
-    read_buf_.resize(carry_cap_ + kReadSize);
+    main_.buf.resize(carry_cap_ + kReadSize);
     epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll_) fail(std::string("epoll_create1: ") + std::strerror(errno));
   }
@@ -676,7 +844,7 @@ Results Load::run() {
       } else if (!to_service_.empty()) {
         service_closed_loop(now);
       }
-      if (all_sent() && r_.deliveries >= total_sent_ * (o_.clients - 1)) {
+      if (all_sent() && total_deliveries() >= total_expected_) {
         phase_ = Phase::done;
         break;
       }
@@ -685,6 +853,7 @@ Results Load::run() {
       r_.timed_out = true;
       break;
     }
+    for (const auto& w : helpers_) last_progress_ = std::max(last_progress_, w->published_last.load(std::memory_order_relaxed));
     if (now - last_progress_ > static_cast<Nanos>(o_.idle * 1e9)) {
       r_.stalled = true;
       break;
@@ -693,12 +862,29 @@ Results Load::run() {
   }
 
   const Nanos end = now_ns();
+  stop_helpers();
+  Nanos last_delivery = main_.last_delivery;
+  Histogram latency = main_.latency;  // 59 KB, once
+  std::vector<const Worker*> all{&main_};
+  for (const auto& h : helpers_) all.push_back(h.get());
+  for (const Worker* w : all) {
+    r_.deliveries += w->deliveries;
+    r_.duplicates += w->duplicates;
+    r_.echoes += w->echoes;
+    r_.garbled += w->garbled;
+    r_.gaps += w->gaps;
+    r_.disconnected += w->disconnected;
+    r_.notices += w->notices;
+    if (r_.first_notice.empty()) r_.first_notice = w->first_notice;
+    last_delivery = std::max(last_delivery, w->last_delivery);
+    if (w != &main_) latency.merge(w->latency);
+  }
   r_.error = error_;
   for (const Sender& s : senders_) r_.sent += s.sent;
-  r_.expected = r_.sent * (o_.clients - 1);
+  r_.expected = total_expected_;
   r_.lost = r_.expected > r_.deliveries ? r_.expected - r_.deliveries : 0;
   if (measure_start_ != 0) {
-    const Nanos finish = phase_ == Phase::done && last_delivery_ ? last_delivery_ : end;
+    const Nanos finish = phase_ == Phase::done && last_delivery ? last_delivery : end;
     r_.seconds = to_seconds(finish - measure_start_);
     r_.deliveries_per_s = r_.seconds > 0 ? static_cast<double>(r_.deliveries) / r_.seconds : 0;
     r_.flood_cpu_s = own_cpu_seconds() - own_cpu_start_;
@@ -710,14 +896,14 @@ Results Load::run() {
     r_.connect_s = to_seconds(end - start_);
   }
   if (o_.server_pid) r_.server_rss_kb = read_status_kb(*o_.server_pid, "VmHWM");
-  r_.latency_samples = latency_.count();
+  r_.latency_samples = latency.count();
   auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e3; };
-  r_.p50_us = us(latency_.quantile(0.50));
-  r_.p90_us = us(latency_.quantile(0.90));
-  r_.p99_us = us(latency_.quantile(0.99));
-  r_.p999_us = us(latency_.quantile(0.999));
-  r_.max_us = us(latency_.max());
-  r_.mean_us = latency_.mean() / 1e3;
+  r_.p50_us = us(latency.quantile(0.50));
+  r_.p90_us = us(latency.quantile(0.90));
+  r_.p99_us = us(latency.quantile(0.99));
+  r_.p999_us = us(latency.quantile(0.999));
+  r_.max_us = us(latency.max());
+  r_.mean_us = latency.mean() / 1e3;
   return r_;
 }
 

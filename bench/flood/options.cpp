@@ -40,7 +40,7 @@ std::string_view usage_text() {
   return "usage: flood [--host H] [--port P] --clients C --senders K --messages M [--size S]\n"
          "             [--rate R --duration D] [--window W] [--connect-batch B]\n"
          "             [--protocol line|irc] [--channel #C] [--server-pid PID]\n"
-         "             [--timeout T] [--idle I]\n"
+         "             [--timeout T] [--idle I] [--rooms R]\n"
          "  --host H           server address (default 127.0.0.1)\n"
          "  --port P           server port (default 8888)\n"
          "  --clients C        connections to open (>= 2); every one receives\n"
@@ -55,6 +55,13 @@ std::string_view usage_text() {
          "                     joined), or for 1 s when the server greets nobody\n"
          "  --protocol P       line (chatd, ncat --chat) or irc (default line)\n"
          "  --channel #C       irc channel (default #flood)\n"
+         "  --threads N        N threads receive, each its own share of the clients\n"
+         "                     (default 1; line protocol only)\n"
+         "  --ack A            quick (default): re-arm TCP_QUICKACK after every read, so a\n"
+         "                     server without TCP_NODELAY is not stalled by our delayed\n"
+         "                     ACKs; delayed: the kernel's default, like most clients\n"
+         "  --rooms R          line protocol: client i first sends /join #flood(i % R)\n"
+         "                     (chatd rooms); sender i talks to its room only\n"
          "  --server-pid PID   sample the server's CPU time and peak RSS from /proc\n"
          "  --timeout T        give up after T seconds in all (default 60)\n"
          "  --idle I           give up after I seconds without progress (default 5)\n"
@@ -117,10 +124,22 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       } else {
         ok = false;
       }
+    } else if (flag == "--threads") {
+      ok = parse_uint<std::uint32_t>(value, o.threads, 1, kMaxThreads);
+    } else if (flag == "--ack") {
+      if (value == "quick") {
+        o.ack = Ack::quick;
+      } else if (value == "delayed") {
+        o.ack = Ack::delayed;
+      } else {
+        ok = false;
+      }
     } else if (flag == "--channel") {
       ok = value.size() >= 2 && (value[0] == '#' || value[0] == '&') &&
            value.find_first_of(" ,\r\n\a") == std::string_view::npos;
       o.channel = value;
+    } else if (flag == "--rooms") {
+      ok = parse_uint<std::uint32_t>(value, o.rooms, 1, 1'000'000);
     } else if (flag == "--server-pid") {
       long pid = 0;
       ok = parse_uint<long>(value, pid, 1, std::numeric_limits<int>::max());
@@ -137,12 +156,17 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (!have_clients) return OptionError{"--clients is required"};
   if (!have_senders) return OptionError{"--senders is required"};
   if (o.senders > o.clients) return OptionError{"--senders must not exceed --clients"};
+  if (o.rooms > 1 && o.protocol != Protocol::line) return OptionError{"--rooms needs --protocol line"};
+  if (o.rooms > 1 && o.clients < 2 * o.rooms) return OptionError{"--rooms R needs at least 2R clients"};
+  if (o.rooms > 1 && o.threads > 1) return OptionError{"--rooms needs --threads 1"};
   if (o.open_loop()) {
     if (!have_duration) return OptionError{"--rate needs --duration"};
   } else {
     if (have_duration) return OptionError{"--duration needs --rate"};
     if (!have_messages) return OptionError{"--messages is required (or --rate and --duration)"};
   }
+  if (o.threads > 1 && o.protocol != Protocol::line) return OptionError{"--threads needs --protocol line"};
+  if (o.threads > o.clients) return OptionError{"--threads must not exceed --clients"};
   if (o.connect_batch == 0 || o.connect_batch > o.clients) o.connect_batch = o.clients;
   return o;
 }

@@ -12,6 +12,14 @@ namespace flood {
 
 enum class Protocol { line, irc };
 
+// How flood's sockets acknowledge what they receive. quick: TCP_QUICKACK is
+// re-armed after every read, so a server that leaves Nagle on (no
+// TCP_NODELAY, e.g. ncat) is not held up to 40 ms by our delayed ACKs.
+// delayed: the kernel's default, like most clients.
+enum class Ack { quick, delayed };
+
+inline constexpr std::uint32_t kMaxThreads = 64;
+
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8888;
@@ -28,6 +36,9 @@ struct Options {
   double timeout = 60;  // seconds, the whole run
   double idle = 5;      // seconds without progress before giving up early
   std::string channel = "#flood";  // irc only
+  Ack ack = Ack::quick;
+  std::uint32_t threads = 1;  // receiving threads, each with its own share of the clients
+  std::uint32_t rooms = 1;  // line protocol: client i joins chatd room #flood(i % rooms) first
 
   [[nodiscard]] bool open_loop() const noexcept { return rate > 0; }
 };

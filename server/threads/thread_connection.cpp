@@ -1,9 +1,13 @@
 #include "thread_connection.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <system_error>
 #include <cerrno>
 #include <vector>
 
@@ -22,30 +26,73 @@ ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddres
       peer_name_(peer_.name()),
       output_(server.options_.max_queue) {}
 
-void ThreadConnection::start(const std::shared_ptr<ThreadConnection>& self) {
-  // Detached: the server waits for every connection to unregister (the
-  // last thing each thread does) before it goes away.
-  std::thread([self] { self->read_loop(); }).detach();
-  std::thread([self] { self->write_loop(); }).detach();
+namespace {
+thread_local DeferredSends* current_sends = nullptr;
+}  // namespace
+
+DeferredSends::DeferredSends() : outer_(current_sends) { current_sends = this; }
+
+DeferredSends::~DeferredSends() {
+  current_sends = outer_;
+  for (const auto& conn : pending_) conn->send_deferred();
 }
 
-void ThreadConnection::deliver(const SharedLine& line) {
+DeferredSends* DeferredSends::current() noexcept { return current_sends; }
+
+bool ThreadConnection::start() {
+  // Detached: the server waits for every connection to unregister (the
+  // last thing each thread does) before it goes away.
+  std::thread([self = shared_from_this()] { self->write_loop(); }).detach();
+  try {
+    std::thread([self = shared_from_this()] { self->read_loop(); }).detach();
+  } catch (const std::system_error&) {
+    threads_running = 1;  // the writer sends the refusal, then unregisters
+    deliver_control(make_line(msg::server_full()));
+    finish(/*leave=*/false);
+    return false;
+  }
+  return true;
+}
+
+void ThreadConnection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind::normal); }
+
+void ThreadConnection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
+
+bool ThreadConnection::accepts_reply(std::size_t bytes, std::size_t lines) {
+  std::lock_guard lock(mutex_);
+  return output_.admit_reply(bytes, lines);
+}
+
+void ThreadConnection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   std::lock_guard lock(mutex_);
   if (closing_) return;
-  const auto now = OutputQueue::Clock::now();
-  if (!output_.empty()) {  // the writer is busy with earlier lines: queue behind them
-    output_.push(line, now);
-    return;
+  const bool was_empty = output_.empty();
+  if (!output_.push(line, OutputQueue::Clock::now(), kind) || !was_empty) return;  // the writer has it in hand
+  // Nothing was queued, so the writer is idle: most lines can go straight
+  // to the socket, without waking a writer thread (a futex call and a
+  // context switch per receiver per line), once the room lock is released.
+  if (DeferredSends* sends = DeferredSends::current()) {
+    deferred_ = true;
+    sends->add(shared_from_this());
+  } else {
+    wake_writer_.notify_one();
   }
-  // Nothing queued, so the writer is idle and not mid-write: try the socket
-  // from this thread without blocking. Most lines go out here, and waking a
-  // writer thread (a futex call and a context switch per receiver per line)
-  // is left for sockets that are full.
-  const ssize_t n = ::send(fd_.get(), line->data(), line->size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  if (n == static_cast<ssize_t>(line->size())) return;
-  output_.push(line, now);
-  if (n > 0) output_.consume(static_cast<std::size_t>(n), now);
-  wake_writer_.notify_one();  // the rest, or the error, is the writer's
+}
+
+void ThreadConnection::send_deferred() {
+  std::lock_guard lock(mutex_);
+  if (!deferred_) return;
+  deferred_ = false;
+  while (!output_.empty() && !closing_) {
+    std::array<iovec, 64> iov;
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = output_.gather(iov);
+    const ssize_t n = ::sendmsg(fd_.get(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n <= 0) break;  // full, or an error: the writer's
+    output_.consume(static_cast<std::size_t>(n), OutputQueue::Clock::now());
+  }
+  if (!output_.empty() || closing_) wake_writer_.notify_one();
 }
 
 void ThreadConnection::finish(bool leave) {
@@ -58,6 +105,10 @@ void ThreadConnection::finish(bool leave) {
 
 void ThreadConnection::stop_reading() noexcept { ::shutdown(fd_.get(), SHUT_RD); }
 
+void ThreadConnection::refuse(std::string_view line) noexcept {
+  [[maybe_unused]] const ssize_t n = ::send(fd_.get(), line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 void ThreadConnection::abort() noexcept { ::shutdown(fd_.get(), SHUT_RDWR); }
 
 void ThreadConnection::read_loop() {
@@ -66,30 +117,47 @@ void ThreadConnection::read_loop() {
   std::vector<char> buffer(16 * 1024);
   bool reading = true;
   while (reading) {
+    if (const auto due = rate_limiter.report_due()) {
+      // Dropped lines are reported once the burst is over: wait for more
+      // input only until then.
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*due - OutputQueue::Clock::now()).count();
+      pollfd p{fd_.get(), POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(std::clamp<long long>(wait, 0, 1000))) == 0) {
+        DeferredSends sends;
+        std::lock_guard lock(server_.room_mutex_);
+        if (!member) break;
+        if (const std::size_t dropped = rate_limiter.take_due_report(OutputQueue::Clock::now())) {
+          deliver_control(make_line(msg::slow_down(dropped)));
+        }
+        continue;
+      }
+    }
     const ssize_t n = ::read(fd_.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // SO_RCVTIMEO: --idle-timeout
       std::lock_guard lock(server_.room_mutex_);
-      deliver(make_line(msg::idle_disconnect(server_.options_.idle_timeout_s)));
+      deliver_control(make_line(msg::idle_disconnect(server_.options_.idle_timeout_s)));
       break;
     }
     if (n <= 0) break;  // EOF, reset, or woken by shutdown()
 
+    DeferredSends sends;  // after the lock is released
     std::lock_guard lock(server_.room_mutex_);
     if (!member) break;  // dropped or shutting down meanwhile
     const auto now = OutputQueue::Clock::now();
     framer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
       if (f.kind == Frame::Kind::too_long) {
-        deliver(server_.too_long_line_);
+        deliver_control(server_.too_long_line_);
         return true;
       }
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
-      if (rate.report_dropped > 0) deliver(make_line(msg::slow_down(rate.report_dropped)));
+      if (rate.report_dropped > 0) deliver_control(make_line(msg::slow_down(rate.report_dropped)));
       if (rate.pass && server_.room_.handle_line(*member, f.text) == Room::Outcome::quit) reading = false;
       return reading;
     });
   }
   {
+    DeferredSends sends;
     std::lock_guard lock(server_.room_mutex_);
     finish(/*leave=*/true);  // a half-closed peer still gets its queued output
   }
@@ -104,7 +172,7 @@ void ThreadConnection::write_loop() {
     std::size_t count = 0;
     {
       std::unique_lock lock(mutex_);
-      wake_writer_.wait(lock, [&] { return !output_.empty() || closing_; });
+      wake_writer_.wait(lock, [&] { return (!output_.empty() && !deferred_) || closing_; });
       if (output_.empty()) break;  // closing, and everything is out
       // Only this thread pops lines; a concurrent push may move the handles
       // but never the text they share, so these pointers stay valid after
@@ -128,6 +196,7 @@ void ThreadConnection::write_loop() {
   }
 
   {
+    DeferredSends sends;
     std::lock_guard lock(server_.room_mutex_);
     if (stalled) {
       const std::string& name = member ? server_.room_.name_of(*member) : peer_name_;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <system_error>
+#include <utility>
 
 #include "acceptor.h"
 #include "messages.h"
@@ -28,7 +30,7 @@ ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listene
       listeners_(std::move(listeners)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log),
+      room_(log, room_config(options)),
       admission_(options.max_clients, options.max_per_ip),
       too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
 
@@ -75,12 +77,36 @@ void ThreadServer::start_connection(Accepted client) {
     const timeval timeout{static_cast<time_t>(options_.idle_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
+  DeferredSends sends;  // the welcome and "entered" lines, after the lock
   std::lock_guard lock(room_mutex_);
   if (!admit_or_refuse(admission_, client)) return;
+  const PeerAddress peer = client.peer;
   auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer));
   connections_.emplace(conn.get(), conn);
+  bool started = false;
+  try {
+    started = conn->start();
+  } catch (const std::system_error& e) {
+    // No thread runs for it: refuse this one client, keep serving the rest.
+    connections_.erase(conn.get());
+    admission_.release(peer);
+    conn->refuse(msg::server_full());
+    note_thread_failure(peer, e);
+    return;
+  }
+  if (!started) {  // its writer sends the refusal and unregisters
+    note_thread_failure(peer, std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)));
+    return;
+  }
+  thread_failure_logged_ = false;
   conn->member = room_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
-  conn->start(conn);
+}
+
+void ThreadServer::note_thread_failure(const PeerAddress& peer, const std::system_error& e) {
+  // Once per run of failures, not once per refused client.
+  if (std::exchange(thread_failure_logged_, true)) return;
+  diagnostic("refused " + peer.name() + ": cannot start a thread (" + e.code().message() +
+             "); refusing new clients until threads can be created again");
 }
 
 void ThreadServer::thread_finished(ThreadConnection& conn) {
@@ -94,10 +120,11 @@ void ThreadServer::thread_finished(ThreadConnection& conn) {
 void ThreadServer::shut_down() {
   for (UniqueFd& l : listeners_) l.reset();
   std::unique_lock lock(room_mutex_);
-  room_.send_to_all(make_line(msg::shutting_down()));
+  const SharedLine notice = make_line(msg::shutting_down());
   // Everyone leaves at once: no "left" lines. Readers are woken by the
   // half-shutdown; writers flush, then close.
   for (auto& [ptr, conn] : connections_) {
+    if (conn->member) conn->deliver_control(notice);
     conn->finish(/*leave=*/false);
     conn->stop_reading();
   }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +35,8 @@ class ThreadServer {
 
   // Accepts until SIGINT/SIGTERM, then shuts down; returns the exit code.
   int run();
+  // The chat state, for wiring up a history store before run().
+  Room& room() { return room_; }
 
  private:
   friend class ThreadConnection;
@@ -41,6 +44,7 @@ class ThreadServer {
   void accept_from(int listener_fd);
   void start_connection(Accepted client);
   void shut_down();
+  void note_thread_failure(const PeerAddress& peer, const std::system_error& e);
   // Called by each connection thread as it ends; the last one out unregisters.
   void thread_finished(ThreadConnection& conn);
 
@@ -58,6 +62,7 @@ class ThreadServer {
 
   std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
   SharedLine too_long_line_;
+  bool thread_failure_logged_ = false;  // guarded by room_mutex_
 };
 
 }  // namespace chat

@@ -186,6 +186,44 @@ TEST_CASE("chat --nick renames the user once connected", "[chat][nick]") {
   CHECK(chat.wait_exit() == 0);
 }
 
+TEST_CASE("chat --room joins the room once connected and a pipe prints history as received",
+          "[chat][rooms]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  TestClient other(server.port());
+  other.expect_line("> Connected to the chat server (2 users online)");
+  peer.expect_line("> New user " + other.address_name() + " entered (2 users online)");
+  peer.send_line("/join #random");
+  peer.expect_line("> You are now in #random (1 user here)");
+  other.expect_line("< " + peer.address_name() + " left for #random (1 user here)");
+  other.send_line("/join #random");
+  other.expect_line("> You are now in #random (2 users here)");
+  peer.expect_line("> " + other.address_name() + " joined #random (2 users here)");
+  peer.send_line("earlier");
+  other.expect_line("[" + peer.address_name() + "] earlier");
+
+  ChatProcess chat({"--room", "random", "127.0.0.1", std::to_string(server.port())});
+  REQUIRE(chat.wait_stdout("> End of recent messages\n"));
+  const std::string out = chat.stdout_text();
+  const auto at = out.find("> You are now in #random (3 users here)\n> Recent messages (1):\n");
+  REQUIRE(at != std::string::npos);
+  const std::string stamped = out.substr(out.find("):\n", at) + 3);
+  CHECK(stamped.size() > 6);
+  CHECK(stamped.substr(2, 1) == ":");
+  CHECK(stamped.substr(5).starts_with(" [" + peer.address_name() + "] earlier\n> End of recent messages\n"));
+  const auto joined = peer.read_line();
+  REQUIRE(joined);
+  const std::string suffix = " joined #random (3 users here)";
+  REQUIRE(joined->ends_with(suffix));
+  const std::string name = joined->substr(2, joined->size() - 2 - suffix.size());
+  chat.send_line("hello room");
+  peer.expect_line("[" + name + "] hello room");
+  chat.close_stdin();
+  peer.expect_line("< The user " + name + " left (2 users online)");
+  CHECK(chat.wait_exit() == 0);
+}
+
 TEST_CASE("chat shows the user's own /msg (as the server confirms it), /me and // lines", "[chat][commands]") {
   ChatdProcess server;
   TestClient peer(server.port());

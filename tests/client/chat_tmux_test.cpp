@@ -442,6 +442,44 @@ TEST_CASE("Ctrl-Z gives the shell its terminal back, and fg resumes the typed li
   CHECK(pane->wait_for("chat exited 0\nTTY-RESTORED"));
 }
 
+TEST_CASE("chat --room joins a room shown in the prompt, history is dimmed, Tab completes rooms",
+          "[chat][tmux][rooms]") {
+  SKIP_WITHOUT_TMUX();
+  ChatdProcess server;
+  TestClient peer(server.port());
+  name_peer_bob(peer);
+  TestClient other(server.port());
+  other.expect_line("> Connected to the chat server (2 users online)");
+  peer.expect_line("> New user " + other.address_name() + " entered (2 users online)");
+  peer.send_line("/join #random");
+  peer.expect_line("> You are now in #random (1 user here)");
+  other.expect_line("< bob left for #random (1 user here)");
+  other.send_line("/join #random");
+  other.expect_line("> You are now in #random (2 users here)");
+  peer.expect_line("> " + other.address_name() + " joined #random (2 users here)");
+  peer.send_line("said before alice came");
+  other.expect_line("[bob] said before alice came");
+
+  ChatPane pane(server.port(), {"--nick", "alice", "--room", "random", "--no-history"});
+  REQUIRE(pane->wait_for("> You are now in #random (3 users here)"));
+  REQUIRE(pane->wait_for("] said before alice came"));
+  REQUIRE(pane->wait_cursor_row("alice #random " + std::string(kPrompt)));
+  // The replayed line carries its time and is dim as a whole: no colour
+  // for bob's name (tmux merges the dim runs of adjacent lines).
+  const std::string screen = pane->capture(true);
+  INFO(screen);
+  CHECK(std::regex_search(screen, std::regex("\x1b\\[2m[^\x1b]*\n[0-9]{2}:[0-9]{2} \\[bob\\] said before alice came\n")));
+
+  pane->type("/join #lob");
+  pane->press({"Tab"});  // no known room matches: asks the server (/rooms)
+  REQUIRE(pane->wait_for("> Rooms (2): #random (3), #lobby (0)"));
+  pane->press({"Tab"});
+  REQUIRE(pane->wait_cursor_row("alice #random " + std::string(kPrompt) + " /join #lobby"));
+  pane->press({"Enter"});
+  REQUIRE(pane->wait_for("> You are now in #lobby (1 user here)"));
+  REQUIRE(pane->wait_cursor_row("alice #lobby " + std::string(kPrompt)));
+}
+
 // --- issue 12: a newcomer's first ten minutes ---------------------------------
 
 namespace {

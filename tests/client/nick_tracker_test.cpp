@@ -27,6 +27,18 @@ TEST_CASE("/who replaces the list, without the user's own name", "[nicks]") {
   CHECK(t.others() == Names{"bob", "carol"});
 }
 
+TEST_CASE("a /who reply split over several lines is read whole", "[nicks]") {
+  NickTracker t;
+  t.observe("> You are now known as alice");
+  t.observe("> Online (5): bob, alice,");
+  t.observe(">   carol, dave,");
+  t.observe(">   erin");
+  CHECK(t.others() == Names{"bob", "carol", "dave", "erin"});
+  // Only right after a line ending in ",": help text is not a name list.
+  t.observe(">   /nick NAME       change your nickname");
+  CHECK(t.others() == Names{"bob", "carol", "dave", "erin"});
+}
+
 TEST_CASE("people who talk are online", "[nicks]") {
   NickTracker t;
   t.observe("[dave] hello");

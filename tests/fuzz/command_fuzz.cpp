@@ -68,6 +68,8 @@ Kind kind_of_word(std::string_view word) {
   if (lower == "/me") return Kind::me;
   if (lower == "/quit") return Kind::quit;
   if (lower == "/help") return Kind::help;
+  if (lower == "/join") return Kind::join;
+  if (lower == "/rooms") return Kind::rooms;
   return Kind::unknown;
 }
 

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "async_peer.h"
@@ -55,7 +57,9 @@ std::chrono::milliseconds round_trip(TestClient& from, TestClient& to, const std
 
 TEST_CASE("under a low open file limit chatd lowers --max-clients and says so", "[hostile][emfile]") {
   // 36 fds, 32 reserved: room for 4 clients.
-  ChatdProcess server("127.0.0.1", 0, {}, ChatdLaunch{36});
+  ChatdLaunch launch;
+  launch.open_file_limit = 36;
+  ChatdProcess server("127.0.0.1", 0, {}, launch);
   REQUIRE(server.wait_stderr("chatd: the open file limit is 36: serving at most 4 clients instead of 10000"));
   TestClient a = join(server, {});
   TestClient b = join(server, {&a});
@@ -223,12 +227,20 @@ TEST_CASE("a storm of connections that vanish at once leaves chatd responsive", 
   std::string who;
   const auto deadline = Clock::now() + 10s;
   while (who != alone && Clock::now() < deadline) {
+    if (!who.empty()) std::this_thread::sleep_for(100ms);  // a person's pace, within the default rate limit
     a.send_line("/who");
     while (true) {
       const auto line = a.read_line(5s);
       REQUIRE(line.has_value());
       if (line->starts_with("> Online")) {
         who = *line;
+        // A long list goes on over lines ending in "," (docs/PROTOCOL.md).
+        for (std::string more = who; more.ends_with(",");) {
+          const auto next = a.read_line(5s);
+          REQUIRE(next.has_value());
+          REQUIRE(next->starts_with(">   "));
+          more = *next;
+        }
         break;
       }
       REQUIRE(is_join_or_leave(*line));
@@ -288,4 +300,108 @@ TEST_CASE("a storm of silent connections is announced only as each speaks", "[ho
     CHECK(got->starts_with("< The user "));
   }
   CHECK(got_who);
+}
+
+TEST_CASE("threads engine: a client no thread can be started for is refused, the others stay",
+          "[hostile][threads-limit]") {
+  if (engine_under_test() != "threads") {
+    SUCCEED("only the threads engine starts threads per client");
+    return;
+  }
+  // 8 tasks for chatd's user: the main thread and 2 per client, so the
+  // fourth client gets a writer but no reader, the fifth not even a writer.
+  ChatdLaunch launch;
+  launch.max_user_processes = 8;
+  std::optional<ChatdProcess> started;
+  try {
+    started.emplace("127.0.0.1", 0, std::vector<std::string>{}, launch);
+  } catch (const std::runtime_error& e) {
+    // As root the test runs chatd as `nobody`, who must be able to reach
+    // the build tree (not so under a 0700 home directory).
+    WARN("cannot run chatd under prlimit/setpriv here: " << e.what());
+    return;
+  }
+  ChatdProcess& server = *started;
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  TestClient c = join(server, {&a, &b});
+  for (int i = 0; i < 2; ++i) {
+    TestClient refused(server.port());
+    refused.expect_line("! server full");
+    REQUIRE(refused.wait_closed());
+  }
+  // Logged once for the run of failures, not once per client.
+  REQUIRE(server.wait_stderr("cannot start a thread"));
+  const std::string log = server.stderr_text();
+  CHECK(log.find("cannot start a thread") == log.rfind("cannot start a thread"));
+
+  // Still serving: the users talk, and a freed seat can be taken again.
+  a.send_line("still here");
+  b.expect_line("[" + a.address_name() + "] still here");
+  c.expect_line("[" + a.address_name() + "] still here");
+  c.send_line("/quit");
+  REQUIRE(c.wait_closed());
+  a.expect_line("< The user " + c.address_name() + " left " + online(2));
+  b.expect_line("< The user " + c.address_name() + " left " + online(2));
+  // The quitting client's threads end a moment after its socket closes.
+  bool joined = false;
+  for (int attempt = 0; attempt < 50 && !joined; ++attempt) {
+    TestClient d(server.port());
+    const auto first = d.read_line(5s);
+    REQUIRE(first.has_value());
+    if (*first == "! server full") {
+      std::this_thread::sleep_for(20ms);  // no event tells when a thread has exited
+      continue;
+    }
+    REQUIRE(*first == "> Connected to the chat server " + online(3));
+    joined = true;
+  }
+  CHECK(joined);
+  CHECK(server.wait_exit(0ms) == std::nullopt);  // never aborted
+}
+
+TEST_CASE("non-readers flooding themselves with tiny lines pin at most --max-queue each",
+          "[hostile][memory-bound]") {
+  // Issue 13, item 4: what a queue holds is charged for the memory it
+  // keeps, not only its bytes, so tiny lines cannot multiply the bound.
+  constexpr int kClients = 20;
+  constexpr int kLinesEach = 30000;  // 600,000 in all
+  constexpr long kMaxQueue = 64 * 1024;
+  ChatdProcess server({"--rate-limit", "0", "--max-queue", "64K", "--quiet"});
+  std::vector<AsyncPeer> peers;
+  for (int i = 0; i < kClients; ++i) {
+    peers.emplace_back(server.port(), 4096);
+    REQUIRE(peers.back().open());
+  }
+  // Wait until every one is in (the last one counts all), so joins are done.
+  TestClient watcher(server.port());
+  watcher.expect_line("> Connected to the chat server " + online(kClients + 1));
+  const auto rss_before = resident_kib(server.pid());
+  REQUIRE(rss_before.has_value());
+  for (AsyncPeer& p : peers) {
+    std::string lines;
+    for (int i = 0; i < kLinesEach; ++i) lines += "/msg " + p.address_name() + " x\n";
+    p.queue(lines);
+  }
+  // Push every byte in; the peers never read.
+  const auto deadline = Clock::now() + 60s;
+  while (Clock::now() < deadline) {
+    std::size_t unsent = 0;
+    for (AsyncPeer& p : peers) {
+      REQUIRE(p.flush() == AsyncPeer::Io::ok);
+      unsent += p.unsent();
+    }
+    if (unsent == 0) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  // chatd has handled them all once it stops using CPU.
+  REQUIRE(eventually([&] { return cpu_ticks_over(server.pid(), 300ms) == 0; }, 60s));
+  const auto rss_after = resident_kib(server.pid());
+  REQUIRE(rss_after.has_value());
+  const long per_client = (*rss_after - *rss_before) * 1024 / kClients;
+  WARN("RSS grew " << (*rss_after - *rss_before) << " KiB for " << kClients << " non-readers: " << per_client
+                   << " bytes each, --max-queue " << kMaxQueue);
+  // The queue's charge is bounded by --max-queue plus the control reserve;
+  // allow as much again for the allocator's slack and the line pool.
+  CHECK(per_client < 2 * (kMaxQueue + 4096) + 16 * 1024);
 }

@@ -16,11 +16,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Parses "! slow down: N messages dropped" into N.
+// Parses "! slow down: N message(s) dropped" into N.
 std::optional<long> dropped_count(const std::string& line) {
-  static const std::string prefix = "! slow down: ", suffix = " messages dropped";
+  static const std::string prefix = "! slow down: ", suffix = " dropped";
   if (!line.starts_with(prefix) || !line.ends_with(suffix)) return std::nullopt;
-  const std::string digits = line.substr(prefix.size(), line.size() - prefix.size() - suffix.size());
+  std::string digits = line.substr(prefix.size(), line.size() - prefix.size() - suffix.size());
+  // "1 message", "2 messages"
+  const std::string unit = digits == "1 message" ? " message" : " messages";
+  if (!digits.ends_with(unit)) return std::nullopt;
+  digits.resize(digits.size() - unit.size());
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   return std::stol(digits);
 }
@@ -93,6 +97,25 @@ TEST_CASE("flood control (--rate-limit) drops a burst's excess, reports every dr
   REQUIRE(sender.no_line_within(600ms));  // no late notice, no close; a token is back meanwhile
   sender.send_line("calm now");
   receiver.expect_line(from + "calm now");
+}
+
+TEST_CASE("drops are reported when the burst ends, not at the next line, and one drop is \"1 message\"",
+          "[hostile][rate-limit]") {
+  ChatdProcess server({"--rate-limit", "1:5"});
+  TestClient sender = join(server, {});
+  TestClient receiver = join(server, {&sender});
+
+  // A paste of 20 lines: 5 pass, 15 are dropped, and the sender hears so
+  // without typing anything more.
+  std::string paste;
+  for (int i = 0; i < 20; ++i) paste += "pasted " + std::to_string(i) + "\n";
+  sender.send_raw(paste);
+  sender.expect_line("! slow down: 15 messages dropped", 3s);
+  // The bucket is still empty: one more line is one more drop, said so.
+  sender.send_line("one more");
+  sender.expect_line("! slow down: 1 message dropped", 3s);
+  for (int i = 0; i < 5; ++i) receiver.expect_line("[" + sender.address_name() + "] pasted " + std::to_string(i));
+  REQUIRE(receiver.no_line_within(300ms));
 }
 
 TEST_CASE("an idle user is disconnected by --idle-timeout with a notice, an active one stays",

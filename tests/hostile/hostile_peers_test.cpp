@@ -45,7 +45,9 @@ std::string numbered_batch(const std::string& prefix, int first, int count, std:
 }  // namespace
 
 TEST_CASE("peers that reset mid-broadcast never affect the others", "[hostile][reset]") {
-  ChatdProcess server;
+  // Its clients send faster than the default --rate-limit; what is tested
+  // here is delivery, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0"});
   TestClient sender = join(server, {});
   TestClient r1 = join(server, {&sender});
   TestClient r2 = join(server, {&sender, &r1});
@@ -86,7 +88,9 @@ TEST_CASE("peers that reset mid-broadcast never affect the others", "[hostile][r
 }
 
 TEST_CASE("a half-closed peer leaves at once but still gets what was queued for it", "[hostile][half-close]") {
-  ChatdProcess server;
+  // Its clients send faster than the default --rate-limit; what is tested
+  // here is delivery, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0"});
   TestClient sender = join(server, {});
   TestClient watcher = join(server, {&sender});
   TestClient half = join(server, {&sender, &watcher}, "127.0.0.1", 4096);
@@ -109,7 +113,9 @@ TEST_CASE("garbage from one client never reaches others unclean and never distur
   INFO("seed " << seed << " (replay with CHAT_HOSTILE_SEED=" << seed << ")");
   std::mt19937 rng(seed);
 
-  ChatdProcess server;
+  // Its clients send faster than the default --rate-limit; what is tested
+  // here is delivery, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0"});
   TestClient alice = join(server, {});
   TestClient bob = join(server, {&alice});
   TestClient garbage = join(server, {&alice, &bob});

@@ -1,7 +1,10 @@
 // Limits that protect chatd and everyone else: --max-line, --max-clients,
 // --max-queue (slow readers) and --stall-timeout (stuck readers).
 #include <catch2/catch.hpp>
+
+#include <csignal>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -22,11 +25,15 @@ struct Pair {
   std::string from() const { return "[" + sender.address_name() + "] "; }
 };
 
-// Parses "! N messages skipped (reading too slowly)" into N.
+// Parses "! N message(s) skipped (reading too slowly)" into N.
 std::optional<long> skipped_count(const std::string& line) {
-  static const std::string prefix = "! ", suffix = " messages skipped (reading too slowly)";
+  static const std::string prefix = "! ", suffix = " skipped (reading too slowly)";
   if (!line.starts_with(prefix) || !line.ends_with(suffix)) return std::nullopt;
-  const std::string digits = line.substr(prefix.size(), line.size() - prefix.size() - suffix.size());
+  std::string digits = line.substr(prefix.size(), line.size() - prefix.size() - suffix.size());
+  // "1 message", "2 messages"
+  const std::string unit = digits == "1 message" ? " message" : " messages";
+  if (!digits.ends_with(unit)) return std::nullopt;
+  digits.resize(digits.size() - unit.size());
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
@@ -116,7 +123,9 @@ TEST_CASE("a full server turns a newcomer away unseen", "[limits][max-clients]")
 }
 
 TEST_CASE("a slow reader skips lines and is told how many", "[limits][slow-reader]") {
-  ChatdProcess server({"--max-queue", "65536"});
+  // The sender floods far past the default --rate-limit; this is about
+  // the receiver's side, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0", "--max-queue", "65536"});
   TestClient sender = join(server, {});
   // A tiny receive window keeps chatd's output queued in chatd, not in the kernel.
   TestClient reader = join(server, {&sender}, "127.0.0.1", 4096);
@@ -174,7 +183,9 @@ TEST_CASE("a slow reader skips lines and is told how many", "[limits][slow-reade
 }
 
 TEST_CASE("a reader that accepts nothing is dropped after --stall-timeout", "[limits][stall]") {
-  ChatdProcess server({"--stall-timeout", "1", "--max-queue", "65536"});
+  // The sender floods far past the default --rate-limit; this is about
+  // the receiver's side, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "1", "--max-queue", "65536"});
   TestClient sender = join(server, {});
   TestClient stuck = join(server, {&sender}, "127.0.0.1", 4096);
   const std::string name = stuck.address_name();
@@ -220,24 +231,32 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
   // (much larger) send buffer only slowly, so the socket may not report
   // writable for longer than the stall timeout although the reader makes
   // progress all along. chatd must see that progress and keep it.
-  ChatdProcess server({"--stall-timeout", "1", "--max-queue", "64K"});
+  // The sender floods far past the default --rate-limit; this is about
+  // the receiver's side, so the limit is off.
+  ChatdProcess server({"--rate-limit", "0", "--stall-timeout", "1", "--max-queue", "64K"});
   TestClient sender = join(server, {});
   TestClient slow = join(server, {&sender}, "127.0.0.1", 4096);
   const std::string from = "[" + sender.address_name() + "] ";
 
   // 20 MB: chatd skips most of it for `slow` (--max-queue 64K), but the
-  // kernel's send buffer towards `slow` fills and grows first.
+  // kernel's send buffer towards `slow` fills and grows first. Sent from a
+  // second thread while `slow` reads: how long chatd takes to handle the
+  // flood (it takes 64 lines of a client per turn) must not matter.
   const std::string payload(200, 'p');
   std::string batch;
   for (int i = 0; i < 5000; ++i) batch += payload + "\n";
-  for (int i = 0; i < 20; ++i) sender.send_raw(batch);
-  expect_who(sender, {sender.address_name(), slow.address_name()});
+  std::atomic<bool> flooded = false;
+  std::jthread flood([&] {  // joined on every way out
+    for (int i = 0; i < 20; ++i) sender.send_raw(batch);
+    flooded = true;
+  });
 
-  // About 20 KB/s for 3.5 s, well past the 1 s stall timeout. The pauses are
-  // the point: this reader is slow on purpose.
+  // About 20 KB/s for 3.5 s at least and until the flood is in, well past
+  // the 1 s stall timeout. The pauses are the point: this reader is slow on
+  // purpose.
   const auto until = Clock::now() + 3500ms;
   int lines = 0;
-  while (Clock::now() < until) {
+  while (Clock::now() < until || !flooded) {
     for (int i = 0; i < 10; ++i) {
       const auto line = slow.read_line(1s);
       REQUIRE(line);  // never disconnected
@@ -246,7 +265,76 @@ TEST_CASE("a reader that reads slowly but steadily is not taken for stalled", "[
     }
     std::this_thread::sleep_for(100ms);
   }
+  flood.join();
   INFO("lines read: " << lines << "\nchatd stderr:\n" << server.stderr_text());
   CHECK(server.stderr_text().find("dropping") == std::string::npos);
   expect_who(sender, {sender.address_name(), slow.address_name()});
+}
+
+TEST_CASE("a /who reply longer than --max-line comes as several lines within it", "[limits][who]") {
+  ChatdProcess server({"--max-line", "64"});
+  std::vector<TestClient> users;
+  users.reserve(10);
+  for (int i = 0; i < 10; ++i) {
+    std::vector<TestClient*> present;
+    for (auto& u : users) present.push_back(&u);
+    users.push_back(join(server, present));
+  }
+  TestClient& asker = users.front();
+  asker.send_line("/who");
+  std::vector<std::string> lines;
+  while (lines.empty() || lines.back().ends_with(",")) {
+    const auto line = asker.read_line();
+    REQUIRE(line.has_value());
+    lines.push_back(*line);
+  }
+  REQUIRE(lines.size() > 1);
+  std::string names;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    INFO("line " << i << ": \"" << lines[i] << "\"");
+    CHECK(lines[i].size() <= 64);
+    const std::string_view prefix = i == 0 ? "> Online (10): " : ">   ";
+    REQUIRE(lines[i].starts_with(prefix));
+    names += (i > 0 ? " " : "") + lines[i].substr(prefix.size());
+  }
+  std::string expected;
+  for (std::size_t i = 0; i < users.size(); ++i) expected += (i > 0 ? ", " : "") + users[i].address_name();
+  CHECK(names == expected);
+  REQUIRE(asker.no_line_within(200ms));
+}
+
+TEST_CASE("a reader whose queue is full still gets \"> Server shutting down\"", "[limits][shutdown]") {
+  // The sender floods far past the default --rate-limit to fill the
+  // reader's queue; the limit is off.
+  ChatdProcess server({"--rate-limit", "0", "--max-queue", "64K"});
+  TestClient sender = join(server, {});
+  TestClient reader = join(server, {&sender}, "127.0.0.1", 4096);
+  const std::string padding(120, '.');
+  const int kLines = static_cast<int>((max_send_buffer() + (2 << 20)) / (padding.size() + 12));
+  std::string batch;
+  for (int i = 0; i < kLines; ++i) {
+    batch += "line " + std::to_string(i) + " " + padding + "\n";
+    if (batch.size() > 65536 || i == kLines - 1) {
+      sender.send_raw(batch);
+      batch.clear();
+    }
+  }
+  // Then short lines (shorter than the notice) top the queue up to the byte.
+  sender.send_raw([] {
+    std::string x;
+    for (int i = 0; i < 5000; ++i) x += "x\n";
+    return x;
+  }());
+  expect_who(sender, {sender.address_name(), reader.address_name()});  // the flood is queued or skipped
+
+  server.signal(SIGTERM);
+  // Whatever the reader drains first, the notice comes last, right after the
+  // count of what was skipped.
+  std::vector<std::string> tail;
+  while (auto line = reader.read_line(5s)) tail.push_back(std::move(*line));
+  INFO("last lines: " << (tail.size() > 2 ? tail[tail.size() - 3] : "") << " / " << (tail.size() > 1 ? tail[tail.size() - 2] : "") << " / " << (tail.empty() ? "" : tail.back()) << " of " << tail.size());
+  REQUIRE(tail.size() >= 2);
+  CHECK(tail.back() == "> Server shutting down");
+  CHECK(skipped_count(tail[tail.size() - 2]).has_value());
+  CHECK(server.wait_exit() == 0);
 }

@@ -92,6 +92,19 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
                                program});
     program = "/bin/sh";
   }
+  if (launch.max_user_processes) {
+    // RLIMIT_NPROC binds only a user without CAP_SYS_RESOURCE: as root, run
+    // chatd as `nobody` under it. prlimit and setpriv exec, so pid() stays
+    // chatd's.
+    const std::string limit = std::to_string(*launch.max_user_processes);
+    std::vector<std::string> wrapper = {"--nproc=" + limit + ":" + limit};
+    if (::geteuid() == 0) {
+      wrapper.insert(wrapper.end(), {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"});
+    }
+    wrapper.push_back(program);
+    args.insert(args.begin(), wrapper.begin(), wrapper.end());
+    program = "/usr/bin/prlimit";
+  }
   pid_ = spawn_process(program, args, -1, out.write.get(), err.write.get());
   pidfd_ = open_pidfd(pid_);
   // Only the child may hold the write ends, so EOF on them means it is gone.

@@ -31,6 +31,9 @@ struct ChatdLaunch {
   // Start chatd under this RLIMIT_NOFILE (soft and hard), through
   // `sh -c 'ulimit -n N && exec chatd ...'`, so its own fd sizing sees it.
   std::optional<unsigned> open_file_limit;
+  // Start chatd under this RLIMIT_NPROC (threads count), as `nobody` when
+  // the tests run as root (root ignores the limit). Needs setpriv.
+  std::optional<unsigned> max_user_processes;
   // A log nobody reads: chatd's stdout (after the "started" line) or stderr
   // goes to a one-page pipe that the test holds open and never reads, as
   // when a log pipe's reader is stuck. Waiting on that stream fails.

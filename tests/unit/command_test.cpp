@@ -28,6 +28,10 @@ TEST_CASE("commands and their arguments") {
   CHECK(parse_command("/who").kind == Kind::who);
   CHECK(parse_command("/quit").kind == Kind::quit);
   CHECK(parse_command("/help").kind == Kind::help);
+  CHECK(parse_command("/ROOMS").kind == Kind::rooms);
+  CHECK(parse_command("/join  #Random ").kind == Kind::join);
+  CHECK(parse_command("/join  #Random ").arg == "#Random");
+  CHECK(parse_command("/who *").arg == "*");
 
   Command nick = parse_command("/nick   alice  ");
   CHECK(nick.kind == Kind::nick);

@@ -110,3 +110,22 @@ TEST_CASE("the sink can stop framing") {
   });
   CHECK(seen == Lines{"a", "b"});
 }
+
+TEST_CASE("feed says how much it used when the sink stops it, so the rest can be fed later") {
+  chat::LineFramer framer(64);
+  std::vector<std::string> lines;
+  const std::string bytes = "one\ntwo\nthree\npart";
+  auto take_two = [&](const chat::Frame& f) {
+    lines.emplace_back(f.text);
+    return lines.size() < 2;
+  };
+  const std::size_t used = framer.feed(bytes, take_two);
+  CHECK(used == 8);  // "one\ntwo\n"
+  CHECK(lines == std::vector<std::string>{"one", "two"});
+  CHECK(framer.feed(std::string_view(bytes).substr(used), [&](const chat::Frame& f) {
+    lines.emplace_back(f.text);
+    return true;
+  }) == bytes.size() - used);
+  CHECK(lines.back() == "three");
+  CHECK(framer.buffered() == 4);  // "part" waits for its "\n"
+}

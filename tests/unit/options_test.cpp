@@ -64,8 +64,11 @@ TEST_CASE("flags, with separate or inline values and size suffixes") {
 TEST_CASE("hostile-client limits: per-address cap, rate limit, idle timeout") {
   chat::Options o = ok({});
   CHECK(o.max_per_ip == 16);
-  CHECK(o.rate_limit.per_second == 0);
+  // On by default, at a level no person typing or pasting reaches.
+  CHECK(o.rate_limit.per_second == 10);
+  CHECK(o.rate_limit.burst == 50);
   CHECK(o.idle_timeout_s == 0);
+  CHECK(ok({"--rate-limit", "0"}).rate_limit.per_second == 0);  // still means off
   o = ok({"--max-per-ip", "0", "--rate-limit", "5:20", "--idle-timeout", "600"});
   CHECK(o.max_per_ip == 0);
   CHECK(o.rate_limit.per_second == 5);
@@ -129,4 +132,27 @@ TEST_CASE("a value out of a row's range names the range") {
         "invalid --rate-limit 'fast': expected MSGS/S or MSGS/S:BURST, e.g. 5:20 (0 = off)");
   CHECK(error({"--host="}) == "invalid --host '': expected an address");
   CHECK(error({"--idle-timeout"}) == "--idle-timeout needs a value");
+}
+
+TEST_CASE("room and history options") {
+  const chat::Options d = ok({});
+  CHECK(d.default_room == "#lobby");
+  CHECK(d.history == 50);
+  CHECK(d.max_rooms == 1000);
+  CHECK_FALSE(d.history_local);
+  CHECK_FALSE(d.store.has_value());
+
+  const chat::Options o = ok({"--default-room", "main", "--history=0", "--history-time", "local",
+                              "--max-rooms", "7", "--store", "/tmp/x.db", "--export-history", "#main"});
+  CHECK(o.default_room == "#main");
+  CHECK(o.history == 0);
+  CHECK(o.history_local);
+  CHECK(o.max_rooms == 7);
+  CHECK(o.store == "/tmp/x.db");
+  CHECK(o.export_history == "#main");
+
+  CHECK(error({"--default-room", "#a b"}).starts_with("invalid --default-room '#a b'"));
+  CHECK(error({"--history-time", "gmt"}) == "invalid --history-time 'gmt': expected utc or local");
+  CHECK(error({"--max-rooms", "0"}).starts_with("invalid --max-rooms '0'"));
+  CHECK(error({"--export-history", "#a"}) == "--export-history needs --store PATH");
 }

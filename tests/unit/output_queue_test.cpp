@@ -50,8 +50,9 @@ TEST_CASE("gather never uses more entries than given") {
 
 TEST_CASE("past the limit lines are skipped and counted, and the notice comes below half") {
   const auto t = OutputQueue::Clock::now();
-  OutputQueue q(1024);
   const auto line = chat::make_line(std::string(99, 'x') + "\n");  // 100 bytes
+  const std::size_t cost = OutputQueue::charge(line);
+  OutputQueue q(10 * cost + cost / 2);
   int queued = 0;
   for (int i = 0; i < 15; ++i) queued += q.push(line, t) ? 1 : 0;
   CHECK(queued == 10);
@@ -78,4 +79,47 @@ TEST_CASE("a queue that accepts nothing for the limit is stalled until any progr
   CHECK(q.stalled(t0 + 59s, 30s));
   q.push(chat::make_line("more\n"), t0 + 59s);  // not empty before: clock not restarted
   CHECK(q.stalled(t0 + 59s, 30s));
+}
+
+TEST_CASE("the limit counts what each queued line keeps allocated, not just its bytes") {
+  const auto t = OutputQueue::Clock::now();
+  OutputQueue q(64 * 1024);
+  std::size_t queued = 0;
+  for (int i = 0; i < 100000; ++i) {
+    // A distinct tiny line each time, as /msg to oneself makes them.
+    if (q.push(chat::make_line("[a -> you] x\n"), t)) ++queued;
+  }
+  INFO(queued << " tiny lines queued, " << q.charged() << " bytes charged for " << q.bytes() << " bytes of text");
+  CHECK(q.charged() <= 64 * 1024);
+  CHECK(queued * (13 + 32) <= 64 * 1024);  // a block and a ring slot at least, per line
+  CHECK(q.skipped() == 100000 - queued);
+}
+
+TEST_CASE("control lines get through a full queue, within a small reserve") {
+  const auto t = OutputQueue::Clock::now();
+  OutputQueue q(4096);
+  const auto text = chat::make_line(std::string(200, 'x') + "\n");
+  while (q.push(text, t)) {
+  }
+  CHECK(q.skipped() == 1);
+  CHECK(q.push(chat::make_line("> Server shutting down\n"), t, OutputQueue::Kind::control));
+  CHECK(q.skipped() == 0);  // its count went first, in order
+  const std::string out = drain(q, t);
+  CHECK(out.ends_with("! 1 message skipped (reading too slowly)\n> Server shutting down\n"));
+  while (q.push(text, t)) {
+  }
+  // The reserve is small: a flood of control lines cannot use it to grow the queue.
+  int extra = 0;
+  while (q.push(chat::make_line("! slow down: 1 message dropped\n"), t, OutputQueue::Kind::control)) ++extra;
+  CHECK(q.charged() <= 4096 + OutputQueue::kControlReserve);
+  CHECK(extra < 100);
+}
+
+TEST_CASE("a reply is admitted only if it fits, or else counts as one skipped message") {
+  const auto t = OutputQueue::Clock::now();
+  OutputQueue q(4096);
+  CHECK(q.admit_reply(1000, 3));
+  CHECK_FALSE(q.admit_reply(5000, 2));
+  CHECK(q.skipped() == 1);
+  (void)t;
 }

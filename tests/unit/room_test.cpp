@@ -2,50 +2,15 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "room.h"
+#include "room_fixture.h"
 
 using chat::Room;
 
-namespace {
-
-struct FakeMember final : chat::Member {
-  std::vector<std::string> got;
-  void deliver(const chat::SharedLine& line) override { got.push_back(*line); }
-  std::vector<std::string> take() { return std::exchange(got, {}); }
-};
-
-// A room with a log captured in memory.
-struct Fixture {
-  char* log_buf = nullptr;
-  std::size_t log_len = 0;
-  std::FILE* log_file = open_memstream(&log_buf, &log_len);
-  chat::ServerLog log{log_file, false};
-  Room room{log};
-  std::vector<std::unique_ptr<FakeMember>> members;
-
-  ~Fixture() {
-    std::fclose(log_file);
-    std::free(log_buf);
-  }
-
-  std::pair<Room::MemberId, FakeMember*> join(const std::string& addr) {
-    members.push_back(std::make_unique<FakeMember>());
-    FakeMember* m = members.back().get();
-    return {room.join(*m, addr), m};
-  }
-  std::string log_text() {
-    std::fflush(log_file);
-    return std::string(log_buf, log_len);
-  }
-};
-
-using Lines = std::vector<std::string>;
-
-}  // namespace
+using chat::test::FakeMember;
+using chat::test::Fixture;
+using chat::test::Lines;
 
 TEST_CASE("the classic two-user transcript") {
   Fixture f;
@@ -122,6 +87,50 @@ TEST_CASE("who lists names in order of arrival") {
   CHECK(mc->take() == Lines{"> Online (3): bob, 3.3.3.3:3, 4.4.4.4:4\n"});
   (void)d;
   (void)md;
+}
+
+TEST_CASE("a long /who reply is split into lines within --max-line") {
+  Fixture f;
+  Room room(f.log, [] {
+    chat::RoomConfig c;
+    c.max_line = 64;
+    return c;
+  }());
+  std::vector<std::unique_ptr<FakeMember>> members;
+  std::vector<Room::MemberId> ids;
+  for (int i = 0; i < 40; ++i) {
+    members.push_back(std::make_unique<FakeMember>());
+    ids.push_back(room.join(*members.back(), "10.0.0.1:" + std::to_string(40000 + i)));
+  }
+  members[0]->take();
+  room.handle_line(ids[0], "/who");
+  const Lines got = members[0]->take();
+  REQUIRE(got.size() > 1);
+  CHECK(got.front().starts_with("> Online (40): 10.0.0.1:40000, "));
+  std::string names;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO(got[i]);
+    CHECK(got[i].size() <= 64 + 1);  // the text within --max-line (its "," included), then "\n"
+    const bool last = i + 1 == got.size();
+    CHECK(got[i].ends_with(last ? "\n" : ",\n"));
+    if (i > 0) CHECK(got[i].starts_with(">   "));
+    std::string body = got[i].substr(i == 0 ? got[i].find("): ") + 3 : 4);
+    body.pop_back();  // "\n"
+    names += (i > 0 ? " " : "") + body;
+  }
+  std::string expected;
+  for (int i = 0; i < 40; ++i) expected += (i > 0 ? ", " : "") + ("10.0.0.1:" + std::to_string(40000 + i));
+  CHECK(names == expected);
+}
+
+TEST_CASE("a /who reply is not built for a member whose queue cannot take it") {
+  Fixture f;
+  auto [a, ma] = f.join("10.0.2.15:1");
+  ma->take();
+  ma->full = true;
+  f.room.handle_line(a, "/who");
+  CHECK(ma->take().empty());
+  CHECK(ma->refused_replies == 1);
 }
 
 TEST_CASE("private messages, actions and unknown commands") {

@@ -65,3 +65,22 @@ TEST_CASE("quantiles match a sorted sample within the bucket error") {
   }
   CHECK(h.quantile(1.0) == values.back());
 }
+
+TEST_CASE("merging two histograms equals recording everything in one") {
+  Histogram a, b, all;
+  for (std::uint64_t v = 1; v < 5000; v += 7) {
+    (v % 3 ? a : b).record(v * 1000);
+    all.record(v * 1000);
+  }
+  Histogram empty;
+  a.merge(b);
+  a.merge(empty);
+  CHECK(a.count() == all.count());
+  CHECK(a.min() == all.min());
+  CHECK(a.max() == all.max());
+  CHECK(a.mean() == Approx(all.mean()));
+  for (const double q : {0.0001, 0.5, 0.9, 0.99, 1.0}) CHECK(a.quantile(q) == all.quantile(q));
+  Histogram e;
+  e.merge(all);
+  CHECK(e.min() == all.min());
+}

@@ -35,13 +35,15 @@ TEST_CASE("closed loop with defaults") {
   CHECK_FALSE(o.server_pid);
   CHECK(o.timeout == 60);
   CHECK_FALSE(o.open_loop());
+  CHECK(o.ack == Ack::quick);
+  CHECK(o.threads == 1);
 }
 
 TEST_CASE("every flag, with = or a separate value") {
   const auto r = parse({"--host=::1", "--port", "6667", "--clients=50", "--senders", "5", "--rate", "2500.5",
                         "--duration", "3", "--size", "200", "--window", "8", "--connect-batch", "10",
                         "--protocol", "irc", "--channel", "#bench", "--server-pid", "1234", "--timeout", "9.5",
-                        "--idle", "2"});
+                        "--idle", "2", "--ack", "delayed"});
   REQUIRE(std::holds_alternative<Options>(r));
   const auto& o = std::get<Options>(r);
   CHECK(o.host == "::1");
@@ -57,6 +59,19 @@ TEST_CASE("every flag, with = or a separate value") {
   CHECK(o.server_pid == 1234);
   CHECK(o.timeout == 9.5);
   CHECK(o.idle == 2);
+  CHECK(o.ack == Ack::delayed);
+}
+
+TEST_CASE("threads share the clients, line protocol only") {
+  const auto r = parse({"--clients", "100", "--senders", "10", "--messages", "5", "--threads=3"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  CHECK(std::get<Options>(r).threads == 3);
+  CHECK(error_of(parse({"--clients", "2", "--senders", "1", "--messages", "1", "--threads", "3"})) ==
+        "--threads must not exceed --clients");
+  CHECK(error_of(parse({"--clients", "9", "--senders", "1", "--messages", "1", "--threads", "2", "--protocol",
+                        "irc"})) == "--threads needs --protocol line");
+  CHECK(error_of(parse({"--threads", "0"})) == "invalid value for --threads: '0'");
+  CHECK(error_of(parse({"--threads", "65"})) == "invalid value for --threads: '65'");
 }
 
 TEST_CASE("help") { CHECK(std::holds_alternative<ShowHelp>(parse({"--help"}))); }
@@ -78,6 +93,7 @@ TEST_CASE("bad command lines are refused with one clear message") {
   CHECK(error_of(parse({"--clients", "2x"})) == "invalid value for --clients: '2x'");
   CHECK(error_of(parse({"--port", "0"})) == "invalid value for --port: '0'");
   CHECK(error_of(parse({"--protocol", "xmpp"})) == "invalid value for --protocol: 'xmpp'");
+  CHECK(error_of(parse({"--ack", "never"})) == "invalid value for --ack: 'never'");
   CHECK(error_of(parse({"--timeout", "-1"})) == "invalid value for --timeout: '-1'");
   CHECK(error_of(parse({"--bogus", "1"})) == "unknown option: --bogus");
   CHECK(error_of(parse({"--clients"})) == "missing value for --clients");

@@ -1,0 +1,153 @@
+// --store: history and rooms survive a restart (SIGTERM and SIGKILL),
+// --export-history prints a room, and a store that cannot be used is one
+// line and exit 1.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chat_fixtures.h"
+
+using namespace chat::test;
+
+namespace {
+
+// A fresh directory for one test's database, removed afterwards.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-store-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  [[nodiscard]] std::string db() const { return (path / "history.db").string(); }
+};
+
+// The stored lines of `room` without their "HH:MM " prefix, read by a
+// second chatd while the first may still be running (WAL allows it).
+std::vector<std::string> exported(const std::string& db, const std::string& room) {
+  const RunResult r = run_program(CHATD_PATH, {"--store", db, "--export-history", room});
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < r.out.size()) {
+    const std::size_t end = r.out.find('\n', at);
+    REQUIRE(end != std::string::npos);
+    const std::string line = r.out.substr(at, end - at);
+    REQUIRE(line.size() > 6);
+    CHECK(line[2] == ':');
+    CHECK(line[5] == ' ');
+    lines.push_back(line.substr(6));
+    at = end + 1;
+  }
+  return lines;
+}
+
+// Waits (bounded) until the store holds `count` lines of `room`.
+bool await_stored(const std::string& db, const std::string& room, std::size_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (exported(db, room).size() >= count) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+// Two users say two lines in #side; returns the lines as sent.
+std::vector<std::string> talk_in_side(const ChatdProcess& server) {
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  a.send_line("/nick ann");
+  a.expect_line("> You are now known as ann");
+  b.expect_line("> " + a.address_name() + " is now known as ann");
+  a.send_line("/join #Side");
+  a.expect_line("> You are now in #Side (1 user here)");
+  b.expect_line("< ann left for #Side (1 user here)");
+  b.send_line("/join #side");
+  b.expect_line("> You are now in #Side (2 users here)");
+  a.expect_line("> " + b.address_name() + " joined #Side (2 users here)");
+  a.send_line("kept one");
+  b.expect_line("[ann] kept one");
+  a.send_line("/me kept two");
+  b.expect_line("* ann kept two");
+  return {"[ann] kept one", "* ann kept two"};
+}
+
+// A newcomer after the restart: #Side still exists (listed with 0 users)
+// and replays its lines.
+void expect_replayed(const ChatdProcess& server, const std::vector<std::string>& lines) {
+  TestClient c(server.port());
+  c.expect_line("> Connected to the chat server (1 user online)");
+  c.send_line("/rooms");
+  c.expect_line("> Rooms (2): #lobby (1), #Side (0)");
+  c.send_line("/join #SIDE");
+  c.expect_line("> You are now in #Side (1 user here)");
+  c.expect_line("> Recent messages (" + std::to_string(lines.size()) + "):");
+  for (const std::string& line : lines) {
+    const auto got = c.read_line();
+    REQUIRE(got);
+    CHECK(got->substr(6) == line);
+  }
+  c.expect_line("> End of recent messages");
+}
+
+}  // namespace
+
+TEST_CASE("history and rooms survive a SIGTERM restart with --store", "[store]") {
+  TempDir dir;
+  std::vector<std::string> said;
+  {
+    ChatdProcess server({"--store", dir.db()});
+    said = talk_in_side(server);
+    server.signal(SIGTERM);
+    REQUIRE(server.wait_exit() == 0);
+  }
+  CHECK(exported(dir.db(), "#side") == said);
+  ChatdProcess again({"--store", dir.db()});
+  expect_replayed(again, said);
+}
+
+TEST_CASE("every committed line survives a SIGKILL with --store", "[store]") {
+  TempDir dir;
+  std::vector<std::string> said;
+  {
+    ChatdProcess server({"--store", dir.db()});
+    said = talk_in_side(server);
+    // What the writer has committed survives the kill; wait for that.
+    REQUIRE(await_stored(dir.db(), "#side", said.size()));
+    server.signal(SIGKILL);
+    REQUIRE(server.wait_exit() == 128 + SIGKILL);
+  }
+  ChatdProcess again({"--store", dir.db()});
+  expect_replayed(again, said);
+}
+
+TEST_CASE("a store that cannot be opened is one line and exit 1", "[store]") {
+  TempDir dir;
+  const std::string engine = engine_under_test();
+  RunResult r = run_program(CHATD_PATH, {"--port", "0", "--engine", engine, "--store",
+                                         (dir.path / "missing" / "x.db").string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());  // nothing started
+  CHECK(r.err.starts_with("chatd: cannot open the store "));
+  CHECK(r.err.find('\n') == r.err.size() - 1);
+
+  const std::string not_a_db = (dir.path / "junk.db").string();
+  std::ofstream(not_a_db) << std::string(4096, 'x');
+  r = run_program(CHATD_PATH, {"--port", "0", "--engine", engine, "--store", not_a_db});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.starts_with("chatd: cannot read the store "));
+  CHECK(r.err.find('\n') == r.err.size() - 1);
+}
