@@ -308,10 +308,11 @@ TEST_CASE("threads engine: a client no thread can be started for is refused, the
     SUCCEED("only the threads engine starts threads per client");
     return;
   }
-  // 8 tasks for chatd's user: the main thread and 2 per client, so the
-  // fourth client gets a writer but no reader, the fifth not even a writer.
+  // 10 tasks for chatd's user: the main thread, the two log writers
+  // (stdout, stderr) and 2 per client, so the fourth client gets a writer
+  // but no reader, the fifth not even a writer.
   ChatdLaunch launch;
-  launch.max_user_processes = 8;
+  launch.max_user_processes = 10;
   std::optional<ChatdProcess> started;
   try {
     started.emplace("127.0.0.1", 0, std::vector<std::string>{}, launch);
