@@ -84,7 +84,16 @@ class HistoryStore final : public HistorySink {
   // Writes `batch` in one transaction; the error, or empty on success.
   std::string write_batch(const std::vector<Pending>& batch);
 
+  // One room's lines of a batch, as written in one row. Writer thread only.
+  struct Chunk {
+    std::string room;
+    std::string lines;
+  };
+  static constexpr std::size_t kKeptChunks = 16;
+  static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;
+
   std::unique_ptr<sqlite3, DbCloser> db_;
+  std::vector<Chunk> chunks_;  // writer thread only: reused from batch to batch
   std::unique_ptr<sqlite3_stmt, StmtCloser> insert_;  // writer thread only; prepared once
   std::mutex mutex_;
   std::condition_variable wake_;     // the writer: work or stop
