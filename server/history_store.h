@@ -5,8 +5,9 @@
 // under a mutex; a writer thread drains the queue and writes everything
 // queued so far in one transaction (group commit). So what was said before
 // a SIGKILL is lost only if it was still in the queue or in the transaction
-// being written. A disk that fills or fails is reported once on stderr;
-// chatd keeps serving, and the rooms' in-memory history is unaffected.
+// being written. A disk that fills or fails (or RLIMIT_FSIZE: chatd ignores
+// SIGXFSZ) is reported once on stderr; chatd keeps serving, and the rooms'
+// in-memory history is unaffected.
 #pragma once
 
 #include <chrono>
