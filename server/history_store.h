@@ -5,8 +5,9 @@
 // under a mutex; a writer thread drains the queue and writes everything
 // queued so far in one transaction (group commit). So what was said before
 // a SIGKILL is lost only if it was still in the queue or in the transaction
-// being written. A disk that fills or fails is reported once on stderr;
-// chatd keeps serving, and the rooms' in-memory history is unaffected.
+// being written. A disk that fills or fails (or RLIMIT_FSIZE: chatd ignores
+// SIGXFSZ) is reported once on stderr; chatd keeps serving, and the rooms'
+// in-memory history is unaffected.
 #pragma once
 
 #include <chrono>
@@ -84,7 +85,16 @@ class HistoryStore final : public HistorySink {
   // Writes `batch` in one transaction; the error, or empty on success.
   std::string write_batch(const std::vector<Pending>& batch);
 
+  // One room's lines of a batch, as written in one row. Writer thread only.
+  struct Chunk {
+    std::string room;
+    std::string lines;
+  };
+  static constexpr std::size_t kKeptChunks = 16;
+  static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;
+
   std::unique_ptr<sqlite3, DbCloser> db_;
+  std::vector<Chunk> chunks_;  // writer thread only: reused from batch to batch
   std::unique_ptr<sqlite3_stmt, StmtCloser> insert_;  // writer thread only; prepared once
   std::mutex mutex_;
   std::condition_variable wake_;     // the writer: work or stop

@@ -49,6 +49,9 @@ SignalPipe SignalPipe::install(std::error_code& error) {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGHUP, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // A file past RLIMIT_FSIZE (the --store database) fails its write with
+  // EFBIG, reported once like a full disk, instead of killing chatd.
+  std::signal(SIGXFSZ, SIG_IGN);
   return result;
 }
 

@@ -151,3 +151,61 @@ TEST_CASE("a store that cannot be opened is one line and exit 1", "[store]") {
   CHECK(r.err.starts_with("chatd: cannot read the store "));
   CHECK(r.err.find('\n') == r.err.size() - 1);
 }
+
+TEST_CASE("a store that fails while running is logged once and history stays in memory", "[store]") {
+  TempDir dir;
+  {
+    // The database made first, with no limit; chatd then opens it without
+    // writing, so only the writer's lines meet the limit below.
+    ChatdProcess first({"--store", dir.db()});
+    first.signal(SIGTERM);
+    REQUIRE(first.wait_exit() == 0);
+  }
+  // 64 KiB: the -shm index (32 KiB) fits, one WAL frame (a 64 KiB page and
+  // its header) does not, so every batch fails (EFBIG, as a full disk would
+  // fail with ENOSPC) and chatd must not die of SIGXFSZ.
+  ChatdLaunch launch;
+  launch.file_size_limit = 64 * 1024;
+  ChatdProcess server("127.0.0.1", 0, {"--store", dir.db(), "--rate-limit", "0"}, launch);
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  a.send_line("/nick ann");
+  a.expect_line("> You are now known as ann");
+  b.expect_line("> " + a.address_name() + " is now known as ann");
+  std::vector<std::string> said;
+  auto say = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      a.send_line("line " + std::to_string(i));
+      said.push_back("[ann] line " + std::to_string(i));
+      b.expect_line(said.back());
+    }
+  };
+  say(0, 20);
+  REQUIRE(server.wait_stderr("chatd: cannot write history to the store (serving from memory): ", 10s));
+  say(20, 40);  // more failing batches, which must not be logged again
+
+  // A newcomer gets every line, those said after the failure too.
+  TestClient c(server.port());
+  c.expect_line("> Connected to the chat server " + online(3));
+  c.expect_line("> Recent messages (40):");
+  for (const std::string& line : said) {
+    const auto got = c.read_line();
+    REQUIRE(got);
+    CHECK(got->substr(6) == line);
+  }
+  c.expect_line("> End of recent messages");
+  a.expect_line("> New user " + c.address_name() + " entered " + online(3));
+  c.send_line("still here");
+  a.expect_line("[" + c.address_name() + "] still here");
+
+  // SIGTERM writes (and fails) what is still queued, so stderr is complete.
+  server.signal(SIGTERM);
+  REQUIRE(server.wait_exit() == 0);
+  const std::string err = server.stderr_text();
+  std::size_t reports = 0;
+  for (std::size_t at = 0; (at = err.find("cannot write history to the store", at)) != std::string::npos; ++at) {
+    ++reports;
+  }
+  CHECK(reports == 1);
+  CHECK(err.find("accepts history again") == std::string::npos);
+}

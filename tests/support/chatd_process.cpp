@@ -105,6 +105,11 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
     args.insert(args.begin(), wrapper.begin(), wrapper.end());
     program = "/usr/bin/prlimit";
   }
+  if (launch.file_size_limit) {
+    const std::string limit = std::to_string(*launch.file_size_limit);
+    args.insert(args.begin(), {"--fsize=" + limit + ":" + limit, program});
+    program = "/usr/bin/prlimit";
+  }
   pid_ = spawn_process(program, args, -1, out.write.get(), err.write.get());
   pidfd_ = open_pidfd(pid_);
   // Only the child may hold the write ends, so EOF on them means it is gone.

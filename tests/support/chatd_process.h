@@ -34,6 +34,9 @@ struct ChatdLaunch {
   // Start chatd under this RLIMIT_NPROC (threads count), as `nobody` when
   // the tests run as root (root ignores the limit). Needs setpriv.
   std::optional<unsigned> max_user_processes;
+  // Start chatd under this RLIMIT_FSIZE in bytes (through prlimit), so a
+  // file it writes past that size fails as on a full disk.
+  std::optional<std::uint64_t> file_size_limit;
   // A log nobody reads: chatd's stdout (after the "started" line) or stderr
   // goes to a one-page pipe that the test holds open and never reads, as
   // when a log pipe's reader is stuck. Waiting on that stream fails.
