@@ -168,7 +168,7 @@ class Interactive {
     if (kind != Attention::none && config_.bell) bell_ = true;
     show(config_.color ? color_attention_line(line, kind) : line);
     if (line.starts_with("> You are now known as ")) claiming_.reset();
-    if (claiming_ && line == "! nickname in use: " + *claiming_) claim_fallback();
+    if (claiming_ && refuses_nickname_in_use(line, *claiming_)) claim_fallback();
     if (const auto limit = refused_line_limit(line); limit && *limit < max_line_) {
       // Only a server with a smaller --max-line than the default gets here.
       max_line_ = *limit;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "key_decoder.h"
+#include "utf8.h"
 
 namespace chat::client {
 
@@ -79,7 +80,7 @@ class LineEditor {
 
 // UTF-8 <-> code points, for the editor and its callers.
 [[nodiscard]] std::u32string decode_to_code_points(std::string_view utf8);
-void append_utf8(std::string& out, char32_t cp);
+using chat::append_utf8;  // common/utf8.h
 [[nodiscard]] std::string encode_utf8(std::u32string_view cps);
 
 }  // namespace chat::client

@@ -123,4 +123,13 @@ Completion complete_word(std::string_view word, bool first_word, const std::vect
   return {std::move(replacement), std::move(matches)};
 }
 
+bool refuses_nickname_in_use(std::string_view line, std::string_view name) {
+  constexpr std::string_view kPrefix = "! nickname in use: ";
+  if (!line.starts_with(kPrefix)) return false;
+  line.remove_prefix(kPrefix.size());
+  if (!line.starts_with(name)) return false;
+  line.remove_prefix(name.size());
+  return line.empty() || line.starts_with(" (");
+}
+
 }  // namespace chat::client

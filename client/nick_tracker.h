@@ -37,6 +37,10 @@ class NickTracker {
   bool who_continues_ = false;  // the last line was a /who line ending in ","
 };
 
+// Whether `line` is the server refusing `name` as already taken: "! nickname
+// in use: NAME", possibly followed by a reason (" (looks like OWNER)").
+[[nodiscard]] bool refuses_nickname_in_use(std::string_view line, std::string_view name);
+
 // Tab completion of the word before the cursor: a command when it is the
 // first word and starts with '/', otherwise a nickname. Matching ignores
 // ASCII case.

@@ -88,3 +88,12 @@ TEST_CASE("Tab completes commands as the first word", "[completion]") {
   // Not the first word: /w is no command there.
   CHECK(complete_word("/w", false, Names{"/weird"}).replacement == "/weird ");
 }
+
+TEST_CASE("a nickname refusal is recognised with or without its reason", "[nicks]") {
+  using chat::client::refuses_nickname_in_use;
+  CHECK(refuses_nickname_in_use("! nickname in use: bob", "bob"));
+  CHECK(refuses_nickname_in_use("! nickname in use: bob (looks like B0b)", "bob"));
+  CHECK_FALSE(refuses_nickname_in_use("! nickname in use: bobby", "bob"));
+  CHECK_FALSE(refuses_nickname_in_use("! invalid nickname: bob (reserved)", "bob"));
+  CHECK_FALSE(refuses_nickname_in_use("[alice] ! nickname in use: bob", "bob"));
+}
