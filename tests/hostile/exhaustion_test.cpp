@@ -402,7 +402,16 @@ TEST_CASE("non-readers flooding themselves with tiny lines pin at most --max-que
   const long per_client = (*rss_after - *rss_before) * 1024 / kClients;
   WARN("RSS grew " << (*rss_after - *rss_before) << " KiB for " << kClients << " non-readers: " << per_client
                    << " bytes each, --max-queue " << kMaxQueue);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // A sanitizer's allocator keeps freed blocks in quarantine (ASan: 256 MB
+  // by default) and pads each one, so RSS here says nothing about what the
+  // queues hold (seen: 3.9 MB per client under ASan, all of it freed lines
+  // in quarantine). The plain build checks the bound; here the test only
+  // shows chatd survives the flood.
+  CHECK(server.wait_exit(0ms) == std::nullopt);
+#else
   // The queue's charge is bounded by --max-queue plus the control reserve;
   // allow as much again for the allocator's slack and the line pool.
   CHECK(per_client < 2 * (kMaxQueue + 4096) + 16 * 1024);
+#endif
 }
