@@ -22,17 +22,13 @@ Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, Lo
       output_(options.max_queue),
       loop_(loop) {}
 
-void Connection::deliver(const SharedLine& line) {
-  if (dead) return;
-  if (output_.push(line, loop_.now) && !flush_scheduled) {
-    flush_scheduled = true;
-    loop_.to_flush.push_back(this);
-  }
-}
+void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind::normal); }
 
-void Connection::deliver_control(const SharedLine& line) {
+void Connection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
+
+void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   if (dead) return;
-  if (output_.push(line, loop_.now, OutputQueue::Kind::control) && !flush_scheduled) {
+  if (output_.push(line, loop_.now, kind) && !flush_scheduled) {
     flush_scheduled = true;
     loop_.to_flush.push_back(this);
   }

@@ -84,6 +84,9 @@ class Connection final : public Member {
   bool report_listed = false;      // in the reactor's list of drop reports to send
 
  private:
+  // Queues `line` as `kind` and schedules a flush (deliver, deliver_control).
+  void queue(const SharedLine& line, OutputQueue::Kind kind);
+
   UniqueFd fd_;
   PeerAddress peer_;
   std::string peer_name_;
