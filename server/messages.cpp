@@ -98,12 +98,6 @@ std::vector<std::string> list_lines(std::string_view header, std::span<const std
 
 std::string online_header(std::size_t count) { return "> Online (" + std::to_string(count) + "): "; }
 
-std::string who(std::span<const std::string_view> names) {
-  std::string out;
-  for (const std::string& l : list_lines(online_header(names.size()), names, std::string::npos - 1)) out += l;
-  return out;
-}
-
 std::string help() {
   return "> Commands:\n"
          ">   /nick NAME       change your nickname\n"

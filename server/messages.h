@@ -38,8 +38,6 @@ inline constexpr std::string_view kListContinuation = ">   ";
 std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
                                     std::size_t max_line);
 std::string online_header(std::size_t count);
-// The whole /who reply on one line (for tests and small rooms).
-std::string who(std::span<const std::string_view> names);
 std::string help();
 
 // Rooms (docs/PROTOCOL.md "Rooms"). ROOM includes its "#".
