@@ -20,7 +20,7 @@ void make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
 
 }  // namespace
 
-AsyncConnect::AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, SSL_CTX* tls) {
+AsyncConnect::AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, ssl_ctx_st* tls) {
   make_pipe(done_read_, done_write_);
   make_pipe(cancel_read_, cancel_write_);
   std::promise<ConnectResult> promise;

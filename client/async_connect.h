@@ -16,7 +16,7 @@ class AsyncConnect {
  public:
   // Starts connect_to(host, port, timeout, tls) on its own thread; `tls`
   // (nullptr: plain) must outlive this object.
-  AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, SSL_CTX* tls = nullptr);
+  AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, ssl_ctx_st* tls = nullptr);
   // Cancels an attempt still running and joins the thread.
   ~AsyncConnect();
   AsyncConnect(const AsyncConnect&) = delete;

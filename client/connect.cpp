@@ -68,7 +68,7 @@ std::string format_endpoint(const std::string& host, const std::string& port) {
 }
 
 ConnectResult connect_to(const std::string& host, const std::string& port,
-                         std::chrono::milliseconds timeout, int cancel_fd, SSL_CTX* tls) {
+                         std::chrono::milliseconds timeout, int cancel_fd, ssl_ctx_st* tls) {
   const std::string endpoint = format_endpoint(host, port);
 
   addrinfo hints{};

@@ -2,7 +2,7 @@
 // bounded connect, and hand back one non-blocking socket or one clear error.
 #pragma once
 
-#include <openssl/ssl.h>
+#include "tls_stream.h"
 
 #include <chrono>
 #include <string>
@@ -32,7 +32,7 @@ using ConnectResult = std::variant<ServerStream, ConnectError, ConnectCancelled>
 // does not verify, above all) ends the attempt: no other address is tried.
 [[nodiscard]] ConnectResult connect_to(const std::string& host, const std::string& port,
                                        std::chrono::milliseconds timeout, int cancel_fd,
-                                       SSL_CTX* tls = nullptr);
+                                       ssl_ctx_st* tls = nullptr);
 
 // "host:port", or "[host]:port" when host is an IPv6 literal.
 [[nodiscard]] std::string format_endpoint(const std::string& host, const std::string& port);

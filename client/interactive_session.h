@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include <openssl/ssl.h>
+#include "tls_stream.h"
 
 #include "server_stream.h"
 
@@ -21,7 +21,7 @@ struct InteractiveConfig {
   int output_fd = STDOUT_FILENO;  // a terminal
   int signal_fd = -1;             // SIGINT/SIGTERM/SIGWINCH bytes (see SignalPipe)
   std::string host, port;         // for --reconnect
-  SSL_CTX* tls = nullptr;         // chat --tls: reconnect with TLS too (not owned)
+  ssl_ctx_st* tls = nullptr;         // chat --tls: reconnect with TLS too (not owned)
   std::optional<std::string> nick;
   std::optional<std::string> room;  // "#NAME": joined on connecting
   bool color = true;

@@ -51,14 +51,14 @@ int run(const Options& options) {
   const bool interactive = terminal.input && terminal.output;
   if (interactive) signals.watch_resize();
 
-  chat::tls::SslCtxPtr tls;
+  chat::tls::ContextPtr tls;
   if (options.tls) {
     auto made = chat::tls::make_client_context({.ca_file = options.ca, .verify = !options.insecure});
     if (const auto* error = std::get_if<chat::tls::TlsError>(&made)) {
       std::cerr << "chat: TLS: " << error->message << std::endl;
       return 1;
     }
-    tls = std::move(std::get<chat::tls::SslCtxPtr>(made));
+    tls = std::move(std::get<chat::tls::ContextPtr>(made));
     if (options.insecure) {
       std::cerr << "chat: TLS: --insecure: the server's certificate is not verified; anyone on the path can "
                    "read and change this session"

@@ -1,6 +1,5 @@
 #include "server_stream.h"
 
-#include <openssl/err.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -21,45 +20,40 @@ IoResult plain_result(ssize_t n, bool reading) {
 }  // namespace
 
 IoResult ServerStream::read(std::span<char> buf) {
-  if (!ssl_) return plain_result(::recv(socket_.get(), buf.data(), buf.size(), 0), true);
+  if (!tls_) return plain_result(::recv(socket_.get(), buf.data(), buf.size(), 0), true);
   read_wants_write_ = false;
-  ERR_clear_error();
-  return tls_result(SSL_read(ssl_.get(), buf.data(), static_cast<int>(buf.size())), true);
+  return tls_result(tls_.read(buf), true);
 }
 
 IoResult ServerStream::write(std::string_view bytes) {
-  if (!ssl_) return plain_result(::send(socket_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL), false);
+  if (!tls_) return plain_result(::send(socket_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL), false);
   write_wants_read_ = false;
-  ERR_clear_error();
-  return tls_result(SSL_write(ssl_.get(), bytes.data(), static_cast<int>(bytes.size())), false);
+  return tls_result(tls_.write(bytes), false);
 }
 
-IoResult ServerStream::tls_result(int rc, bool reading) {
-  if (rc > 0) return {IoResult::Kind::bytes, static_cast<std::size_t>(rc)};
-  switch (SSL_get_error(ssl_.get(), rc)) {
-    case SSL_ERROR_WANT_READ:
+IoResult ServerStream::tls_result(const tls::Result& r, bool reading) {
+  switch (r.status) {
+    case tls::Status::done:
+      return {IoResult::Kind::bytes, r.bytes};
+    case tls::Status::want_read:
       if (!reading) write_wants_read_ = true;
       return {};
-    case SSL_ERROR_WANT_WRITE:
+    case tls::Status::want_write:
       if (reading) read_wants_write_ = true;
       return {};
-    case SSL_ERROR_SYSCALL:
-      if (retry_later(errno)) return {};
+    case tls::Status::error:
+      if (r.error.empty() && retry_later(errno)) return {};
       [[fallthrough]];
-    default:  // close_notify, a reset, a TLS alert: the end either way
-      ERR_clear_error();
-      return {IoResult::Kind::closed, 0};
+    case tls::Status::closed:  // close_notify, a reset, a TLS alert: the end either way
+      break;
   }
+  return {IoResult::Kind::closed, 0};
 }
 
 void ServerStream::shutdown_write() noexcept {
-  if (ssl_) {
-    // Sends close_notify; not waiting for the server's (SSL_shutdown would
-    // return 0 now): its EOF still reaches read().
-    ERR_clear_error();
-    (void)SSL_shutdown(ssl_.get());
-    ERR_clear_error();
-  }
+  // close_notify first (not waiting for the server's: its EOF still reaches
+  // read()), then the TCP write side.
+  if (tls_) tls_.shutdown();
   ::shutdown(socket_.get(), SHUT_WR);
 }
 

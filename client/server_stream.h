@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "tls_client_context.h"
+#include "tls_stream.h"
 #include "unique_fd.h"
 
 namespace chat::client {
@@ -22,10 +22,11 @@ class ServerStream {
  public:
   ServerStream() = default;
   explicit ServerStream(UniqueFd socket) noexcept : socket_(std::move(socket)) {}
-  ServerStream(UniqueFd socket, tls::SslPtr ssl) noexcept : socket_(std::move(socket)), ssl_(std::move(ssl)) {}
+  // `tls` runs on `socket`, its handshake done.
+  ServerStream(UniqueFd socket, tls::Stream tls) noexcept : socket_(std::move(socket)), tls_(std::move(tls)) {}
 
   [[nodiscard]] int fd() const noexcept { return socket_.get(); }
-  [[nodiscard]] bool is_tls() const noexcept { return ssl_ != nullptr; }
+  [[nodiscard]] bool is_tls() const noexcept { return static_cast<bool>(tls_); }
 
   // `closed` is the end of the stream (EOF, close_notify, reset or a TLS
   // error alike): the sessions report all of them as the server going away.
@@ -37,17 +38,17 @@ class ServerStream {
 
   // Bytes TLS has decrypted but read() has not returned: poll() would not
   // report them, so read again before polling.
-  [[nodiscard]] bool has_buffered() const noexcept { return ssl_ && SSL_pending(ssl_.get()) > 0; }
+  [[nodiscard]] bool has_buffered() const noexcept { return tls_ && tls_.pending() > 0; }
   // TLS may need the other direction to progress (a read that must write a
   // reply, a write waiting on a read): poll for it too.
   [[nodiscard]] bool read_wants_write() const noexcept { return read_wants_write_; }
   [[nodiscard]] bool write_wants_read() const noexcept { return write_wants_read_; }
 
  private:
-  IoResult tls_result(int rc, bool reading);
+  IoResult tls_result(const tls::Result& r, bool reading);
 
   UniqueFd socket_;
-  tls::SslPtr ssl_;
+  tls::Stream tls_;
   bool read_wants_write_ = false;
   bool write_wants_read_ = false;
 };

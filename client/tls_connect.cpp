@@ -1,6 +1,5 @@
 #include "tls_connect.h"
 
-#include <openssl/err.h>
 #include <poll.h>
 
 #include <cerrno>
@@ -10,28 +9,23 @@
 
 namespace chat::client {
 
-ConnectResult tls_handshake(UniqueFd socket, SSL_CTX* ctx, const std::string& host, const std::string& endpoint,
+ConnectResult tls_handshake(UniqueFd socket, ssl_ctx_st* ctx, const std::string& host, const std::string& endpoint,
                             std::chrono::steady_clock::time_point deadline, int cancel_fd) {
-  auto made = tls::make_client_ssl(ctx, socket.get(), host);
-  if (auto* error = std::get_if<tls::TlsError>(&made)) return ConnectError{"TLS: " + error->message};
-  tls::SslPtr ssl = std::move(std::get<tls::SslPtr>(made));
+  auto opened = tls::open_client_stream(ctx, socket.get(), host);
+  if (auto* error = std::get_if<tls::TlsError>(&opened)) return ConnectError{"TLS: " + error->message};
+  tls::Stream stream = std::move(std::get<tls::Stream>(opened));
 
   for (;;) {
-    ERR_clear_error();
-    errno = 0;
-    const int rc = SSL_connect(ssl.get());
-    if (rc == 1) return ServerStream(std::move(socket), std::move(ssl));
-    const int error = SSL_get_error(ssl.get(), rc);
+    const tls::Result step = stream.handshake();
     short events = 0;
-    if (error == SSL_ERROR_WANT_READ) {
+    if (step.status == tls::Status::done) {
+      return ServerStream(std::move(socket), std::move(stream));
+    } else if (step.status == tls::Status::want_read) {
       events = POLLIN;
-    } else if (error == SSL_ERROR_WANT_WRITE) {
+    } else if (step.status == tls::Status::want_write) {
       events = POLLOUT;
-    } else if (error == SSL_ERROR_SYSCALL && errno == EINTR) {
-      continue;
     } else {
-      const bool verify_failed = SSL_get_verify_result(ssl.get()) != X509_V_OK;
-      return ConnectError{"TLS: " + tls::handshake_failure(ssl.get(), error, endpoint), verify_failed};
+      return ConnectError{"TLS: " + tls::handshake_failure(stream, step, endpoint), tls::verify_failed(stream)};
     }
     for (;;) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());

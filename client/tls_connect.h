@@ -3,7 +3,7 @@
 // deadline passes, or `cancel_fd` becomes readable.
 #pragma once
 
-#include <openssl/ssl.h>
+#include "tls_stream.h"
 
 #include <chrono>
 #include <string>
@@ -14,7 +14,7 @@ namespace chat::client {
 
 // `host` is what the certificate must name (unless `ctx` does not verify);
 // `endpoint` ("localhost:8443") is for the error line, which starts "TLS: ".
-[[nodiscard]] ConnectResult tls_handshake(UniqueFd socket, SSL_CTX* ctx, const std::string& host,
+[[nodiscard]] ConnectResult tls_handshake(UniqueFd socket, ssl_ctx_st* ctx, const std::string& host,
                                           const std::string& endpoint,
                                           std::chrono::steady_clock::time_point deadline, int cancel_fd);
 

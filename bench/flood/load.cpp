@@ -1,7 +1,6 @@
 #include "load.h"
 
 #include <netdb.h>
-#include <openssl/err.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -59,7 +58,7 @@ enum class Phase { connecting, barrier, measuring, done };
 
 struct Client {
   chat::UniqueFd fd;
-  chat::tls::SslPtr ssl;  // --tls; freed before fd is closed (close_client)
+  chat::tls::Stream tls;  // --tls; freed before fd is closed (close_client)
   std::string carry;  // an incomplete line left from the last read
   std::string out;    // bytes not yet accepted by the kernel
   std::size_t out_off = 0;
@@ -156,7 +155,7 @@ class Load {
   sockaddr_storage addr_{};
   socklen_t addr_len_ = 0;
   chat::UniqueFd epoll_;
-  chat::tls::SslCtxPtr tls_;  // --tls
+  chat::tls::ContextPtr tls_;  // --tls
   std::vector<Client> clients_;
   std::vector<Sender> senders_;
   std::vector<std::uint32_t> to_service_;
@@ -281,16 +280,13 @@ void Load::on_connected(std::uint32_t id, Nanos now) {
 // One non-blocking SSL_connect step; epoll interest follows what it wants.
 void Load::step_handshake(std::uint32_t id, Nanos now) {
   Client& c = clients_[id];
-  ERR_clear_error();
-  errno = 0;
-  const int rc = SSL_connect(c.ssl.get());
-  if (rc == 1) {
+  const chat::tls::Result step = c.tls.handshake();
+  if (step.status == chat::tls::Status::done) {
     on_connected(id, now);  // sets the interest back to EPOLLIN
     return;
   }
-  const int error = SSL_get_error(c.ssl.get(), rc);
-  if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-    const bool out = error == SSL_ERROR_WANT_WRITE;
+  if (step.status == chat::tls::Status::want_read || step.status == chat::tls::Status::want_write) {
+    const bool out = step.status == chat::tls::Status::want_write;
     epoll_event ev{};
     ev.events = EPOLLIN | (out ? EPOLLOUT : 0u);
     ev.data.u64 = id;
@@ -299,47 +295,43 @@ void Load::step_handshake(std::uint32_t id, Nanos now) {
     return;
   }
   const std::string endpoint = o_.host + " port " + std::to_string(o_.port);
-  fail("TLS: " + chat::tls::handshake_failure(c.ssl.get(), error, endpoint));
+  fail("TLS: " + chat::tls::handshake_failure(c.tls, step, endpoint));
 }
 
 // recv() or SSL_read(), with recv()'s contract: > 0 bytes, 0 the end, -1 and
 // errno EAGAIN when nothing is there yet (or TLS needs more of a record).
 ssize_t Load::receive(Client& c, char* buf, std::size_t len) {
-  if (!c.ssl) return ::recv(c.fd.get(), buf, len, 0);
-  ERR_clear_error();
-  const int n = SSL_read(c.ssl.get(), buf, static_cast<int>(std::min<std::size_t>(len, INT32_MAX)));
-  if (n > 0) return n;
-  switch (SSL_get_error(c.ssl.get(), n)) {
-    case SSL_ERROR_WANT_READ:
-    case SSL_ERROR_WANT_WRITE:  // a reply (key update) waits for the socket; retried on the next event
+  if (!c.tls) return ::recv(c.fd.get(), buf, len, 0);
+  const chat::tls::Result r = c.tls.read(std::span<char>(buf, len));
+  switch (r.status) {
+    case chat::tls::Status::done: return static_cast<ssize_t>(r.bytes);
+    case chat::tls::Status::want_read:
+    case chat::tls::Status::want_write:  // a reply (key update) waits for the socket; retried on the next event
       errno = EAGAIN;
       return -1;
-    case SSL_ERROR_ZERO_RETURN:
-      return 0;
-    default:
-      ERR_clear_error();
-      errno = ECONNRESET;
-      return -1;
+    case chat::tls::Status::closed: return 0;
+    case chat::tls::Status::error: break;
   }
+  errno = ECONNRESET;
+  return -1;
 }
 
 // send() or SSL_write() of c.out from c.out_off, with send()'s contract.
 ssize_t Load::transmit(Client& c) {
   const std::size_t left = c.out.size() - c.out_off;
-  if (!c.ssl) return ::send(c.fd.get(), c.out.data() + c.out_off, left, MSG_NOSIGNAL);
-  ERR_clear_error();
-  const int n = SSL_write(c.ssl.get(), c.out.data() + c.out_off, static_cast<int>(std::min<std::size_t>(left, INT32_MAX)));
-  if (n > 0) return n;
-  switch (SSL_get_error(c.ssl.get(), n)) {
-    case SSL_ERROR_WANT_READ:  // EPOLLIN is always armed; the next read lets it on
-    case SSL_ERROR_WANT_WRITE:
+  if (!c.tls) return ::send(c.fd.get(), c.out.data() + c.out_off, left, MSG_NOSIGNAL);
+  const chat::tls::Result r = c.tls.write(std::span<const char>(c.out.data() + c.out_off, left));
+  switch (r.status) {
+    case chat::tls::Status::done: return static_cast<ssize_t>(r.bytes);
+    case chat::tls::Status::want_read:  // EPOLLIN is always armed; the next read lets it on
+    case chat::tls::Status::want_write:
       errno = EAGAIN;
       return -1;
-    default:
-      ERR_clear_error();
-      errno = EPIPE;
-      return -1;
+    case chat::tls::Status::closed:
+    case chat::tls::Status::error: break;
   }
+  errno = EPIPE;
+  return -1;
 }
 
 void Load::settle(std::uint32_t id) {
@@ -376,7 +368,7 @@ void Load::close_client(Worker& w, std::uint32_t id, const char* why) {
   if (c.state == State::closed) return;
   c.state = State::closed;
   ++w.disconnected;
-  c.ssl.reset();
+  c.tls = {};
   c.fd.reset();  // closing removes it from the epoll set
   if (!w.main) return;  // helpers run only while measuring: every client was settled
   if (!c.settled) {
@@ -410,12 +402,12 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
       on_connected(id, now);
       return;
     }
-    auto made = chat::tls::make_client_ssl(tls_.get(), c.fd.get(), o_.host);
+    auto made = chat::tls::open_client_stream(tls_.get(), c.fd.get(), o_.host);
     if (auto* e = std::get_if<chat::tls::TlsError>(&made)) {
       fail("TLS: " + e->message);
       return;
     }
-    c.ssl = std::move(std::get<chat::tls::SslPtr>(made));
+    c.tls = std::move(std::get<chat::tls::Stream>(made));
     c.state = State::handshaking;
   }
   if (c.state == State::handshaking) {
@@ -430,7 +422,7 @@ void Load::on_readable(Worker& w, std::uint32_t id, Nanos now) {
   // TLS may hold decrypted bytes that epoll cannot see: read until it holds none.
   do {
     read_once(w, id, now);
-  } while (clients_[id].ssl && clients_[id].state != State::closed && SSL_pending(clients_[id].ssl.get()) > 0);
+  } while (clients_[id].tls && clients_[id].state != State::closed && clients_[id].tls.pending() > 0);
 }
 
 void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
@@ -900,7 +892,7 @@ Results Load::run() {
     if (auto* e = std::get_if<chat::tls::TlsError>(&made)) {
       fail("TLS: " + e->message);
     } else {
-      tls_ = std::move(std::get<chat::tls::SslCtxPtr>(made));
+      tls_ = std::move(std::get<chat::tls::ContextPtr>(made));
     }
   }
   if (error_.empty()) start_connects();
