@@ -77,5 +77,9 @@ std::string shutting_down();
 
 // The classic server's first stdout line.
 std::string started(unsigned port);
+// The TLS port's stdout line, after started() (or alone with --tls-only):
+// "Chat Server started on TLS port N (HOW)." where HOW says whether the
+// kernel can encrypt (kTLS) or OpenSSL does it in user space, and why.
+std::string tls_started(unsigned port, std::string_view how);
 
 }  // namespace chat::msg

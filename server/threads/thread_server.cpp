@@ -25,9 +25,10 @@ constexpr auto kShutdownJoinTime = std::chrono::seconds(5);
 }  // namespace
 
 ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd,
-                           ServerLog& log)
+                           ServerLog& log, TlsSetup tls)
     : options_(options),
       listeners_(std::move(listeners)),
+      tls_(std::move(tls)),
       signal_fd_(signal_fd),
       log_(log),
       room_(log, room_config(options)),
