@@ -15,6 +15,7 @@
 #include "chat_process.h"
 #include "chatd_process.h"
 #include "process_util.h"
+#include "test_client.h"
 #include "tls_certs.h"
 
 namespace {
@@ -165,4 +166,34 @@ TEST_CASE("chat --tls to a plain chatd port fails the handshake in one line", "[
   INFO(err);
   CHECK(err.starts_with("chat: TLS: handshake with 127.0.0.1:" + std::to_string(chatd.port()) + " failed: "));
   CHECK(err.find('\n') == err.size() - 1);
+}
+
+TEST_CASE("chat --tls with chatd: the same transcript as plain, and a clean end after input ends",
+          "[chat][tls][chatd]") {
+  const TlsCerts& certs = tls_certs();
+  ChatdProcess chatd({"--tls-cert", certs.server.cert, "--tls-key", certs.server.key, "--tls-port", "0"});
+  REQUIRE(chatd.tls_port() != 0);
+  TestClient bob(chatd.port());
+  bob.expect_line("> Connected to the chat server (1 user online)");
+  bob.send_line("/nick bob");
+  bob.expect_line("> You are now known as bob");
+
+  ChatProcess chat({"--tls", "--ca", certs.ca_cert, "--nick", "alice", "localhost",
+                    std::to_string(chatd.tls_port())});
+  CHECK(chat.wait_stdout("> Connected to the chat server (2 users online)\n> You are now known as alice\n"));
+  CHECK(bob.read_line().value_or("").starts_with("> New user "));
+  CHECK(bob.read_line().value_or("").ends_with(" is now known as alice"));
+
+  chat.send_line("hello from tls");
+  bob.expect_line("[alice] hello from tls");
+  bob.send_line("hello from plain");
+  CHECK(chat.wait_stdout("[bob] hello from plain\n"));
+  chat.send_line("/msg bob private over tls");
+  bob.expect_line("[alice -> you] private over tls");
+
+  // EOF on input: close_notify and FIN; chatd says goodbye and closes.
+  chat.close_stdin();
+  CHECK(chat.wait_exit() == 0);
+  CHECK(chat.stderr_text().empty());
+  bob.expect_line("< The user alice left (1 user online)");
 }
