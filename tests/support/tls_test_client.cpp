@@ -36,8 +36,8 @@ struct OpenSslFree {
 
 }  // namespace
 
-TlsTestClient::TlsTestClient(std::uint16_t port, const TlsClientOptions& options, std::string host)
-    : tcp_(port, std::move(host)), ctx_(SSL_CTX_new(TLS_client_method())) {
+TlsTestClient::TlsTestClient(std::uint16_t port, const TlsClientOptions& options, std::string host, int rcvbuf)
+    : tcp_(port, std::move(host), rcvbuf), ctx_(SSL_CTX_new(TLS_client_method())) {
   if (!ctx_) throw std::runtime_error("SSL_CTX_new: " + tls::take_error_line());
   SSL_CTX_set_mode(ctx_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (!options.ca_file.empty()) {

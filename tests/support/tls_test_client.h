@@ -22,8 +22,9 @@ struct TlsClientOptions {
 class TlsTestClient {
  public:
   // Connects and handshakes; throws std::runtime_error with the reason if
-  // either fails within 5 s.
-  TlsTestClient(std::uint16_t port, const TlsClientOptions& options, std::string host = "127.0.0.1");
+  // either fails within 5 s. `rcvbuf` as for TestClient.
+  TlsTestClient(std::uint16_t port, const TlsClientOptions& options, std::string host = "127.0.0.1",
+                int rcvbuf = 0);
 
   [[nodiscard]] const std::string& address_name() const { return tcp_.address_name(); }
   void send_raw(std::string_view bytes);
