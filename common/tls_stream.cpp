@@ -59,7 +59,9 @@ Result Stream::outcome(int rc, std::size_t bytes) {
       // is a socket error (a reset), or EOF in the middle of a handshake.
       if (ERR_peek_error() == 0) {
         ERR_clear_error();
-        if (saved_errno == 0) return {Status::error, 0, "connection closed during the TLS handshake"};
+        if (saved_errno == 0) {
+          return {Status::error, 0, handshake_done() ? "connection closed" : "connection closed during the TLS handshake"};
+        }
         return {Status::error, 0, std::strerror(saved_errno)};
       }
       return {Status::error, 0, take_error_line()};

@@ -169,10 +169,6 @@ int main(int argc, char** argv) {
   chat::set_diagnostic_writer(&err);
   chat::ServerLog log(out, options.quiet);
   int status = 0;
-  if (!poller && tls.credentials != nullptr) {  // TEMPORARY until the threads engine serves TLS
-    chat::diagnostic("the threads engine does not serve TLS yet");
-    return 2;
-  }
   if (!poller) {
     chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log, std::move(tls));
     attach_store(server.room(), store.get(), options.history);

@@ -45,7 +45,7 @@ class ThreadServer {
   friend class ThreadConnection;
 
   void accept_from(int listener_fd);
-  void start_connection(Accepted client);
+  void start_connection(Accepted client, bool tls);
   void shut_down();
   void note_thread_failure(const PeerAddress& peer, const std::system_error& e);
   // Called by each connection thread as it ends; the last one out unregisters.
