@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -888,6 +889,9 @@ Results Load::run() {
     if (!epoll_) fail(std::string("epoll_create1: ") + std::strerror(errno));
   }
   if (error_.empty() && o_.tls) {
+    // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a server that
+    // closes must be an error here, not the end of flood.
+    ::signal(SIGPIPE, SIG_IGN);
     auto made = chat::tls::make_client_context({.ca_file = o_.ca, .verify = o_.ca.has_value()});
     if (auto* e = std::get_if<chat::tls::TlsError>(&made)) {
       fail("TLS: " + e->message);
