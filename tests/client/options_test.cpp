@@ -172,7 +172,7 @@ TEST_CASE("chat takes --host/--port and HOST:PORT as chatd does", "[options]") {
   CHECK_FALSE(parse_ok({}).no_bell);
 }
 
-TEST_CASE("--tls is explicit: --ca and --insecure refine it and cannot stand alone", "[options][tls]") {
+TEST_CASE("TLS options: --tls is explicit, --ca and --insecure refine it and cannot stand alone", "[options][tls]") {
   const Options plain = parse_ok({"example.org", "6697"});
   CHECK_FALSE(plain.tls);
   CHECK_FALSE(plain.ca.has_value());

@@ -106,7 +106,7 @@ TEST_CASE("connect batch is clamped to the client count") {
   CHECK(std::get<Options>(r).connect_batch == 10);
 }
 
-TEST_CASE("--tls is a flag; --ca FILE verifies and needs --tls") {
+TEST_CASE("TLS options: --tls is a flag, --ca FILE verifies and needs --tls") {
   const auto plain = parse({"--clients", "4", "--senders", "1", "--messages", "1"});
   REQUIRE(std::holds_alternative<Options>(plain));
   CHECK_FALSE(std::get<Options>(plain).tls);
