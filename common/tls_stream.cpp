@@ -62,7 +62,7 @@ Result Stream::outcome(int rc, std::size_t bytes) {
         if (saved_errno == 0) {
           return {Status::error, 0, handshake_done() ? "connection closed" : "connection closed during the TLS handshake"};
         }
-        return {Status::error, 0, std::strerror(saved_errno)};
+        return {Status::error, 0, std::strerror(saved_errno), /*socket_error=*/true};
       }
       return {Status::error, 0, take_error_line()};
     default:

@@ -44,6 +44,9 @@ struct Result {
   Status status = Status::done;
   std::size_t bytes = 0;
   std::string error;  // set with Status::error
+  // With Status::error: the socket failed (a reset, EPIPE), not TLS; a
+  // plain connection would see the same, and chatd does not log it.
+  bool socket_error = false;
 };
 
 class Stream {

@@ -47,7 +47,7 @@ tls::Result Connection::handshake() {
 ssize_t Connection::read_tls(std::span<char> out) {
   if (tls_eof_) {
     tls_more_ = false;
-    if (tls_error_.empty()) return 0;
+    if (!tls_failed_) return 0;
     errno = EIO;
     return -1;
   }
@@ -62,7 +62,8 @@ ssize_t Connection::read_tls(std::span<char> out) {
     // counts as nothing more to read; the next event retries.
     if (r.status == tls::Status::want_read || r.status == tls::Status::want_write) break;
     tls_eof_ = true;
-    tls_error_ = std::move(r.error);
+    tls_failed_ = r.status == tls::Status::error;
+    if (!r.socket_error) tls_error_ = std::move(r.error);
     break;
   }
   // Bytes OpenSSL decrypted but did not return, or an EOF behind the bytes
@@ -135,7 +136,7 @@ Connection::IoStatus Connection::flush_tls() {
         return IoStatus::ok;
       case tls::Status::closed:
       case tls::Status::error:
-        tls_error_ = r.error.empty() ? "closed by the peer" : std::move(r.error);
+        if (r.status == tls::Status::error && !r.socket_error) tls_error_ = std::move(r.error);
         return IoStatus::error;
     }
   }

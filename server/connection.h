@@ -75,7 +75,8 @@ class Connection final : public Member {
   // on a plain connection.
   tls::Result handshake();
   [[nodiscard]] bool is_tls() const noexcept { return static_cast<bool>(tls_); }
-  // Why the last TLS read or write failed ("" if none did).
+  // Why the last TLS read or write failed, if TLS failed ("" if none did,
+  // or if the socket failed as it can for a plain connection: not logged).
   [[nodiscard]] const std::string& tls_error() const noexcept { return tls_error_; }
   [[nodiscard]] std::string tls_description() const { return tls_.description(); }
   [[nodiscard]] bool kernel_encrypts() const noexcept { return is_tls() && !user_space_tls_; }
@@ -125,6 +126,7 @@ class Connection final : public Member {
   bool user_space_tls_ = false;  // TLS, and OpenSSL encrypts (no kTLS send)
   bool tls_more_ = false;        // TLS bytes or EOF to read without an event
   bool tls_eof_ = false;         // TLS: closed (or failed) after the bytes returned
+  bool tls_failed_ = false;      // TLS: that was a failure, not a close
   std::size_t tls_retry_ = 0;    // TLS: bytes of the write that wanted a retry
   std::string tls_error_;
 };

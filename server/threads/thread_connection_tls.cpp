@@ -74,7 +74,7 @@ ssize_t ThreadConnection::read_tls(std::span<char> buffer) {
       case tls::Status::closed:
         return 0;
       case tls::Status::error:
-        diagnostic("TLS error", "TLS error: " + peer_name_ + ": " + r.error);
+        if (!r.socket_error) diagnostic("TLS error", "TLS error: " + peer_name_ + ": " + r.error);
         errno = EIO;
         return -1;
       case tls::Status::want_read:
