@@ -1,6 +1,7 @@
 #include "room.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <utility>
 
@@ -437,6 +438,15 @@ std::optional<Room::MemberId> Room::find(std::string_view name) const {
 namespace chat {
 
 // ---- chatd --cluster ----
+
+void Room::set_bus(Bus* bus) {
+  bus_ = bus;
+  // Ids start at the clock in microseconds, so a node restarted under its
+  // old name never hands out an id its previous run used.
+  next_serial_ = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
 
 // Presence events: one Redis could not take makes the bus resynchronize
 // (server/cluster/cluster_bus.h), so nothing more is needed here.

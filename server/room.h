@@ -85,7 +85,7 @@ class Room {
   void send_to_all(const SharedLine& line);
 
   // --- chatd --cluster (server/bus.h). Not owned; set before anyone joins.
-  void set_bus(Bus* bus) { bus_ = bus; }
+  void set_bus(Bus* bus);
   // Another node's event (never one of this node's own).
   void apply_remote(const ClusterEvent& event);
   // The answer to Bus::claim_nickname() for `user`'s claim of `name`.
