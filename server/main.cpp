@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_bus.h"
+#include "cluster/redis_url.h"
 #include "history_store.h"
 #include "listener.h"
 #include "messages.h"
@@ -70,6 +72,17 @@ int export_history(chat::HistoryStore& store, const std::string& room, bool loca
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// --node-name's default: HOST:PID, unique on one machine and across machines.
+std::string default_node_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "chatd");
+  std::string name = host;
+  for (char& c : name) {
+    if (c <= ' ' || c >= 127) c = '_';
+  }
+  return name + ":" + std::to_string(::getpid());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,6 +127,20 @@ int main(int argc, char** argv) {
   }
 
   fit_fd_limit(options);
+
+  // --cluster: the Redis host is looked up once, here, before anything
+  // listens (a lookup inside the loop could block it).
+  std::string redis_address;
+  if (options.cluster) {
+    const std::string host = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster)).host;
+    std::string why;
+    const auto address = chat::resolve_redis_host(host, why);
+    if (!address) {
+      chat::diagnostic("cannot resolve the redis host " + host + ": " + why);
+      return 1;
+    }
+    redis_address = *address;
+  }
 
   std::error_code error;
   std::unique_ptr<chat::Poller> poller;
@@ -176,6 +203,14 @@ int main(int argc, char** argv) {
   } else {
     chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log, std::move(tls));
     attach_store(reactor.room(), store.get(), options.history);
+    std::unique_ptr<chat::ClusterBus> cluster;
+    if (options.cluster) {
+      const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options
+      cluster = std::make_unique<chat::ClusterBus>(reactor.room(), reactor.poller(), url, redis_address,
+                                                   options.node_name.value_or(default_node_name()),
+                                                   std::chrono::seconds(options.node_timeout_s), log);
+      reactor.attach(cluster.get());
+    }
     status = reactor.run();
   }
   chat::set_diagnostic_writer(nullptr);

@@ -42,6 +42,10 @@ struct Options {
   unsigned tls_port = 8443;                   // --tls-port N; 0: an ephemeral port
   bool tls_only = false;                      // --tls-only: no plain port
   unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
+  // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
+  std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
+  std::optional<std::string> node_name;  // --node-name; none: HOST:PID
+  unsigned node_timeout_s = 10;          // --node-timeout
 
   bool operator==(const Options&) const = default;
 };
@@ -76,6 +80,8 @@ enum class Unit {
   room,     // a room name, "#" optional: stored with its "#"
   zone,     // "utc" or "local": sets a bool (true = local)
   path,     // a file path (any non-empty text)
+  redis,    // redis://HOST:PORT[/DB] (server/cluster/redis_url.h)
+  node,     // a node name: 1 to 64 printable ASCII characters, no spaces
   help,     // --help: print usage_text()
   version,  // --version
 };
