@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  auto listeners = chat::open_listeners(options.host, options.port);
+  auto listeners = chat::open_listeners(options.host, options.port, options.reuse_port);
   if (const auto* message = std::get_if<std::string>(&listeners)) {
     chat::diagnostic(*message);
     return 1;
