@@ -1,0 +1,116 @@
+// A cluster for the tests: one redis-server on a free loopback port and N
+// chatd nodes joined to it with --cluster, each on its own ephemeral port
+// (or all on one port with --reuse-port). Short --node-timeout so a dead
+// node is reaped within the test's seconds; --history 0 so a newcomer's
+// first line is the welcome on every node; --rate-limit 0 for bursts.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chat_fixtures.h"
+#include "redis_server.h"
+
+namespace chat::test {
+
+// The node timeout the tests run with, in seconds: short, so reaping a
+// SIGKILLed node fits in a test, yet several heartbeats long.
+inline constexpr int kNodeTimeoutS = 2;
+
+inline std::string node_name(int i) { return "node" + std::to_string(i); }
+
+// chatd's arguments for node `i` of a cluster on `redis`.
+inline std::vector<std::string> node_args(const RedisServer& redis, int i,
+                                          std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--cluster",      redis.url(),  "--node-name",  node_name(i),
+                                   "--node-timeout", std::to_string(kNodeTimeoutS),
+                                   "--history",      "0",          "--rate-limit", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// The log line a node prints once its link to Redis is up.
+inline std::string connected_log(const RedisServer& redis, int i) {
+  return "cluster: connected to redis 127.0.0.1:" + std::to_string(redis.port()) + " as node " +
+         node_name(i);
+}
+
+struct Cluster {
+  RedisServer redis;
+  std::vector<std::unique_ptr<ChatdProcess>> nodes;
+
+  explicit Cluster(int count, std::vector<std::string> extra = {}) {
+    for (int i = 0; i < count; ++i) start_node(i, extra);
+  }
+
+  // Starts node i (again) and waits until it is connected to Redis.
+  ChatdProcess& start_node(int i, const std::vector<std::string>& extra = {}) {
+    if (static_cast<int>(nodes.size()) <= i) nodes.resize(static_cast<std::size_t>(i) + 1);
+    nodes[static_cast<std::size_t>(i)] = std::make_unique<ChatdProcess>(node_args(redis, i, extra));
+    ChatdProcess& node = *nodes[static_cast<std::size_t>(i)];
+    INFO("node " << i << " stdout:\n" << node.stdout_text() << "\nstderr:\n" << node.stderr_text());
+    REQUIRE(node.wait_stdout(connected_log(redis, i)));
+    return node;
+  }
+
+  ChatdProcess& operator[](int i) { return *nodes[static_cast<std::size_t>(i)]; }
+
+  // Waits until node i has taken in `user`'s arrival on another node, so a
+  // user connecting to node i next is counted after it. With no user of its
+  // own on node i, the only witness is node i's log of the entered line.
+  void await_known(int i, const TestClient& user) {
+    INFO("node " << i << " never logged " << user.address_name() << "'s arrival");
+    REQUIRE((*this)[i].wait_stdout("> New user " + user.address_name() + " entered"));
+  }
+};
+
+// The names in a one-line "/who *" (or "/who") reply, sorted: across nodes
+// the order of arrival is each node's own, so the tests compare sets.
+inline std::vector<std::string> who_names(TestClient& client, const std::string& command = "/who *") {
+  client.send_line(command);
+  const auto line = client.read_line();
+  REQUIRE(line);
+  INFO("reply: " << *line);
+  const auto colon = line->find("): ");
+  REQUIRE(line->starts_with("> "));
+  REQUIRE(colon != std::string::npos);
+  std::vector<std::string> names;
+  std::string rest = line->substr(colon + 3);
+  for (std::size_t start = 0;;) {
+    const auto comma = rest.find(", ", start);
+    names.push_back(rest.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 2;
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+inline std::vector<std::string> sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Reads lines until one equals `wanted`; the lines before it are returned
+// (for the caller to check), the wanted line is consumed. Fails the test if
+// it does not arrive within `timeout` in all.
+inline std::vector<std::string> read_until(TestClient& client, const std::string& wanted,
+                                           std::chrono::milliseconds timeout = 5s) {
+  std::vector<std::string> before;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const auto line = client.read_line(std::max(left, std::chrono::milliseconds(1)));
+    INFO("waiting for \"" << wanted << "\" after " << before.size() << " other line(s)");
+    REQUIRE(line);
+    if (*line == wanted) return before;
+    before.push_back(*line);
+  }
+}
+
+}  // namespace chat::test
