@@ -183,6 +183,16 @@ std::string skipped(std::size_t count) {
   return line({"! ", std::to_string(count), count == 1 ? " message" : " messages", " skipped (reading too slowly)"});
 }
 
+std::string cluster_link_lost() { return "! cluster link lost: local users only\n"; }
+std::string cluster_link_restored() { return "> cluster link restored\n"; }
+std::string cluster_behind() { return "! cluster busy: your line reached this server's users only\n"; }
+std::string nick_pending() { return "! nickname change pending: wait for the answer\n"; }
+std::string nick_needs_link() { return "! nickname changes need the cluster link: try again later\n"; }
+std::string nick_claim_failed() { return "! nickname change failed: cluster link lost\n"; }
+std::string nick_lost(std::string_view name, std::string_view now_called) {
+  return line({"! nickname ", name, " was taken while the cluster link was down: you are ", now_called, " again"});
+}
+
 std::string server_full() { return "! server full\n"; }
 std::string too_many_from_address() { return "! too many connections from your address\n"; }
 

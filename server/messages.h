@@ -75,6 +75,16 @@ std::string slow_down(std::size_t dropped);
 std::string idle_disconnect(unsigned seconds);
 std::string shutting_down();
 
+// chatd --cluster (docs/PROTOCOL.md "Clusters").
+std::string cluster_link_lost();      // "! cluster link lost: local users only"
+std::string cluster_link_restored();  // "> cluster link restored"
+std::string cluster_behind();         // a line that reached this node's users only
+std::string nick_pending();           // a second /nick before the first is answered
+std::string nick_needs_link();        // /nick while the link is down
+std::string nick_claim_failed();      // the link went down before the answer
+// A nickname someone else claimed while this node's link was down.
+std::string nick_lost(std::string_view name, std::string_view now_called);
+
 // The classic server's first stdout line.
 std::string started(unsigned port);
 

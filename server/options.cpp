@@ -5,6 +5,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "cluster/redis_url.h"
 #include "help_text.h"
 #include "pollers/poller.h"
 #include "room_name.h"
@@ -88,6 +89,8 @@ std::string expected(const OptionRow& row) {
     case Unit::room: text = "#NAME: 1 to 32 letters, digits, '_', '-' or '.'"; break;
     case Unit::zone: text = "utc or local"; break;
     case Unit::path: text = "a file path"; break;
+    case Unit::redis: text = "redis://HOST:PORT[/DB]"; break;
+    case Unit::node: text = "1 to 64 printable characters, no spaces"; break;
     default: break;
   }
   if (!row.zero_means.empty()) text += " (0 = " + std::string(row.zero_means) + ")";
@@ -127,6 +130,17 @@ std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::st
       return OptionValue{text == "local"};
     case Unit::path:
       if (text.empty()) return bad();
+      return OptionValue{std::string(text)};
+    case Unit::redis:
+      if (const auto parsed = parse_redis_url(text); const auto* why = std::get_if<std::string>(&parsed)) {
+        return bad() + " (" + *why + ")";
+      }
+      return OptionValue{std::string(text)};
+    case Unit::node:
+      if (text.empty() || text.size() > 64 ||
+          !std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 127; })) {
+        return bad();
+      }
       return OptionValue{std::string(text)};
     case Unit::engine:
       if (text != kThreadsEngine && find_engine(text) == nullptr) {
@@ -225,6 +239,15 @@ const std::vector<OptionRow>& option_table() {
       {.name = "--export-history", .placeholder = "#ROOM",
        .help = "print a room's stored history (with --store) and exit",
        .unit = Unit::room, .store = store_in<&Options::export_history>},
+      {.name = "--cluster", .placeholder = "URL",
+       .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
+       .unit = Unit::redis, .store = store_in<&Options::cluster>},
+      {.name = "--node-name", .placeholder = "NAME", .help = "this node's name in the cluster (default HOST:PID)",
+       .unit = Unit::node, .store = store_in<&Options::node_name>},
+      {.name = "--node-timeout", .placeholder = "SECS",
+       .help = "a node silent this long is gone: its users leave",
+       .unit = Unit::seconds, .store = store_in<&Options::node_timeout_s>, .min = 2, .max = 3600,
+       .default_value = "10"},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .alias = "-q"},
       {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h"},
@@ -309,6 +332,8 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.engine.empty()) o.engine = std::string(engines().front().name);
 
   if (o.export_history && !o.store) return "--export-history needs --store PATH";
+  // The Redis link is driven by the reactor's Poller (docs/ARCHITECTURE.md).
+  if (o.cluster && o.engine == kThreadsEngine) return "--cluster needs a reactor engine, not --engine threads";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

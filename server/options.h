@@ -37,6 +37,10 @@ struct Options {
   std::size_t max_rooms = 1000;               // --max-rooms
   std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
   std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
+  // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
+  std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
+  std::optional<std::string> node_name;  // --node-name; none: HOST:PID
+  unsigned node_timeout_s = 10;          // --node-timeout
 
   bool operator==(const Options&) const = default;
 };
@@ -71,6 +75,8 @@ enum class Unit {
   room,     // a room name, "#" optional: stored with its "#"
   zone,     // "utc" or "local": sets a bool (true = local)
   path,     // a file path (any non-empty text)
+  redis,    // redis://HOST:PORT[/DB] (server/cluster/redis_url.h)
+  node,     // a node name: 1 to 64 printable ASCII characters, no spaces
   help,     // --help: print usage_text()
   version,  // --version
 };

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bus.h"
 #include "room_config.h"
 #include "server_log.h"
 #include "shared_line.h"
@@ -82,7 +83,34 @@ class Room {
   void send_to(MemberId id, const SharedLine& line);
   void send_to_all(const SharedLine& line);
 
-  [[nodiscard]] std::size_t online() const { return order_.size(); }
+  // --- chatd --cluster (server/bus.h). Not owned; set before anyone joins.
+  void set_bus(Bus* bus) { bus_ = bus; }
+  // Another node's event (never one of this node's own).
+  void apply_remote(const ClusterEvent& event);
+  // The answer to Bus::claim_nickname() for `user`'s claim of `name`.
+  void on_claim(std::uint64_t user, std::string_view name, ClaimResult result, std::string_view owner);
+  // The link is gone: remote users are forgotten, local users told once.
+  void on_link_lost();
+  // The link is back and the mirror reloaded: local users are told.
+  void on_link_restored();
+  // Drops the remote users of `node` (all nodes but this one when empty).
+  void forget_remote(std::string_view node = {});
+  // Adds or replaces a remote user (a snapshot entry).
+  void add_remote(std::string_view node, std::uint64_t user, std::string_view name, std::string_view room);
+  // After a restore: `user` lost nickname `name` to someone who claimed it
+  // while the link was down; it goes back to its address name.
+  void revoke_nickname(std::uint64_t user, std::string_view name);
+  struct LocalUser {
+    std::uint64_t user;
+    std::string_view name;
+    std::string_view room;
+    bool named;  // has a nickname (not its IP:PORT)
+  };
+  // This node's users, for republishing presence.
+  [[nodiscard]] std::vector<LocalUser> local_users() const;
+
+  // Users online: here, plus those of other nodes in a cluster.
+  [[nodiscard]] std::size_t online() const { return order_.size() + remote_count_; }
   [[nodiscard]] std::size_t room_count() const { return channels_.size(); }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return seats_[id]->name; }
 
@@ -101,9 +129,26 @@ class Room {
     std::string name;
     Channel* channel;
     bool announced = true;
+    // --cluster only:
+    std::uint64_t serial = 0;           // the user's id in the cluster: never reused
+    std::string address;                // its IP:PORT name
+    std::optional<std::string> claiming;  // a /nick waiting for Redis
+  };
+  struct RemoteUser {
+    std::string node;
+    std::uint64_t user;
+    std::string name;
+    std::string room;  // as spelled, with its "#"
   };
 
   void broadcast_except(MemberId sender, const SharedLine& line);
+  void publish(ClusterEvent event);
+  void apply_rename(MemberId id, std::string_view requested);
+  void deliver_in(std::string_view room, std::string_view line);
+  void remove_remote(const std::string& node, std::uint64_t user);
+  [[nodiscard]] std::size_t remote_in(std::string_view room) const;
+  [[nodiscard]] std::size_t here(const Channel& ch) const;
+  [[nodiscard]] const RemoteUser* find_remote(std::string_view name) const;
   void announce(MemberId id);
   void reply(MemberId id, std::string line);
   void rename(MemberId id, std::string_view requested);
@@ -128,6 +173,15 @@ class Room {
   std::unordered_map<std::string, MemberId> by_nickname_;  // nickname_key -> id
   std::unordered_map<std::string, Channel> channels_;      // room_key -> room; nodes are stable
   Channel* default_channel_ = nullptr;                     // always exists
+
+  // --cluster: a mirror of the other nodes' users, kept by their events.
+  Bus* bus_ = nullptr;
+  std::uint64_t next_serial_ = 1;
+  std::unordered_map<std::uint64_t, MemberId> by_serial_;
+  std::unordered_map<std::string, std::unordered_map<std::uint64_t, RemoteUser>> remote_;  // node -> users
+  std::unordered_map<std::string, std::size_t> remote_rooms_;  // room_key -> remote users there
+  std::unordered_map<std::string, const RemoteUser*> remote_nicknames_;  // nickname_key -> user
+  std::size_t remote_count_ = 0;
 };
 
 }  // namespace chat

@@ -158,3 +158,22 @@ TEST_CASE("room and history options") {
   CHECK(error({"--max-rooms", "0"}).starts_with("invalid --max-rooms '0'"));
   CHECK(error({"--export-history", "#a"}) == "--export-history needs --store PATH");
 }
+
+TEST_CASE("cluster options") {
+  const chat::Options plain = ok({});
+  CHECK_FALSE(plain.cluster);
+  CHECK_FALSE(plain.node_name);
+  CHECK(plain.node_timeout_s == 10);
+  const chat::Options o = ok({"--cluster", "redis://127.0.0.1:6390/3", "--node-name", "n1", "--node-timeout", "3"});
+  CHECK(o.cluster == "redis://127.0.0.1:6390/3");
+  CHECK(o.node_name == "n1");
+  CHECK(o.node_timeout_s == 3);
+  CHECK(error({"--cluster", "localhost:6379"}) ==
+        "invalid --cluster 'localhost:6379': expected redis://HOST:PORT[/DB] (no redis:// scheme)");
+  CHECK(error({"--cluster", "redis://h:1/99"}) ==
+        "invalid --cluster 'redis://h:1/99': expected redis://HOST:PORT[/DB] (DB must be a number from 0 to 15)");
+  CHECK(error({"--node-name", "a b"}) == "invalid --node-name 'a b': expected 1 to 64 printable characters, no spaces");
+  CHECK(error({"--node-timeout", "1"}) == "invalid --node-timeout '1': expected seconds from 2 to 3600");
+  CHECK(error({"--cluster", "redis://h:1", "--engine", "threads"}) ==
+        "--cluster needs a reactor engine, not --engine threads");
+}
