@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bus_watch.h"
 #include "chat_fixtures.h"
 #include "redis_server.h"
 
@@ -42,9 +43,11 @@ inline std::string connected_log(const RedisServer& redis, int i) {
 struct Cluster {
   RedisServer redis;
   std::vector<std::unique_ptr<ChatdProcess>> nodes;
+  std::unique_ptr<BusWatch> bus;  // made after the nodes subscribed
 
   explicit Cluster(int count, std::vector<std::string> extra = {}) {
     for (int i = 0; i < count; ++i) start_node(i, extra);
+    bus = std::make_unique<BusWatch>(redis.port());
   }
 
   // Starts node i (again) and waits until it is connected to Redis.
@@ -60,11 +63,11 @@ struct Cluster {
   ChatdProcess& operator[](int i) { return *nodes[static_cast<std::size_t>(i)]; }
 
   // Waits until node i has taken in `user`'s arrival on another node, so a
-  // user connecting to node i next is counted after it. With no user of its
-  // own on node i, the only witness is node i's log of the entered line.
+  // user connecting to node i next is counted after it (bus_watch.h).
   void await_known(int i, const TestClient& user) {
-    INFO("node " << i << " never logged " << user.address_name() << "'s arrival");
-    REQUIRE((*this)[i].wait_stdout("> New user " + user.address_name() + " entered"));
+    INFO("waiting for node " << i << " to hear of " << user.address_name());
+    REQUIRE(bus->wait_for(user.address_name(), 5s));
+    REQUIRE(await_drained((*this)[i].pid(), redis.port(), 5s));
   }
 };
 

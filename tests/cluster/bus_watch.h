@@ -1,0 +1,40 @@
+// A barrier for the cluster tests: "node N has applied every event published
+// so far". chatd logs no remote events and a node with no users of its own
+// shows nothing to a client, so the test watches the bus itself:
+//   1. a PSUBSCRIBE * connection, made after the nodes subscribed, sees the
+//      event: Redis writes a message to channel subscribers (and earlier
+//      pattern subscribers) before later pattern subscribers, so by then it
+//      sits in every node's socket;
+//   2. the node's sockets to Redis have nothing left unread (/proc/net/tcp
+//      rx_queue): it has read the event, and a reactor node handles what it
+//      read before it accepts the next connection.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "unique_fd.h"
+
+namespace chat::test {
+
+class BusWatch {
+ public:
+  // Subscribes to every channel of the Redis on 127.0.0.1:port. Throws on failure.
+  explicit BusWatch(std::uint16_t redis_port);
+  // Waits until a message on the bus contains `needle` (seen since this
+  // watch was made, earlier ones included). False on timeout.
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout);
+
+ private:
+  UniqueFd fd_;
+  std::string seen_;
+};
+
+// Waits until every socket `pid` holds to 127.0.0.1:redis_port has an empty
+// receive queue. False on timeout.
+bool await_drained(pid_t pid, std::uint16_t redis_port, std::chrono::milliseconds timeout);
+
+}  // namespace chat::test
