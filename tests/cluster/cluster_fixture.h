@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,20 @@ inline std::vector<std::string> who_names(TestClient& client, const std::string&
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+// Asks "/who *" until it lists exactly `names` (sorted), bounded: after a
+// link is restored, each node learns the others' users when they register
+// again, a moment apart. Fails the test if that does not happen in time.
+inline void await_who(TestClient& client, const std::vector<std::string>& names,
+                      std::chrono::milliseconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<std::string> got;
+  while ((got = who_names(client)) != names && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);  // the next ask, not a guess: the loop ends on the condition
+  }
+  INFO("last /who *: " << got.size() << " names");
+  REQUIRE(got == names);
 }
 
 inline std::vector<std::string> sorted(std::vector<std::string> names) {
