@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_bus.h"
+#include "cluster/redis_url.h"
 #include "history_store.h"
 #include "listener.h"
 #include "messages.h"
@@ -66,6 +68,17 @@ int export_history(chat::HistoryStore& store, const std::string& room, bool loca
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
   return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+// --node-name's default: HOST:PID, unique on one machine and across machines.
+std::string default_node_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "chatd");
+  std::string name = host;
+  for (char& c : name) {
+    if (c <= ' ' || c >= 127) c = '_';
+  }
+  return name + ":" + std::to_string(::getpid());
 }
 
 }  // namespace
@@ -145,6 +158,14 @@ int main(int argc, char** argv) {
   } else {
     chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
     attach_store(reactor.room(), store.get(), options.history);
+    std::unique_ptr<chat::ClusterBus> cluster;
+    if (options.cluster) {
+      const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options
+      cluster = std::make_unique<chat::ClusterBus>(reactor.room(), reactor.poller(), url,
+                                                   options.node_name.value_or(default_node_name()),
+                                                   std::chrono::seconds(options.node_timeout_s), log);
+      reactor.attach(cluster.get());
+    }
     status = reactor.run();
   }
   chat::set_diagnostic_writer(nullptr);

@@ -93,13 +93,18 @@ int Reactor::run() {
     serve_backlogs();
     send_due_reports();
     settle();
+    if (task_ != nullptr) {
+      task_->on_tick(loop_.now);
+      settle();
+    }
     if (loop_.now >= next_timeout_check_) {
       check_timeouts();
       next_timeout_check_ = loop_.now + kTimeoutCheckEvery;
       settle();
     }
     reap();
-    if (shutting_down_ && (admission_.clients() == 0 || loop_.now >= shutdown_deadline_)) break;
+    const bool drained = admission_.clients() == 0 && (task_ == nullptr || task_->finished());
+    if (shutting_down_ && (drained || loop_.now >= shutdown_deadline_)) break;
     ++iteration_;
   }
 
@@ -134,7 +139,11 @@ void Reactor::dispatch(const PollEvent& event) {
   // stays open until reap(), so the number cannot be reused) but is marked
   // dead: its stale event is ignored here.
   Connection* conn = connection(event.fd);
-  if (conn == nullptr || conn->dead) return;
+  if (conn == nullptr) {
+    if (task_ != nullptr) task_->on_event(event);  // the cluster link's sockets
+    return;
+  }
+  if (conn->dead) return;
   if ((event.ready & kReadable) && conn->reading) on_readable(*conn);
   if ((event.ready & kWritable) && !conn->dead) on_writable(*conn);
 }
@@ -358,6 +367,7 @@ void Reactor::reap() {
 
 void Reactor::begin_shutdown() {
   process_leaves();  // the room must not keep members whose connections go
+  if (task_ != nullptr) task_->on_shutdown();  // while the room still has its members
   shutting_down_ = true;
   shutdown_deadline_ = loop_.now + kShutdownFlushTime;
   for (UniqueFd& l : listeners_) {
@@ -393,6 +403,10 @@ int Reactor::wait_timeout_ms() const {
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*due - now).count();
     const int ms = static_cast<int>(std::clamp<long long>(wait, 0, 1000));
     if (timeout < 0 || ms < timeout) timeout = ms;
+  }
+  if (task_ != nullptr) {
+    const int ms = task_->timeout_ms(now);
+    if (ms >= 0 && (timeout < 0 || ms < timeout)) timeout = ms;
   }
   return timeout;
 }

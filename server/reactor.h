@@ -11,6 +11,7 @@
 #include "admission.h"
 #include "connection.h"
 #include "join_gate.h"
+#include "loop_task.h"
 #include "memory_trim.h"
 #include "options.h"
 #include "pollers/poller.h"
@@ -34,6 +35,10 @@ class Reactor {
   int run();
   // The chat state, for wiring up a history store before run().
   Room& room() { return room_; }
+  // The poller, for a LoopTask's own fds.
+  Poller& poller() { return *poller_; }
+  // Drives `task` (not owned) too: --cluster. At most one; set before run().
+  void attach(LoopTask* task) { task_ = task; }
 
  private:
   using Clock = OutputQueue::Clock;
@@ -65,6 +70,7 @@ class Reactor {
   ServerLog& log_;
   Room room_;
   LoopContext loop_;
+  LoopTask* task_ = nullptr;  // the cluster link, or none
 
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it

@@ -580,6 +580,17 @@ void Room::on_claim(std::uint64_t user, std::string_view name, ClaimResult resul
   }
 }
 
+ClusterEvent Room::remote_left(std::string_view node, std::uint64_t user, std::string_view name,
+                               std::string_view room) {
+  remove_remote(std::string(node), user);
+  const std::string line = msg::left(name, online());
+  log_.event(line);
+  deliver_in(room, line);
+  ClusterEvent e = event(ClusterEvent::Kind::leave, user, name, room, line);
+  e.node = std::string(node);
+  return e;
+}
+
 void Room::revoke_nickname(std::uint64_t user, std::string_view name) {
   const auto it = by_serial_.find(user);
   if (it == by_serial_.end()) return;

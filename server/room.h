@@ -97,6 +97,9 @@ class Room {
   void forget_remote(std::string_view node = {});
   // Adds or replaces a remote user (a snapshot entry).
   void add_remote(std::string_view node, std::uint64_t user, std::string_view name, std::string_view room);
+  // A reaped node's user: removed, its "left" line delivered here and
+  // logged; returns the event that tells the other nodes.
+  ClusterEvent remote_left(std::string_view node, std::uint64_t user, std::string_view name, std::string_view room);
   // After a restore: `user` lost nickname `name` to someone who claimed it
   // while the link was down; it goes back to its address name.
   void revoke_nickname(std::uint64_t user, std::string_view name);

@@ -1,0 +1,87 @@
+// chatd --cluster: the Bus over Redis (docs/ARCHITECTURE.md "Cluster").
+//
+// What lives in Redis (one database per cluster, keys under "chat:"):
+//   chat:events          the pub/sub channel every node subscribes to
+//   chat:nodes           set of registered node names
+//   chat:alive:NODE      the node's heartbeat, a key that expires after --node-timeout
+//   chat:users:NODE      hash USER-ID -> "NAME\nROOM" of the node's users
+//   chat:nicks:NODE      set of the nickname keys the node's users hold
+//   chat:nick:KEY        "NODE\nUSER-ID\nNAME": who holds the nickname whose
+//                        nickname_key() is KEY (common/nickname.h)
+// Every change that touches more than one key is one Lua script, so it is
+// atomic: a nickname claim, a presence change with its event, registering a
+// node, and reaping a dead one (exactly one node wins each dead node).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bus.h"
+#include "cluster/redis_link.h"
+#include "loop_task.h"
+#include "room.h"
+#include "server_log.h"
+
+namespace chat {
+
+class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler {
+ public:
+  ClusterBus(Room& room, Poller& poller, const RedisUrl& url, std::string node, std::chrono::seconds node_timeout,
+             ServerLog& log);
+  ~ClusterBus();
+  ClusterBus(const ClusterBus&) = delete;
+  ClusterBus& operator=(const ClusterBus&) = delete;
+
+  // Bus
+  Sent publish(ClusterEvent event) override;
+  [[nodiscard]] bool linked() const override { return ready_; }
+  void claim_nickname(std::uint64_t user, std::string_view name, std::string_view key,
+                      std::string_view old_key) override;
+  void release_nickname(std::uint64_t user, std::string_view key) override;
+
+  // LoopTask
+  void on_event(const PollEvent& event) override;
+  void on_tick(Clock::time_point now) override;
+  [[nodiscard]] int timeout_ms(Clock::time_point now) const override;
+  void on_shutdown() override;
+  [[nodiscard]] bool finished() const override { return link_.closed(); }
+
+  // Lines published while Redis was behind (skipped, the sender told).
+  [[nodiscard]] std::size_t skipped() const { return skipped_; }
+
+ private:
+  // RedisLink::Handler
+  void on_link_up() override;
+  void on_link_down(const std::string& reason, bool was_up) override;
+  void on_message(std::string_view payload) override;
+
+  void on_snapshot(const redisReply* reply);
+  void send_heartbeat(Clock::time_point now);
+  void send_reap();
+  void on_reaped(const redisReply* reply);
+  [[nodiscard]] std::string key(std::string_view kind) const;  // "chat:KIND:NODE"
+  [[nodiscard]] std::string owner(std::uint64_t user) const;   // "NODE\nUSER\n"
+
+  Room& room_;
+  std::string node_;
+  std::chrono::milliseconds node_timeout_;
+  std::chrono::milliseconds heartbeat_every_;
+  ServerLog& log_;
+  RedisLink link_;
+
+  bool ready_ = false;       // registered and the mirror loaded
+  bool ever_ready_ = false;
+  bool told_lost_ = false;   // users told the link is lost, not yet that it is back
+  bool reported_unreachable_ = false;
+  std::vector<ClusterEvent> early_;  // events that came before the snapshot
+  Clock::time_point next_heartbeat_{};
+  Clock::time_point next_reap_{};
+  std::optional<Clock::time_point> heartbeat_sent_;  // awaiting its answer since
+  bool reap_pending_ = false;
+  std::size_t skipped_ = 0;
+  std::size_t malformed_ = 0;
+};
+
+}  // namespace chat

@@ -1,0 +1,113 @@
+// The Lua scripts chatd runs in Redis (server/cluster/cluster_bus.h for the
+// keys). Each runs atomically; names of other nodes' keys are built inside
+// the scripts, so they need a standalone Redis (not Redis Cluster).
+#pragma once
+
+#include <string_view>
+
+namespace chat::lua {
+
+// KEYS: users:NODE. ARGV: channel, user id, "NAME\nROOM" (empty: the user
+// left), event. Keeps the node's user list and publishes the event, at once.
+inline constexpr std::string_view kPresence = R"(
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[2]) else redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
+redis.call('PUBLISH', ARGV[1], ARGV[4])
+return 1)";
+
+// KEYS: nick:NEW, nick:OLD (or nick:NEW again), nicks:NODE. ARGV: owner
+// "NODE\nUSER\n", name, "1" to free OLD. Returns {1, ''} when won, {0,
+// holder's value} when someone else holds it.
+inline constexpr std::string_view kClaim = R"(
+local cur = redis.call('GET', KEYS[1])
+if cur and string.sub(cur, 1, #ARGV[1]) ~= ARGV[1] then return {0, cur} end
+redis.call('SET', KEYS[1], ARGV[1] .. ARGV[2])
+redis.call('SADD', KEYS[3], KEYS[1])
+if ARGV[3] == '1' then
+  local old = redis.call('GET', KEYS[2])
+  if old and string.sub(old, 1, #ARGV[1]) == ARGV[1] then
+    redis.call('DEL', KEYS[2])
+    redis.call('SREM', KEYS[3], KEYS[2])
+  end
+end
+return {1, ''})";
+
+// KEYS: nick:KEY, nicks:NODE. ARGV: owner. Frees the nickname if the owner holds it.
+inline constexpr std::string_view kRelease = R"(
+local cur = redis.call('GET', KEYS[1])
+if cur and string.sub(cur, 1, #ARGV[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('SREM', KEYS[2], KEYS[1])
+return 1)";
+
+// KEYS: users:NODE, nicks:NODE, alive:NODE, nodes. ARGV: node, heartbeat
+// ms, channel, reset event, user count N, then N pairs (id, "NAME\nROOM"),
+// then the nickname keys the node's users still hold. Replaces the node's
+// entry (after a restart or a lost link): nicknames it holds but no longer
+// uses are freed; those in use stay its own unless someone took them.
+inline constexpr std::string_view kRegister = R"(
+local prefix = ARGV[1] .. '\n'
+local n = tonumber(ARGV[5])
+local keep = {}
+for i = 6 + 2 * n, #ARGV do keep[ARGV[i]] = true end
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if not keep[k] then
+    local v = redis.call('GET', k)
+    if v and string.sub(v, 1, #prefix) == prefix then redis.call('DEL', k) end
+    redis.call('SREM', KEYS[2], k)
+  end
+end
+redis.call('DEL', KEYS[1])
+for i = 6, 5 + 2 * n, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1)";
+
+// KEYS: alive:NODE, nodes. ARGV: node, ms. 0 when the node was reaped
+// meanwhile (it must register again), else 1.
+inline constexpr std::string_view kHeartbeat = R"(
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+return 1)";
+
+// KEYS: nodes. Every registered node and its users: {node, {id, "NAME\nROOM", ...}, ...}.
+inline constexpr std::string_view kSnapshot = R"(
+local out = {}
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  table.insert(out, n)
+  table.insert(out, redis.call('HGETALL', 'chat:users:' .. n))
+end
+return out)";
+
+// KEYS: nodes. ARGV: the calling node. Removes every other node whose
+// heartbeat expired, with its users and nicknames, and returns them to this
+// caller only: {node, {id, "NAME\nROOM", ...}, ...}.
+inline constexpr std::string_view kReap = R"(
+local out = {}
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if n ~= ARGV[1] and redis.call('EXISTS', 'chat:alive:' .. n) == 0 then
+    local prefix = n .. '\n'
+    for _, k in ipairs(redis.call('SMEMBERS', 'chat:nicks:' .. n)) do
+      local v = redis.call('GET', k)
+      if v and string.sub(v, 1, #prefix) == prefix then redis.call('DEL', k) end
+    end
+    table.insert(out, n)
+    table.insert(out, redis.call('HGETALL', 'chat:users:' .. n))
+    redis.call('DEL', 'chat:users:' .. n, 'chat:nicks:' .. n)
+    redis.call('SREM', KEYS[1], n)
+  end
+end
+return out)";
+
+// KEYS: users:NODE, nicks:NODE, alive:NODE, nodes. ARGV: node. A node
+// leaving for good (shutdown): everything of it goes.
+inline constexpr std::string_view kDeregister = R"(
+local prefix = ARGV[1] .. '\n'
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local v = redis.call('GET', k)
+  if v and string.sub(v, 1, #prefix) == prefix then redis.call('DEL', k) end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('SREM', KEYS[4], ARGV[1])
+return 1)";
+
+}  // namespace chat::lua
