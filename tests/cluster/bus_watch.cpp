@@ -69,9 +69,20 @@ BusWatch::BusWatch(std::uint16_t redis_port) : fd_(::socket(AF_INET, SOCK_STREAM
 }
 
 bool BusWatch::wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+  return wait_from(0, needle, timeout);
+}
+
+bool BusWatch::sync(std::chrono::milliseconds timeout) {
+  const std::size_t from = seen_.size();
+  const std::string ping = "*1\r\n$4\r\nPING\r\n";
+  if (::send(fd_.get(), ping.data(), ping.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(ping.size())) return false;
+  return wait_from(from, "$4\r\npong\r\n", timeout);  // PING in subscribe mode: ["pong", ""]
+}
+
+bool BusWatch::wait_from(std::size_t from, const std::string& needle, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   char buffer[65536];
-  while (seen_.find(needle) == std::string::npos) {
+  while (seen_.find(needle, from) == std::string::npos) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return false;
     pollfd p{fd_.get(), POLLIN, 0};

@@ -1,10 +1,10 @@
 // A barrier for the cluster tests: "node N has applied every event published
 // so far". chatd logs no remote events and a node with no users of its own
 // shows nothing to a client, so the test watches the bus itself:
-//   1. a PSUBSCRIBE * connection, made after the nodes subscribed, sees the
-//      event: Redis writes a message to channel subscribers (and earlier
-//      pattern subscribers) before later pattern subscribers, so by then it
-//      sits in every node's socket;
+//   1. a PSUBSCRIBE * connection sees the event, then a PING on it is
+//      answered: Redis writes a published message to every subscriber in
+//      the same turn of its loop (in no promised order) and answers the
+//      PING in a later one, so by then the event sits in every node's socket;
 //   2. the node's sockets to Redis have nothing left unread (/proc/net/tcp
 //      rx_queue): it has read the event, and a reactor node handles what it
 //      read before it accepts the next connection.
@@ -27,8 +27,13 @@ class BusWatch {
   // Waits until a message on the bus contains `needle` (seen since this
   // watch was made, earlier ones included). False on timeout.
   bool wait_for(const std::string& needle, std::chrono::milliseconds timeout);
+  // Sends PING and waits for its answer: everything Redis published before
+  // has been written to every subscriber. False on timeout.
+  bool sync(std::chrono::milliseconds timeout);
 
  private:
+  bool wait_from(std::size_t from, const std::string& needle, std::chrono::milliseconds timeout);
+
   UniqueFd fd_;
   std::string seen_;
 };

@@ -68,6 +68,7 @@ struct Cluster {
   void await_known(int i, const TestClient& user) {
     INFO("waiting for node " << i << " to hear of " << user.address_name());
     REQUIRE(bus->wait_for(user.address_name(), 5s));
+    REQUIRE(bus->sync(5s));
     REQUIRE(await_drained((*this)[i].pid(), redis.port(), 5s));
   }
 };

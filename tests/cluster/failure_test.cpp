@@ -68,6 +68,11 @@ TEST_CASE("a SIGKILLed node's users leave once on every other node, and their ni
   CHECK(who_names(a) == sorted({a.address_name(), b.address_name()}));
   CHECK(who_names(b) == sorted({a.address_name(), b.address_name()}));
   const std::string reaped = "cluster: node node2 timed out: 2 users left";
+  bool logged = false;  // the log is written by a thread: await it on either node
+  for (int round = 0; round < 100 && !logged; ++round) {
+    logged = cluster[0].wait_stdout(reaped, 20ms) || cluster[1].wait_stdout(reaped, 20ms);
+  }
+  CHECK(logged);
   CHECK(occurrences(cluster[0].stdout_text() + cluster[1].stdout_text(), reaped) == 1);
 
   // The dead node's nickname is free again, on either node.
