@@ -224,7 +224,7 @@ TEST_CASE("an IPv6 client is named [ADDR]:PORT", "[lifecycle][ipv6]") {
   expect_who(b, {a.address_name(), b.address_name()});
 }
 
-TEST_CASE("--reuse-port lets two chatd share one port and spreads users over both", "[lifecycle][reuse-port]") {
+TEST_CASE("two chatd with --reuse-port share one port and the users spread over both", "[lifecycle][reuse-port]") {
   ChatdProcess first({"--reuse-port"});
   ChatdProcess second("127.0.0.1", first.port(), {"--reuse-port"});
   REQUIRE(second.port() == first.port());

@@ -63,7 +63,7 @@ TEST_CASE("every flag, with = or a separate value") {
   CHECK(o.ack == Ack::delayed);
 }
 
-TEST_CASE("--ports spreads clients round-robin, --server-pid adds up processes") {
+TEST_CASE("clients spread round-robin over --ports, --server-pid adds up processes") {
   const auto r = parse({"--ports", "7001,7002,7003", "--clients", "7", "--senders", "1", "--messages", "1",
                         "--server-pid", "10", "--server-pid=11"});
   REQUIRE(std::holds_alternative<Options>(r));
