@@ -71,6 +71,24 @@ struct Cluster {
     REQUIRE(bus->sync(5s));
     REQUIRE(await_drained((*this)[i].pid(), redis.port(), 5s));
   }
+
+  // Joins one user per entry of `on` (a node index), in order, each join
+  // checked as on one chatd (chat_fixtures.h join(): the cluster-wide
+  // welcome count, the entered line on every earlier user wherever they
+  // are) and taken in by every other node before the next one comes.
+  std::vector<TestClient> join_users(const std::vector<int>& on) {
+    std::vector<TestClient> users;
+    users.reserve(on.size());  // `present` points into it: no reallocation
+    for (const int node : on) {
+      std::vector<TestClient*> present;
+      for (TestClient& user : users) present.push_back(&user);
+      users.push_back(join((*this)[node], present));
+      for (int other = 0; other < static_cast<int>(nodes.size()); ++other) {
+        if (other != node) await_known(other, users.back());
+      }
+    }
+    return users;
+  }
 };
 
 // The names in a one-line "/who *" (or "/who") reply, sorted: across nodes

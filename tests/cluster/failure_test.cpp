@@ -25,13 +25,8 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
 TEST_CASE("a SIGKILLed node's users leave once on every other node, and their nicks are free",
           "[cluster][failure][reap]") {
   Cluster cluster(3);
-  TestClient a = join(cluster[0], {});
-  cluster.await_known(1, a);
-  TestClient b = join(cluster[1], {&a});
-  cluster.await_known(2, a);
-  cluster.await_known(2, b);
-  TestClient v1 = join(cluster[2], {&a, &b});
-  TestClient v2 = join(cluster[2], {&a, &b, &v1});
+  auto users = cluster.join_users({0, 1, 2, 2});
+  TestClient &a = users[0], &b = users[1], &v1 = users[2], &v2 = users[3];
   v1.send_line("/nick victim");
   v1.expect_line("> You are now known as victim");
   a.expect_line("> " + v1.address_name() + " is now known as victim");
@@ -84,11 +79,8 @@ TEST_CASE("a SIGKILLed node's users leave once on every other node, and their ni
 TEST_CASE("redis-server SIGKILLed and restarted mid-chat: local users lose nothing, are told, and it heals",
           "[cluster][failure][link]") {
   Cluster cluster(2);
-  TestClient a = join(cluster[0], {});
-  TestClient b = join(cluster[0], {&a});
-  cluster.await_known(1, a);
-  cluster.await_known(1, b);
-  TestClient c = join(cluster[1], {&a, &b});
+  auto users = cluster.join_users({0, 0, 1});
+  TestClient &a = users[0], &b = users[1], &c = users[2];
   a.send_line("before");
   b.expect_line("[" + a.address_name() + "] before");
   c.expect_line("[" + a.address_name() + "] before");
@@ -129,11 +121,8 @@ TEST_CASE("redis-server SIGKILLed and restarted mid-chat: local users lose nothi
 TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users and its memory stays bounded",
           "[cluster][failure][stall]") {
   Cluster cluster(2);
-  TestClient a = join(cluster[0], {});
-  TestClient b = join(cluster[0], {&a});
-  cluster.await_known(1, a);
-  cluster.await_known(1, b);
-  TestClient c = join(cluster[1], {&a, &b});
+  auto users = cluster.join_users({0, 0, 1});
+  TestClient &a = users[0], &b = users[1], &c = users[2];
   const long rss_before = resident_kib(cluster[0].pid()).value_or(0);
 
   cluster.redis.pause();

@@ -7,12 +7,8 @@ using namespace chat::test;
 
 TEST_CASE("/who * and /who list the users of every node", "[cluster][presence][who]") {
   Cluster cluster(3);
-  TestClient a = join(cluster[0], {});
-  cluster.await_known(1, a);
-  TestClient b = join(cluster[1], {&a});
-  cluster.await_known(2, a);
-  cluster.await_known(2, b);
-  TestClient c = join(cluster[2], {&a, &b});
+  auto users = cluster.join_users({0, 1, 2});
+  TestClient &a = users[0], &b = users[1], &c = users[2];
   const auto everyone = sorted({a.address_name(), b.address_name(), c.address_name()});
   for (TestClient* user : {&a, &b, &c}) {
     CHECK(who_names(*user) == everyone);
@@ -22,9 +18,8 @@ TEST_CASE("/who * and /who list the users of every node", "[cluster][presence][w
 
 TEST_CASE("/msg reaches a user on another node and confirms to the sender", "[cluster][presence][msg]") {
   Cluster cluster(2);
-  TestClient alice = join(cluster[0], {});
-  cluster.await_known(1, alice);
-  TestClient bob = join(cluster[1], {&alice});
+  auto users = cluster.join_users({0, 1});
+  TestClient &alice = users[0], &bob = users[1];
   bob.send_line("/nick bob");
   bob.expect_line("> You are now known as bob");
   alice.expect_line("> " + bob.address_name() + " is now known as bob");
@@ -48,9 +43,8 @@ TEST_CASE("/msg reaches a user on another node and confirms to the sender", "[cl
 
 TEST_CASE("two users on two nodes claiming one nickname at once: exactly one wins", "[cluster][presence][nick]") {
   Cluster cluster(2);
-  TestClient left = join(cluster[0], {});
-  cluster.await_known(1, left);
-  TestClient right = join(cluster[1], {&left});
+  auto users = cluster.join_users({0, 1});
+  TestClient &left = users[0], &right = users[1];
   std::string left_name = left.address_name(), right_name = right.address_name();
 
   constexpr int kRounds = 20;
@@ -100,9 +94,8 @@ TEST_CASE("two users on two nodes claiming one nickname at once: exactly one win
 
 TEST_CASE("a nickname held on one node is refused on another, and free once released", "[cluster][presence][nick]") {
   Cluster cluster(2);
-  TestClient holder = join(cluster[0], {});
-  cluster.await_known(1, holder);
-  TestClient other = join(cluster[1], {&holder});
+  auto users = cluster.join_users({0, 1});
+  TestClient &holder = users[0], &other = users[1];
   holder.send_line("/nick Zed");
   holder.expect_line("> You are now known as Zed");
   other.expect_line("> " + holder.address_name() + " is now known as Zed");

@@ -7,9 +7,8 @@ using namespace chat::test;
 
 TEST_CASE("classic two-user transcript across two nodes", "[cluster][transcript]") {
   Cluster cluster(2);
-  TestClient user1 = join(cluster[0], {});
-  cluster.await_known(1, user1);
-  TestClient user2 = join(cluster[1], {&user1});  // welcomed with the cluster-wide count
+  auto users = cluster.join_users({0, 1});  // user2 welcomed with the cluster-wide count
+  TestClient &user1 = users[0], &user2 = users[1];
   const std::string name1 = user1.address_name(), name2 = user2.address_name();
 
   user1.send_line("Hello");
@@ -25,12 +24,8 @@ TEST_CASE("classic two-user transcript across two nodes", "[cluster][transcript]
 
 TEST_CASE("classic three-user transcript across three nodes", "[cluster][transcript]") {
   Cluster cluster(3);
-  TestClient user1 = join(cluster[0], {});
-  cluster.await_known(1, user1);
-  TestClient user2 = join(cluster[1], {&user1});
-  cluster.await_known(2, user1);
-  cluster.await_known(2, user2);
-  TestClient user3 = join(cluster[2], {&user1, &user2});
+  auto users = cluster.join_users({0, 1, 2});
+  TestClient &user1 = users[0], &user2 = users[1], &user3 = users[2];
   const std::string name1 = user1.address_name(), name2 = user2.address_name(),
                     name3 = user3.address_name();
 
@@ -56,12 +51,8 @@ TEST_CASE("classic three-user transcript across three nodes", "[cluster][transcr
 
 TEST_CASE("one sender's lines arrive in order on every node", "[cluster][transcript]") {
   Cluster cluster(3);
-  TestClient talker = join(cluster[0], {});
-  cluster.await_known(1, talker);
-  TestClient far1 = join(cluster[1], {&talker});
-  cluster.await_known(2, talker);
-  cluster.await_known(2, far1);
-  TestClient far2 = join(cluster[2], {&talker, &far1});
+  auto users = cluster.join_users({0, 1, 2});
+  TestClient &talker = users[0], &far1 = users[1], &far2 = users[2];
   constexpr int kLines = 300;
   std::string burst;
   for (int i = 0; i < kLines; ++i) burst += "line " + std::to_string(i) + "\n";
@@ -73,10 +64,8 @@ TEST_CASE("one sender's lines arrive in order on every node", "[cluster][transcr
 
 TEST_CASE("/me, /nick and room moves across nodes", "[cluster][transcript][rooms]") {
   Cluster cluster(2);
-  TestClient alice = join(cluster[0], {});
-  cluster.await_known(1, alice);
-  TestClient bob = join(cluster[1], {&alice});
-  TestClient carol = join(cluster[0], {&alice, &bob});
+  auto users = cluster.join_users({0, 1, 0});
+  TestClient &alice = users[0], &bob = users[1], &carol = users[2];
   const std::string bob_addr = bob.address_name(), carol_addr = carol.address_name();
 
   alice.send_line("/nick alice");
@@ -131,9 +120,8 @@ TEST_CASE("/me, /nick and room moves across nodes", "[cluster][transcript][rooms
 TEST_CASE("a room keeps its first spelling when joined in another case on another node",
           "[cluster][transcript][rooms][!mayfail]") {
   Cluster cluster(2);
-  TestClient alice = join(cluster[0], {});
-  cluster.await_known(1, alice);
-  TestClient bob = join(cluster[1], {&alice});
+  auto users = cluster.join_users({0, 1});
+  TestClient &alice = users[0], &bob = users[1];
   bob.send_line("/join #random");
   bob.expect_line("> You are now in #random (1 user here)");
   alice.expect_line("< " + bob.address_name() + " left for #random (1 user here)");
