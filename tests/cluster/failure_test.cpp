@@ -76,6 +76,34 @@ TEST_CASE("a SIGKILLed node's users leave once on every other node, and their ni
   a.expect_line("> " + b.address_name() + " is now known as victim");
 }
 
+TEST_CASE("a node stopped with SIGTERM: its users leave everywhere at once, not after the timeout",
+          "[cluster][failure][shutdown]") {
+  Cluster cluster(2);
+  auto users = cluster.join_users({0, 1, 1});
+  TestClient &stays = users[0], &gone1 = users[1], &gone2 = users[2];
+  const std::string name1 = gone1.address_name(), name2 = gone2.address_name();
+  const auto stopped_at = std::chrono::steady_clock::now();
+  cluster[1].signal(SIGTERM);
+  gone1.expect_line("> Server shutting down");
+  gone2.expect_line("> Server shutting down");
+  std::set<std::string> got;
+  for (int i = 0; i < 2; ++i) {
+    const auto line = stays.read_line();
+    REQUIRE(line);
+    got.insert(*line);
+  }
+  const std::set<std::string> first1 = {"< The user " + name1 + " left (2 users online)",
+                                        "< The user " + name2 + " left (1 user online)"};
+  const std::set<std::string> first2 = {"< The user " + name2 + " left (2 users online)",
+                                        "< The user " + name1 + " left (1 user online)"};
+  CHECK((got == first1 || got == first2));
+  // Announced by the stopping node itself, before any reaping could.
+  CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(kNodeTimeoutS));
+  REQUIRE(cluster[1].wait_exit() == 0);
+  CHECK(who_names(stays) == std::vector<std::string>{stays.address_name()});
+  CHECK(cluster[0].stdout_text().find("timed out") == std::string::npos);
+}
+
 TEST_CASE("redis-server SIGKILLed and restarted mid-chat: local users lose nothing, are told, and it heals",
           "[cluster][failure][link]") {
   Cluster cluster(2);
