@@ -187,7 +187,14 @@ TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users a
   CHECK(std::chrono::steady_clock::now() - asked < 1s);
   const long rss_during = resident_kib(cluster[0].pid()).value_or(0);
   INFO("node 0 RSS " << rss_before << " KiB before, " << rss_during << " KiB with Redis stopped");
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // A sanitizer's allocator keeps freed lines in quarantine (ASan: 256 MB),
+  // so RSS says nothing here; the plain build checks the bound.
+  (void)kGrowthBoundKib;
+  CHECK(cluster[0].wait_exit(0ms) == std::nullopt);
+#else
   CHECK(rss_during - rss_before < kGrowthBoundKib);
+#endif
 
   cluster.redis.resume();
   // Healed (with or without a lost/restored round): a fresh line reaches c.
