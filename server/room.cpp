@@ -61,7 +61,7 @@ Room::MemberId Room::join(Member& member, std::string address_name, bool announc
     id = free_ids_.back();
     free_ids_.pop_back();
   }
-  seats_[id] = Seat{&member, std::move(address_name), default_channel_, announce, 0, {}, {}};
+  seats_[id] = Seat{&member, std::move(address_name), default_channel_, announce, 0, {}, {}, false};
   order_.push_back(id);
   default_channel_->members.push_back(id);
 
@@ -186,10 +186,7 @@ void Room::say(MemberId id, const SharedLine& line) {
   Channel& ch = *seats_[id]->channel;
   if (bus_ != nullptr) {
     if (here(ch) < 2) return;
-    if (bus_->publish(event(ClusterEvent::Kind::line, 0, {}, ch.name, *line)) ==
-        Bus::Sent::behind) {
-      reply(id, msg::cluster_behind());
-    }
+    publish_said(id, event(ClusterEvent::Kind::line, 0, {}, ch.name, *line));
   } else if (ch.members.size() < 2) {
     return;
   }
@@ -396,8 +393,7 @@ void Room::send_private(MemberId id, std::string_view target, std::string_view t
     ClusterEvent direct = event(ClusterEvent::Kind::direct, remote->user, {}, {},
                                 msg::private_to_recipient(seats_[id]->name, clean));
     direct.node = remote->node;
-    const Bus::Sent sent = bus_->publish(std::move(direct));
-    reply(id, sent == Bus::Sent::sent ? msg::private_to_sender(remote->name, clean) : msg::cluster_behind());
+    if (publish_said(id, std::move(direct))) reply(id, msg::private_to_sender(remote->name, clean));
     return;
   }
   reply(*to, msg::private_to_recipient(seats_[id]->name, clean));
@@ -445,6 +441,20 @@ namespace chat {
 // Presence events: one Redis could not take makes the bus resynchronize
 // (server/cluster/cluster_bus.h), so nothing more is needed here.
 void Room::publish(ClusterEvent event) { bus_->publish(std::move(event)); }
+
+// Like the slow-reader skip: a sender is told once that its lines stay on
+// this node, and again only after one has gone through.
+bool Room::publish_said(MemberId id, ClusterEvent event) {
+  Seat& seat = *seats_[id];
+  const Bus::Sent sent = bus_->publish(std::move(event));
+  if (sent == Bus::Sent::behind) {
+    if (!seat.told_behind) reply(id, msg::cluster_behind());
+    seat.told_behind = true;
+    return false;
+  }
+  seat.told_behind = false;
+  return sent == Bus::Sent::sent;
+}
 
 std::size_t Room::remote_in(std::string_view room) const {
   if (remote_count_ == 0) return 0;

@@ -136,6 +136,7 @@ class Room {
     std::uint64_t serial = 0;           // the user's id in the cluster: never reused
     std::string address;                // its IP:PORT name
     std::optional<std::string> claiming;  // a /nick waiting for Redis
+    bool told_behind = false;  // told its lines stay here; again only after one got through
   };
   struct RemoteUser {
     std::string node;
@@ -146,6 +147,8 @@ class Room {
 
   void broadcast_except(MemberId sender, const SharedLine& line);
   void publish(ClusterEvent event);
+  // Publishes a line `id` said; tells it once if Redis is too far behind.
+  bool publish_said(MemberId id, ClusterEvent event);
   void apply_rename(MemberId id, std::string_view requested);
   void deliver_in(std::string_view room, std::string_view line);
   void remove_remote(const std::string& node, std::uint64_t user);

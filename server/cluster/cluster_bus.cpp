@@ -14,7 +14,6 @@ namespace chat {
 
 namespace {
 
-constexpr std::string_view kChannel = "chat:events";
 constexpr std::string_view kNodes = "chat:nodes";
 constexpr auto kReapEvery = std::chrono::seconds(1);
 // Commands hiredis may hold for a Redis that does not read them: past the
@@ -75,7 +74,10 @@ ClusterBus::ClusterBus(Room& room, Poller& poller, const RedisUrl& url, std::str
       node_timeout_(node_timeout),
       heartbeat_every_(std::min<std::chrono::milliseconds>(std::chrono::seconds(1), node_timeout_ / 3)),
       log_(log),
-      link_(poller, url, std::string(kChannel),
+      // Pub/sub ignores SELECT: clusters in other databases of one Redis
+      // need channels of their own.
+      channel_(url.db == 0 ? "chat:events" : "chat:events:" + std::to_string(url.db)),
+      link_(poller, url, channel_,
             std::clamp<std::chrono::milliseconds>(node_timeout_ / 2, std::chrono::seconds(1), std::chrono::seconds(5)),
             *this) {
   room_.set_bus(this);
@@ -115,10 +117,10 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
     const std::string user = std::to_string(event.user);
     const std::string record =
         event.kind == ClusterEvent::Kind::leave ? std::string() : encode_presence(event.name, event.room);
-    const std::string_view args[] = {"EVAL", lua::kPresence, "1", users, kChannel, user, record, payload};
+    const std::string_view args[] = {"EVAL", lua::kPresence, "1", users, channel_, user, record, payload};
     queued = link_.command(args);
   } else {
-    const std::string_view args[] = {"PUBLISH", kChannel, payload};
+    const std::string_view args[] = {"PUBLISH", channel_, payload};
     queued = link_.command(args);
   }
   return queued ? Sent::sent : Sent::down;
@@ -249,7 +251,7 @@ void ClusterBus::on_shutdown() {
       e.from = node_;
       e.node = node_;
       const std::string payload = encode(e);
-      const std::string_view args[] = {"PUBLISH", kChannel, payload};
+      const std::string_view args[] = {"PUBLISH", channel_, payload};
       link_.command(args);
     }
     const std::string users = key("users"), nicks = key("nicks"), alive = key("alive");
@@ -286,7 +288,7 @@ void ClusterBus::on_link_up() {
   const std::string reset_payload = encode(reset);
   const std::string count = std::to_string(users.size());
   std::vector<std::string_view> args = {"EVAL", lua::kRegister, "4", users_key, nicks, alive, kNodes,
-                                        node_,  ms,             kChannel, reset_payload, count};
+                                        node_,  ms,             channel_, reset_payload, count};
   for (const std::string& v : values) args.push_back(v);
   link_.command(args);
   next_heartbeat_ = Clock::now() + heartbeat_every_;
@@ -300,7 +302,7 @@ void ClusterBus::on_link_up() {
     e.name = std::string(u.name);
     e.room = std::string(u.room);
     const std::string payload = encode(e);
-    const std::string_view publish_args[] = {"PUBLISH", kChannel, payload};
+    const std::string_view publish_args[] = {"PUBLISH", channel_, payload};
     link_.command(publish_args);
   }
   // Nicknames held before the loss are claimed again; one someone else
@@ -374,6 +376,7 @@ void ClusterBus::on_message(std::string_view payload) {
     return;
   }
   if (event->from == node_) return;  // our own, back from Redis
+  if (event->kind == ClusterEvent::Kind::direct && event->node != node_) return;  // for another node
   if (!ready_) {
     if (early_.size() >= kMaxEarlyEvents) {
       link_.fail("too many events before the snapshot");

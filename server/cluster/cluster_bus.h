@@ -2,6 +2,7 @@
 //
 // What lives in Redis (one database per cluster, keys under "chat:"):
 //   chat:events          the pub/sub channel every node subscribes to
+//                        ("chat:events:DB" for a database other than 0)
 //   chat:nodes           set of registered node names
 //   chat:alive:NODE      the node's heartbeat, a key that expires after --node-timeout
 //   chat:users:NODE      hash USER-ID -> "NAME\nROOM" of the node's users
@@ -69,6 +70,7 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   std::chrono::milliseconds node_timeout_;
   std::chrono::milliseconds heartbeat_every_;
   ServerLog& log_;
+  std::string channel_;
   RedisLink link_;
 
   bool ready_ = false;       // registered and the mirror loaded

@@ -223,8 +223,15 @@ TEST_CASE("cluster room: Redis behind: the sender is told its line stayed here")
   m2->take();
   a.bus.full = true;
   a.f.room.handle_line(u1, "lost");
+  a.f.room.handle_line(u1, "lost too");  // told once per episode
   CHECK(m1->take() == Lines{"! cluster busy: your line reached this server's users only\n"});
   CHECK(m2->take().empty());
+  a.bus.full = false;
+  a.f.room.handle_line(u1, "through");
+  CHECK(m2->take() == Lines{"[10.0.0.1:1] through\n"});
+  a.bus.full = true;
+  a.f.room.handle_line(u1, "lost again");
+  CHECK(m1->take() == Lines{"! cluster busy: your line reached this server's users only\n"});
 }
 
 TEST_CASE("cluster room: a /msg to a user who vanished is confirmed, then dropped by its node") {
