@@ -212,3 +212,27 @@ TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users a
   }
   CHECK(crossed);
 }
+
+TEST_CASE("a node started before its Redis serves its own users, then joins the cluster once Redis is up",
+          "[cluster][failure][link]") {
+  RedisServer redis;
+  redis.kill();  // its port is now free: the node starts against nobody
+  ChatdProcess early(node_args(redis, 0));
+  REQUIRE(early.wait_stdout("cluster: cannot reach redis 127.0.0.1:" + std::to_string(redis.port()) + ": "));
+  TestClient a = join(early, {});
+  TestClient b = join(early, {&a});
+  a.send_line("alone but fine");
+  b.expect_line("[" + a.address_name() + "] alone but fine");
+
+  redis.restart();
+  REQUIRE(early.wait_stdout(connected_log(redis, 0), 10s));  // backoff: at most 5 s between tries
+  ChatdProcess later(node_args(redis, 1));
+  REQUIRE(later.wait_stdout(connected_log(redis, 1)));
+  // The later node loaded the early node's users with its snapshot.
+  TestClient c = join(later, {&a, &b});
+  c.send_line("hello from node 1");
+  a.expect_line("[" + c.address_name() + "] hello from node 1");
+  b.expect_line("[" + c.address_name() + "] hello from node 1");
+  // Nobody was told of a lost link that never was up.
+  CHECK(who_names(a) == sorted({a.address_name(), b.address_name(), c.address_name()}));
+}
