@@ -100,7 +100,9 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
   if (!link_.up()) return Sent::down;
   event.from = node_;
   if (event.node.empty()) event.node = node_;
-  const bool presence = is_presence(event.kind) && event.node == node_;
+  // Presence changes are never skipped: past the hard bound the link is
+  // dropped and rebuilt instead. Ours also update this node's users in Redis.
+  const bool presence = is_presence(event.kind);
   const std::size_t pending = link_.pending_output();
   if (pending > kHardOutput && presence) {
     link_.fail("redis is not keeping up (" + std::to_string(pending) + " bytes queued)");
@@ -112,7 +114,7 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
   }
   const std::string payload = encode(event);
   bool queued = false;
-  if (presence) {
+  if (presence && event.node == node_) {
     const std::string users = key("users");
     const std::string user = std::to_string(event.user);
     const std::string record =

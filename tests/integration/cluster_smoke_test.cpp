@@ -128,6 +128,13 @@ TEST_CASE("cluster smoke: two nodes, one chat, a node killed") {
   bob.expect_line("[You -> alice] psst");
   alice.expect_line("[bob -> you] psst");
 
+  // Garbage on the channel (Redis's inline protocol) is logged and ignored.
+  TestClient raw(redis.port);
+  raw.send_line("PUBLISH chat:events garbage");
+  REQUIRE(a.wait_stderr("cluster: malformed event ignored (7 bytes"));
+  alice.send_line("still here");
+  skip_until(bob, "[alice] still here");
+
   // Node b dies without a word: a announces bob's leave within
   // --node-timeout plus a reap interval.
   b.signal(SIGKILL);
