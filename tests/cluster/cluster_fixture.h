@@ -132,22 +132,4 @@ inline std::vector<std::string> sorted(std::vector<std::string> names) {
   return names;
 }
 
-// Reads lines until one equals `wanted`; the lines before it are returned
-// (for the caller to check), the wanted line is consumed. Fails the test if
-// it does not arrive within `timeout` in all.
-inline std::vector<std::string> read_until(TestClient& client, const std::string& wanted,
-                                           std::chrono::milliseconds timeout = 5s) {
-  std::vector<std::string> before;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    const auto line = client.read_line(std::max(left, std::chrono::milliseconds(1)));
-    INFO("waiting for \"" << wanted << "\" after " << before.size() << " other line(s)");
-    REQUIRE(line);
-    if (*line == wanted) return before;
-    before.push_back(*line);
-  }
-}
-
 }  // namespace chat::test
