@@ -115,6 +115,20 @@ int main(int argc, char** argv) {
 
   fit_fd_limit(options);
 
+  // --cluster: the Redis host is looked up once, here, before anything
+  // listens (a lookup inside the loop could block it).
+  std::string redis_address;
+  if (options.cluster) {
+    const std::string host = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster)).host;
+    std::string why;
+    const auto address = chat::resolve_redis_host(host, why);
+    if (!address) {
+      chat::diagnostic("cannot resolve the redis host " + host + ": " + why);
+      return 1;
+    }
+    redis_address = *address;
+  }
+
   std::error_code error;
   std::unique_ptr<chat::Poller> poller;
   if (options.engine != chat::kThreadsEngine) {
@@ -161,7 +175,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {
       const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options
-      cluster = std::make_unique<chat::ClusterBus>(reactor.room(), reactor.poller(), url,
+      cluster = std::make_unique<chat::ClusterBus>(reactor.room(), reactor.poller(), url, redis_address,
                                                    options.node_name.value_or(default_node_name()),
                                                    std::chrono::seconds(options.node_timeout_s), log);
       reactor.attach(cluster.get());

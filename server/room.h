@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -184,7 +185,9 @@ class Room {
   Bus* bus_ = nullptr;
   std::uint64_t next_serial_ = 1;
   std::unordered_map<std::uint64_t, MemberId> by_serial_;
-  std::unordered_map<std::string, std::unordered_map<std::uint64_t, RemoteUser>> remote_;  // node -> users
+  // node -> user id -> user: sorted, so /who lists them node by node, each
+  // node's users in order of arrival (ids only grow).
+  std::map<std::string, std::map<std::uint64_t, RemoteUser>> remote_;
   std::unordered_map<std::string, std::size_t> remote_rooms_;  // room_key -> remote users there
   std::unordered_map<std::string, const RemoteUser*> remote_nicknames_;  // nickname_key -> user
   std::size_t remote_count_ = 0;

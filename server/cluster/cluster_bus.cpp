@@ -67,8 +67,8 @@ std::size_t for_each_user(const redisReply* reply, Fn&& fn) {
 
 }  // namespace
 
-ClusterBus::ClusterBus(Room& room, Poller& poller, const RedisUrl& url, std::string node,
-                       std::chrono::seconds node_timeout, ServerLog& log)
+ClusterBus::ClusterBus(Room& room, Poller& poller, const RedisUrl& url, const std::string& address,
+                       std::string node, std::chrono::seconds node_timeout, ServerLog& log)
     : room_(room),
       node_(std::move(node)),
       node_timeout_(node_timeout),
@@ -77,7 +77,7 @@ ClusterBus::ClusterBus(Room& room, Poller& poller, const RedisUrl& url, std::str
       // Pub/sub ignores SELECT: clusters in other databases of one Redis
       // need channels of their own.
       channel_(url.db == 0 ? "chat:events" : "chat:events:" + std::to_string(url.db)),
-      link_(poller, url, channel_,
+      link_(poller, url, address, channel_,
             std::clamp<std::chrono::milliseconds>(node_timeout_ / 2, std::chrono::seconds(1), std::chrono::seconds(5)),
             *this) {
   room_.set_bus(this);

@@ -29,8 +29,9 @@ namespace chat {
 
 class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler {
  public:
-  ClusterBus(Room& room, Poller& poller, const RedisUrl& url, std::string node, std::chrono::seconds node_timeout,
-             ServerLog& log);
+  // `address` is url.host resolved (resolve_redis_host); url.host names it in the log.
+  ClusterBus(Room& room, Poller& poller, const RedisUrl& url, const std::string& address, std::string node,
+             std::chrono::seconds node_timeout, ServerLog& log);
   ~ClusterBus();
   ClusterBus(const ClusterBus&) = delete;
   ClusterBus& operator=(const ClusterBus&) = delete;

@@ -18,21 +18,6 @@ namespace {
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
-// HOST as a numeric address, looked up once before the loop runs.
-std::string resolve(const std::string& host) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return host;
-  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
-  char numeric[NI_MAXHOST];
-  if (::getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST) != 0) {
-    return host;
-  }
-  return numeric;
-}
-
 std::string describe(const redisAsyncContext* context, std::string_view fallback) {
   if (context != nullptr && context->errstr != nullptr && context->errstr[0] != '\0') return context->errstr;
   return std::string(fallback);
@@ -40,10 +25,30 @@ std::string describe(const redisAsyncContext* context, std::string_view fallback
 
 }  // namespace
 
-RedisLink::RedisLink(Poller& poller, const RedisUrl& url, std::string channel,
+std::optional<std::string> resolve_redis_host(const std::string& host, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || found == nullptr) {
+    error = rc != 0 ? ::gai_strerror(rc) : "no address";
+    return std::nullopt;
+  }
+  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
+  char numeric[NI_MAXHOST];
+  if (const int rc = ::getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0,
+                                   NI_NUMERICHOST);
+      rc != 0) {
+    error = ::gai_strerror(rc);
+    return std::nullopt;
+  }
+  return std::string(numeric);
+}
+
+RedisLink::RedisLink(Poller& poller, const RedisUrl& url, std::string address, std::string channel,
                      std::chrono::milliseconds connect_timeout, Handler& handler)
     : poller_(poller),
-      host_(resolve(url.host)),
+      host_(std::move(address)),
       port_(url.port),
       db_(url.db),
       address_((url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -28,6 +29,10 @@ struct redisReply;
 namespace chat {
 
 class HiredisPollerAdapter;
+
+// HOST as a numeric address, looked up once before the loop runs (it may
+// block); nullopt with the reason when it cannot be resolved.
+std::optional<std::string> resolve_redis_host(const std::string& host, std::string& error);
 
 class RedisLink {
  public:
@@ -44,9 +49,9 @@ class RedisLink {
     ~Handler() = default;
   };
 
-  // `host` is resolved to an address here, once, so reconnecting never waits
-  // on a name lookup inside the loop.
-  RedisLink(Poller& poller, const RedisUrl& url, std::string channel, std::chrono::milliseconds connect_timeout,
+  // Connects to `address`, url.host resolved by resolve_redis_host (hiredis
+  // would look a name up on every connect, blocking the loop).
+  RedisLink(Poller& poller, const RedisUrl& url, std::string address, std::string channel, std::chrono::milliseconds connect_timeout,
             Handler& handler);
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
@@ -91,7 +96,7 @@ class RedisLink {
   static void reply_callback(redisAsyncContext* context, void* reply, void* box);
 
   Poller& poller_;
-  std::string host_;  // the resolved address
+  std::string host_;  // numeric
   unsigned port_;
   unsigned db_;
   std::string address_;  // HOST:PORT as given, for log lines

@@ -248,3 +248,34 @@ TEST_CASE("cluster room: a /msg to a user who vanished is confirmed, then droppe
   a.f.room.apply_remote(e);
   CHECK(m1->take().empty());
 }
+
+TEST_CASE("cluster room: a reaped node's users leave once, a reset forgets a node") {
+  FakeCluster cluster;
+  Node a(cluster, "a");
+  auto [u1, m1] = a.f.join("10.0.0.1:1");
+  m1->take();
+  a.f.room.add_remote("b", 7, "gil", "#lobby");
+  a.f.room.add_remote("b", 8, "hap", "#other");
+  a.f.room.add_remote("c", 1, "ivy", "#lobby");
+  CHECK(a.f.room.online() == 4);
+  a.f.room.handle_line(u1, "/who");
+  CHECK(m1->take() == Lines{"> In #lobby (3): 10.0.0.1:1, gil, ivy\n"});
+
+  const ClusterEvent gone = a.f.room.remote_left("b", 7, "gil", "#lobby");
+  CHECK(m1->take() == Lines{"< The user gil left (3 users online)\n"});
+  CHECK(gone.kind == ClusterEvent::Kind::leave);
+  CHECK(gone.node == "b");
+  CHECK(gone.line == "< The user gil left (3 users online)\n");
+  (void)a.f.room.remote_left("b", 8, "hap", "#other");
+  CHECK(m1->take().empty());  // nobody here is in #other
+
+  ClusterEvent reset;
+  reset.kind = ClusterEvent::Kind::reset;
+  reset.from = "c";
+  reset.node = "c";
+  a.f.room.apply_remote(reset);
+  CHECK(a.f.room.online() == 1);
+  CHECK(m1->take().empty());  // silently: its users come back with its entries
+  a.f.room.handle_line(u1, "/nick ivy");  // no longer held in the mirror
+  CHECK(a.bus.claims.size() == 1);
+}
