@@ -7,13 +7,17 @@ using namespace chat::test;
 
 TEST_CASE("/who * and /who list the users of every node", "[cluster][presence][who]") {
   Cluster cluster(3);
-  auto users = cluster.join_users({0, 1, 2});
-  TestClient &a = users[0], &b = users[1], &c = users[2];
-  const auto everyone = sorted({a.address_name(), b.address_name(), c.address_name()});
-  for (TestClient* user : {&a, &b, &c}) {
-    CHECK(who_names(*user) == everyone);
-    CHECK(who_names(*user, "/who") == everyone);  // all in #lobby
-  }
+  auto users = cluster.join_users({0, 1, 2, 0, 1});
+  TestClient &a = users[0], &b = users[1], &c = users[2], &d = users[3], &e = users[4];
+  const std::string na = a.address_name(), nb = b.address_name(), nc = c.address_name(), nd = d.address_name(),
+                    ne = e.address_name();
+  // docs/PROTOCOL.md: this node's users in order of arrival, then the other
+  // nodes' users node by node in order of node name, each in arrival order.
+  expect_who(a, {na, nd, nb, ne, nc});
+  expect_who(b, {nb, ne, na, nd, nc});
+  expect_who(c, {nc, na, nd, nb, ne});
+  c.send_line("/who *");
+  c.expect_line("> Online (5): " + nc + ", " + na + ", " + nd + ", " + nb + ", " + ne);
 }
 
 TEST_CASE("/msg reaches a user on another node and confirms to the sender", "[cluster][presence][msg]") {
