@@ -1,6 +1,7 @@
 #include "room.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <utility>
 
@@ -239,7 +240,8 @@ void Room::move(MemberId id, std::string_view room) {
     }
   }
 
-  Channel& to = to_it != channels_.end() ? to_it->second : channel(room);
+  // A room only other nodes' users are in keeps their spelling.
+  Channel& to = to_it != channels_.end() ? to_it->second : channel(bus_ != nullptr ? remote_spelling(room) : room);
   const std::string to_name = to.name;  // `from` may be erased below
   const SharedLine left = make_line(msg::left_for(seat.name, to_name, here(from) - 1));
   const std::string from_name = from.name;
@@ -438,6 +440,15 @@ namespace chat {
 
 // ---- chatd --cluster ----
 
+void Room::set_bus(Bus* bus) {
+  bus_ = bus;
+  // Ids start at the clock in microseconds, so a node restarted under its
+  // old name never hands out an id its previous run used.
+  next_serial_ = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
 // Presence events: one Redis could not take makes the bus resynchronize
 // (server/cluster/cluster_bus.h), so nothing more is needed here.
 void Room::publish(ClusterEvent event) { bus_->publish(std::move(event)); }
@@ -464,6 +475,17 @@ std::size_t Room::remote_in(std::string_view room) const {
 
 std::size_t Room::here(const Channel& ch) const {
   return ch.members.size() + (bus_ != nullptr ? remote_in(ch.name) : 0);
+}
+
+std::string_view Room::remote_spelling(std::string_view room) const {
+  if (remote_in(room) == 0) return room;
+  const std::string key = room_key(room);
+  for (const auto& [node, users] : remote_) {
+    for (const auto& [user, u] : users) {
+      if (room_key(u.room) == key) return u.room;
+    }
+  }
+  return room;
 }
 
 const Room::RemoteUser* Room::find_remote(std::string_view name) const {

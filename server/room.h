@@ -85,7 +85,7 @@ class Room {
   void send_to_all(const SharedLine& line);
 
   // --- chatd --cluster (server/bus.h). Not owned; set before anyone joins.
-  void set_bus(Bus* bus) { bus_ = bus; }
+  void set_bus(Bus* bus);
   // Another node's event (never one of this node's own).
   void apply_remote(const ClusterEvent& event);
   // The answer to Bus::claim_nickname() for `user`'s claim of `name`.
@@ -156,6 +156,8 @@ class Room {
   [[nodiscard]] std::size_t remote_in(std::string_view room) const;
   [[nodiscard]] std::size_t here(const Channel& ch) const;
   [[nodiscard]] const RemoteUser* find_remote(std::string_view name) const;
+  // How other nodes' users spell `room`, if any are in it.
+  [[nodiscard]] std::string_view remote_spelling(std::string_view room) const;
   void announce(MemberId id);
   void reply(MemberId id, std::string line);
   void rename(MemberId id, std::string_view requested);

@@ -279,3 +279,16 @@ TEST_CASE("cluster room: a reaped node's users leave once, a reset forgets a nod
   a.f.room.handle_line(u1, "/nick ivy");  // no longer held in the mirror
   CHECK(a.bus.claims.size() == 1);
 }
+
+TEST_CASE("cluster room: a room only remote users are in keeps their spelling") {
+  FakeCluster cluster;
+  Node a(cluster, "a"), b(cluster, "b");
+  auto [u1, m1] = a.f.join("10.0.0.1:1");
+  auto [u2, m2] = b.f.join("10.0.0.2:2");
+  b.f.room.handle_line(u2, "/join #Random");
+  m1->take();
+  m2->take();
+  a.f.room.handle_line(u1, "/join #RANDOM");
+  CHECK(m1->take() == Lines{"> You are now in #Random (2 users here)\n"});
+  CHECK(m2->take() == Lines{"> 10.0.0.1:1 joined #Random (2 users here)\n"});
+}
