@@ -87,7 +87,7 @@ TEST_CASE("/me, /nick and room moves across nodes", "[cluster][transcript][rooms
   alice.expect_line("< bob left for #random (2 users here)");
   carol.expect_line("< bob left for #random (2 users here)");
   // alice (node 0) follows: bob on node 1 sees her come, carol her go.
-  alice.send_line("/join #random");
+  alice.send_line("/join #RANDOM");  // the same room: names are unique ignoring ASCII case
   alice.expect_line("> You are now in #random (2 users here)");
   bob.expect_line("> alice joined #random (2 users here)");
   carol.expect_line("< alice left for #random (1 user here)");
@@ -113,12 +113,10 @@ TEST_CASE("/me, /nick and room moves across nodes", "[cluster][transcript][rooms
 }
 
 // One chatd: "/join #RANDOM" enters the existing #random under its first
-// spelling. In a cluster where #random has users only on another node, the
-// joining node knows the room only through its mirror and (at the time of
-// writing) creates "#RANDOM" instead. Kept as a known discrepancy ([!mayfail]):
-// the line it checks is what a single chatd says.
+// spelling. A node that knows #random only from another node's users must
+// say the same (it used to create "#RANDOM").
 TEST_CASE("a room keeps its first spelling when joined in another case on another node",
-          "[cluster][transcript][rooms][!mayfail]") {
+          "[cluster][transcript][rooms]") {
   Cluster cluster(2);
   auto users = cluster.join_users({0, 1});
   TestClient &alice = users[0], &bob = users[1];
