@@ -20,14 +20,14 @@ void make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
 
 }  // namespace
 
-AsyncConnect::AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout) {
+AsyncConnect::AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, ssl_ctx_st* tls) {
   make_pipe(done_read_, done_write_);
   make_pipe(cancel_read_, cancel_write_);
   std::promise<ConnectResult> promise;
   result_ = promise.get_future();
   thread_ = std::thread([this, promise = std::move(promise), host = std::move(host),
-                         port = std::move(port), timeout]() mutable {
-    promise.set_value(connect_to(host, port, timeout, cancel_read_.get()));
+                         port = std::move(port), timeout, tls]() mutable {
+    promise.set_value(connect_to(host, port, timeout, cancel_read_.get(), tls));
     (void)!::write(done_write_.get(), "x", 1);
   });
 }

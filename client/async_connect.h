@@ -14,8 +14,9 @@ namespace chat::client {
 
 class AsyncConnect {
  public:
-  // Starts connect_to(host, port, timeout) on its own thread.
-  AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout);
+  // Starts connect_to(host, port, timeout, tls) on its own thread; `tls`
+  // (nullptr: plain) must outlive this object.
+  AsyncConnect(std::string host, std::string port, std::chrono::milliseconds timeout, ssl_ctx_st* tls = nullptr);
   // Cancels an attempt still running and joins the thread.
   ~AsyncConnect();
   AsyncConnect(const AsyncConnect&) = delete;

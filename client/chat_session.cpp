@@ -1,7 +1,6 @@
 #include "chat_session.h"
 
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <array>
 #include <chrono>
@@ -52,7 +51,7 @@ bool write_all(int fd, std::string_view bytes) {
 
 class Session {
  public:
-  Session(UniqueFd socket, const SessionConfig& config) : socket_(std::move(socket)), config_(config) {
+  Session(ServerStream server, const SessionConfig& config) : server_(std::move(server)), config_(config) {
     if (config_.nick) queue_to_server("/nick " + *config_.nick + "\n");
     if (config_.room) queue_to_server("/join " + *config_.room + "\n");
   }
@@ -62,7 +61,7 @@ class Session {
       if (input_ended_ && pending() == 0 && !half_closed_ && !write_failed_) {
         // Everything the user had to say is sent: tell the server with EOF,
         // and keep printing until it closes (it flushes to us first).
-        ::shutdown(socket_.get(), SHUT_WR);
+        server_.shutdown_write();
         half_closed_ = true;
       }
 
@@ -78,8 +77,9 @@ class Session {
       }
       const bool want_input = !awaiting_greeting_ && !input_ended_ && !write_failed_ &&
                               pending() <= kPauseInputAbove;
+      const bool want_out = pending() > 0 || server_.read_wants_write();
       std::array<pollfd, 3> fds{{
-          {socket_.get(), static_cast<short>(POLLIN | (pending() > 0 ? POLLOUT : 0)), 0},
+          {server_.fd(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0},
           {want_input ? config_.input_fd : -1, POLLIN, 0},
           {config_.signal_fd, POLLIN, 0},
       }};
@@ -93,10 +93,10 @@ class Session {
         to_screen_ += "exit\n";
         return flush_screen() ? 0 : 1;
       }
-      if ((fds[0].revents & POLLOUT) != 0) send_pending();
+      if ((fds[0].revents & POLLOUT) != 0 || (server_.write_wants_read() && fds[0].revents != 0)) send_pending();
       // POLLNVAL too: a closed stdin reads as an error, then as end of input.
       if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0) read_input();
-      if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 || (server_.read_wants_write() && fds[0].revents != 0)) {
         if (const auto code = read_server()) {
           return flush_screen() ? *code : 1;
         }
@@ -120,12 +120,10 @@ class Session {
 
   void send_pending() {
     while (pending() > 0) {
-      const ssize_t n = ::send(socket_.get(), to_server_.data() + sent_, pending(), 0);
-      if (n > 0) {
-        sent_ += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && would_block(errno)) {
+      const IoResult r = server_.write(std::string_view(to_server_).substr(sent_));
+      if (r.kind == IoResult::Kind::bytes) {
+        sent_ += r.count;
+      } else if (r.kind == IoResult::Kind::would_block) {
         break;
       } else {
         // The connection is broken (EPIPE, ECONNRESET). Stop sending; the
@@ -148,12 +146,12 @@ class Session {
   // Returns the exit code once the server has closed the connection.
   std::optional<int> read_server() {
     char buf[kReadChunk];
-    const ssize_t n = ::recv(socket_.get(), buf, sizeof buf, 0);
-    if (n > 0) {
-      print_server_bytes(std::string_view(buf, static_cast<std::size_t>(n)));
-      return std::nullopt;
-    }
-    if (n < 0 && (errno == EINTR || would_block(errno))) return std::nullopt;
+    IoResult r;
+    do {  // TLS may hold decrypted bytes poll() cannot see: take them all
+      r = server_.read(buf);
+      if (r.kind == IoResult::Kind::bytes) print_server_bytes(std::string_view(buf, r.count));
+    } while (r.kind == IoResult::Kind::bytes && server_.has_buffered());
+    if (r.kind != IoResult::Kind::closed) return std::nullopt;
 
     // EOF or reset. A last line without "\n" is still shown.
     if (server_lines_.buffered() > 0) print_server_bytes("\n");
@@ -243,7 +241,7 @@ class Session {
     return 1;
   }
 
-  UniqueFd socket_;
+  ServerStream server_;
   SessionConfig config_;
   std::string to_server_;  // bytes queued for the server; [sent_, size) still unsent
   std::size_t sent_ = 0;
@@ -259,8 +257,8 @@ class Session {
 
 }  // namespace
 
-int run_session(UniqueFd socket, const SessionConfig& config) {
-  return Session(std::move(socket), config).run();
+int run_session(ServerStream server, const SessionConfig& config) {
+  return Session(std::move(server), config).run();
 }
 
 }  // namespace chat::client

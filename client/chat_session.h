@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "server_stream.h"
 #include "terminal.h"
-#include "unique_fd.h"
 
 namespace chat::client {
 
@@ -29,13 +29,14 @@ struct SessionConfig {
   std::chrono::milliseconds greeting_wait{2000};
 };
 
-// Runs the session on a connected, non-blocking `socket` until it ends, and
+// Runs the session on a connected stream (a non-blocking socket, TLS or
+// not) until it ends, and
 // returns the process exit code:
 //   0  input ended (EOF, Ctrl-D, /quit), everything was sent, the write side
 //      was half-closed and the server then closed; or a signal arrived
 //      ("exit" is printed);
 //   1  the server went away while input was still open
 //      ("! disconnected from server" is printed), or output failed.
-[[nodiscard]] int run_session(UniqueFd socket, const SessionConfig& config);
+[[nodiscard]] int run_session(ServerStream server, const SessionConfig& config);
 
 }  // namespace chat::client

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <memory>
 
+#include "tls_connect.h"
+
 namespace chat::client {
 
 namespace {
@@ -66,7 +68,7 @@ std::string format_endpoint(const std::string& host, const std::string& port) {
 }
 
 ConnectResult connect_to(const std::string& host, const std::string& port,
-                         std::chrono::milliseconds timeout, int cancel_fd) {
+                         std::chrono::milliseconds timeout, int cancel_fd, ssl_ctx_st* tls) {
   const std::string endpoint = format_endpoint(host, port);
 
   addrinfo hints{};
@@ -84,8 +86,10 @@ ConnectResult connect_to(const std::string& host, const std::string& port,
   int last_error = ECONNREFUSED;
   for (const addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
     UniqueFd fd;
-    const int error = connect_one(*ai, Clock::now() + timeout, cancel_fd, fd);
-    if (error == 0) return fd;
+    const auto deadline = Clock::now() + timeout;
+    const int error = connect_one(*ai, deadline, cancel_fd, fd);
+    if (error == 0 && tls != nullptr) return tls_handshake(std::move(fd), tls, host, endpoint, deadline, cancel_fd);
+    if (error == 0) return ServerStream(std::move(fd));
     if (error < 0) return ConnectCancelled{};
     last_error = error;
   }

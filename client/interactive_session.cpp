@@ -78,7 +78,7 @@ int poll_timeout(std::optional<Clock::time_point> deadline) {
 
 class Interactive {
  public:
-  Interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config)
+  Interactive(std::optional<ServerStream> socket, const InteractiveConfig& config)
       : config_(config), screen_("", 0, terminal_columns(config.output_fd)) {
     if (!config_.history_path.empty()) history_.load(config_.history_path);
     if (config_.nick) nicks_.set_own(*config_.nick);
@@ -128,11 +128,16 @@ class Interactive {
       if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0) {
         if (const auto code = read_input()) return finish(*code);
       }
-      if (link_ && (fds[0].revents & POLLOUT) != 0) (void)link_->send_pending();
-      if (link_ && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      if (link_ && ((fds[0].revents & POLLOUT) != 0 || (link_->write_wants_read() && fds[0].revents != 0))) {
+        (void)link_->send_pending();
+      }
+      if (link_ && ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 ||
+                    (link_->read_wants_write() && fds[0].revents != 0))) {
         if (const auto code = read_server()) return finish(*code);
       }
-      if (connecting_ && fds[3].revents != 0) connect_finished();
+      if (connecting_ && fds[3].revents != 0) {
+        if (const auto code = connect_finished()) return finish(*code);
+      }
       if (retry_at_ && Clock::now() >= *retry_at_) start_reconnect();
       if (resize_at_ && Clock::now() >= *resize_at_) {
         resize_at_.reset();
@@ -512,26 +517,31 @@ class Interactive {
 
   void start_reconnect() {
     retry_at_.reset();
-    connecting_ = std::make_unique<AsyncConnect>(config_.host, config_.port, kReconnectTimeout);
+    connecting_ = std::make_unique<AsyncConnect>(config_.host, config_.port, kReconnectTimeout, config_.tls);
   }
 
-  void connect_finished() {
+  std::optional<int> connect_finished() {
     ConnectResult result = connecting_->take();
     connecting_.reset();
-    if (auto* fd = std::get_if<UniqueFd>(&result)) {
+    if (auto* server = std::get_if<ServerStream>(&result)) {
       show_notice((was_connected_ ? "> reconnected to " : "> connected to ") +
                   format_endpoint(config_.host, config_.port));
-      connected(std::move(*fd));
-      return;
+      connected(std::move(*server));
+      return std::nullopt;
+    }
+    if (const auto* error = std::get_if<ConnectError>(&result); error != nullptr && error->fatal) {
+      show_notice("! " + error->message);
+      return 1;
     }
     const std::string why = std::holds_alternative<ConnectError>(result)
                                 ? std::get<ConnectError>(result).message
                                 : std::string("cancelled");
     ++attempt_;
     schedule_retry(why);
+    return std::nullopt;
   }
 
-  void connected(UniqueFd socket) {
+  void connected(ServerStream socket) {
     link_.emplace(std::move(socket));
     was_connected_ = true;
     // Reclaim the name: the one the server last confirmed, else --nick.
@@ -581,7 +591,7 @@ class Interactive {
 
 }  // namespace
 
-int run_interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config) {
+int run_interactive(std::optional<ServerStream> socket, const InteractiveConfig& config) {
   return Interactive(std::move(socket), config).run();
 }
 

@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 
-#include "unique_fd.h"
+#include "tls_stream.h"
+
+#include "server_stream.h"
 
 namespace chat::client {
 
@@ -19,6 +21,7 @@ struct InteractiveConfig {
   int output_fd = STDOUT_FILENO;  // a terminal
   int signal_fd = -1;             // SIGINT/SIGTERM/SIGWINCH bytes (see SignalPipe)
   std::string host, port;         // for --reconnect
+  ssl_ctx_st* tls = nullptr;         // chat --tls: reconnect with TLS too (not owned)
   std::optional<std::string> nick;
   std::optional<std::string> room;  // "#NAME": joined on connecting
   bool color = true;
@@ -40,7 +43,8 @@ struct InteractiveConfig {
 // The input row is erased before returning: the caller's next output (or
 // the shell prompt) starts on a clean line.
 // Without a socket (only with --reconnect: the first connection failed, for
-// `first_error`), it starts by retrying.
-[[nodiscard]] int run_interactive(std::optional<UniqueFd> socket, const InteractiveConfig& config);
+// `first_error`), it starts by retrying. A reconnect whose certificate fails
+// verification ends the session with that line (exit 1): never retried.
+[[nodiscard]] int run_interactive(std::optional<ServerStream> server, const InteractiveConfig& config);
 
 }  // namespace chat::client

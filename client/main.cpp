@@ -22,6 +22,7 @@
 #include "options.h"
 #include "signals.h"
 #include "terminal.h"
+#include "tls_client_context.h"
 
 namespace {
 
@@ -50,12 +51,28 @@ int run(const Options& options) {
   const bool interactive = terminal.input && terminal.output;
   if (interactive) signals.watch_resize();
 
-  ConnectResult connected = connect_to(options.host, options.port, kConnectTimeout, signals.fd());
-  std::optional<chat::UniqueFd> socket;
+  chat::tls::ContextPtr tls;
+  if (options.tls) {
+    auto made = chat::tls::make_client_context({.ca_file = options.ca, .verify = !options.insecure});
+    if (const auto* error = std::get_if<chat::tls::TlsError>(&made)) {
+      std::cerr << "chat: TLS: " << error->message << std::endl;
+      return 1;
+    }
+    tls = std::move(std::get<chat::tls::ContextPtr>(made));
+    if (options.insecure) {
+      std::cerr << "chat: TLS: --insecure: the server's certificate is not verified; anyone on the path can "
+                   "read and change this session"
+                << std::endl;
+    }
+  }
+
+  ConnectResult connected = connect_to(options.host, options.port, kConnectTimeout, signals.fd(), tls.get());
+  std::optional<ServerStream> socket;
   std::string first_error;
   if (const auto* error = std::get_if<ConnectError>(&connected)) {
-    // --reconnect covers the first connection too, at a terminal.
-    if (!(options.reconnect && interactive)) {
+    // --reconnect covers the first connection too, at a terminal; a
+    // certificate that fails verification ends it at once.
+    if (!(options.reconnect && interactive) || error->fatal) {
       std::cerr << "chat: " << error->message << std::endl;
       return 1;
     }
@@ -64,7 +81,7 @@ int run(const Options& options) {
     std::cout << clear_current_line(terminal) << "exit" << std::endl;
     return 0;
   } else {
-    socket = std::move(std::get<chat::UniqueFd>(connected));
+    socket = std::move(std::get<ServerStream>(connected));
   }
 
   // --room random and --room '#random' both mean #random.
@@ -78,6 +95,7 @@ int run(const Options& options) {
       config.signal_fd = signals.fd();
       config.host = options.host;
       config.port = options.port;
+      config.tls = tls.get();
       config.nick = options.nick;
       config.room = room;
       config.color = want_color(options.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"), terminal.output);

@@ -54,6 +54,15 @@ constexpr std::array kTable = {
               .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
     OptionRow{.name = "--room", .placeholder = "NAME", .help = "join room #NAME once connected (/join #NAME)",
               .kind = OptionKind::text, .text = &Options::room, .check = check_room},
+    OptionRow{.name = "--tls",
+              .help = "connect with TLS and verify the server's certificate and name (the system's "
+                      "trusted CAs, or --ca)",
+              .flag = &Options::tls},
+    OptionRow{.name = "--ca", .placeholder = "FILE",
+              .help = "with --tls: trust the CA certificate(s) in FILE (PEM) instead of the system's",
+              .kind = OptionKind::text, .text = &Options::ca},
+    OptionRow{.name = "--insecure", .help = "with --tls: do not verify the server's certificate (says so once)",
+              .flag = &Options::insecure},
     OptionRow{.name = "--timestamps", .help = "show the local time (HH:MM) before each line",
               .flag = &Options::timestamps},
     OptionRow{.name = "--reconnect",
@@ -123,6 +132,14 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       }
     }
   }
+
+  // TLS is asked for explicitly: --ca or --insecure alone would leave the
+  // user believing the connection is encrypted.
+  if (options.ca && options.insecure) return UsageError{"--ca and --insecure contradict each other"};
+  if (!options.tls && (options.ca || options.insecure)) {
+    return UsageError{std::string(options.ca ? "--ca" : "--insecure") + " needs --tls"};
+  }
+  if (options.ca && options.ca->empty()) return UsageError{"empty CA file name"};
 
   if (positional.size() > 2) {
     return UsageError{"unexpected argument " + std::string(positional[2]) + " (try --help)"};

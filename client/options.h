@@ -23,6 +23,9 @@ struct Options {
   bool reconnect = false;   // --reconnect: retry with backoff when the server goes away
   bool no_history = false;  // --no-history: do not read or write ~/.chat_history
   bool no_bell = false;     // --no-bell: no terminal bell on a mention or private message
+  bool tls = false;         // --tls: TLS to the server, its certificate verified
+  std::optional<std::string> ca;  // --ca FILE: trust this CA instead of the system's (needs --tls)
+  bool insecure = false;    // --insecure: TLS without verification (needs --tls)
   // --host and --port as given; parse_options puts them in host and port.
   std::optional<std::string> host_option, port_option;
 };

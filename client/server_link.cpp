@@ -1,9 +1,5 @@
 #include "server_link.h"
 
-#include <sys/socket.h>
-
-#include <cerrno>
-
 namespace chat::client {
 
 namespace {
@@ -15,7 +11,7 @@ constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 }  // namespace
 
-ServerLink::ServerLink(UniqueFd socket) : socket_(std::move(socket)), lines_(kMaxServerLine) {}
+ServerLink::ServerLink(ServerStream server) : server_(std::move(server)), lines_(kMaxServerLine) {}
 
 void ServerLink::queue(std::string_view bytes) {
   if (broken_) return;
@@ -28,12 +24,10 @@ void ServerLink::queue(std::string_view bytes) {
 
 bool ServerLink::send_pending() {
   while (!broken_ && sent_ < out_.size()) {
-    const ssize_t n = ::send(socket_.get(), out_.data() + sent_, out_.size() - sent_, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent_ += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    const IoResult r = server_.write(std::string_view(out_).substr(sent_));
+    if (r.kind == IoResult::Kind::bytes) {
+      sent_ += r.count;
+    } else if (r.kind == IoResult::Kind::would_block) {
       break;
     } else {
       broken_ = true;  // the read side reports the end
@@ -45,24 +39,24 @@ bool ServerLink::send_pending() {
 
 void ServerLink::shutdown_if_done() {
   if (finishing_ && !half_closed_ && !broken_ && sent_ == out_.size()) {
-    ::shutdown(socket_.get(), SHUT_WR);
+    server_.shutdown_write();
     half_closed_ = true;
   }
 }
 
 ServerLink::ReadResult ServerLink::read(const std::function<void(std::string_view)>& on_line) {
   char buf[kReadChunk];
-  const ssize_t n = ::recv(socket_.get(), buf, sizeof buf, 0);
   const auto sink = [&](const Frame& frame) {
     on_line(frame.kind == Frame::Kind::too_long ? std::string_view("! overlong line from server skipped")
                                                 : frame.text);
     return true;
   };
-  if (n > 0) {
-    lines_.feed(std::string_view(buf, static_cast<std::size_t>(n)), sink);
-    return ReadResult::open;
-  }
-  if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return ReadResult::open;
+  IoResult r;
+  do {  // TLS may hold decrypted bytes poll() cannot see: take them all
+    r = server_.read(buf);
+    if (r.kind == IoResult::Kind::bytes) lines_.feed(std::string_view(buf, r.count), sink);
+  } while (r.kind == IoResult::Kind::bytes && server_.has_buffered());
+  if (r.kind != IoResult::Kind::closed) return ReadResult::open;
   if (lines_.buffered() > 0) lines_.feed("\n", sink);
   return ReadResult::closed;
 }

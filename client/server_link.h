@@ -8,16 +8,23 @@
 #include <string_view>
 
 #include "line_framer.h"
-#include "unique_fd.h"
+#include "server_stream.h"
 
 namespace chat::client {
 
 class ServerLink {
  public:
-  explicit ServerLink(UniqueFd socket);
+  explicit ServerLink(ServerStream server);
 
-  [[nodiscard]] int fd() const noexcept { return socket_.get(); }
-  [[nodiscard]] bool wants_write() const noexcept { return sent_ < out_.size() && !broken_; }
+  [[nodiscard]] int fd() const noexcept { return server_.fd(); }
+  [[nodiscard]] bool wants_write() const noexcept {
+    return (sent_ < out_.size() && !broken_) || server_.read_wants_write();
+  }
+  // TLS: a write waits for the socket to become readable (send_pending on
+  // either event then).
+  [[nodiscard]] bool write_wants_read() const noexcept { return server_.write_wants_read(); }
+  // TLS: a read waits for the socket to become writable (read on either).
+  [[nodiscard]] bool read_wants_write() const noexcept { return server_.read_wants_write(); }
 
   void queue(std::string_view bytes);
   // Sends what the socket takes now. False once the connection is broken.
@@ -34,7 +41,7 @@ class ServerLink {
   ReadResult read(const std::function<void(std::string_view)>& on_line);
 
  private:
-  UniqueFd socket_;
+  ServerStream server_;
   std::string out_;
   std::size_t sent_ = 0;
   LineFramer lines_;

@@ -10,9 +10,12 @@ namespace chat {
 
 namespace {
 constexpr std::size_t kMaxIovecs = IOV_MAX < 1024 ? IOV_MAX : 1024;
+// The most a TLS record carries: each SSL_write gets this much of the
+// queue at most, so one write is one record.
+constexpr std::size_t kTlsRecord = 16 * 1024;
 }  // namespace
 
-Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop)
+Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop, tls::Stream tls)
     : last_input(loop.now),
       rate_limiter(options.rate_limit, loop.now),
       fd_(std::move(fd)),
@@ -20,7 +23,57 @@ Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, Lo
       peer_name_(peer_.name()),
       framer_(options.max_line),
       output_(options.max_queue),
-      loop_(loop) {}
+      loop_(loop),
+      tls_(std::move(tls)),
+      user_space_tls_(static_cast<bool>(tls_)) {
+  handshaking = is_tls();
+}
+
+// close_notify for a TLS peer whose handshake was done (best effort: the
+// socket closes right after).
+Connection::~Connection() { tls_.shutdown(); }
+
+tls::Result Connection::handshake() {
+  tls::Result r = tls_.handshake();
+  if (r.status == tls::Status::done) {
+    handshaking = false;
+    // kTLS: the kernel encrypts what is written to the socket, so queued
+    // shared lines go out with the same writev as on a plain connection.
+    user_space_tls_ = !tls_.ktls_send();
+  }
+  return r;
+}
+
+ssize_t Connection::read_tls(std::span<char> out) {
+  if (tls_eof_) {
+    tls_more_ = false;
+    if (!tls_failed_) return 0;
+    errno = EIO;
+    return -1;
+  }
+  std::size_t got = 0;
+  while (got < out.size()) {
+    tls::Result r = tls_.read(out.subspan(got));
+    if (r.status == tls::Status::done) {
+      got += r.bytes;
+      continue;
+    }
+    // want_write (a TLS 1.3 key update answer waiting for socket space)
+    // counts as nothing more to read; the next event retries.
+    if (r.status == tls::Status::want_read || r.status == tls::Status::want_write) break;
+    tls_eof_ = true;
+    tls_failed_ = r.status == tls::Status::error;
+    if (!r.socket_error) tls_error_ = std::move(r.error);
+    break;
+  }
+  // Bytes OpenSSL decrypted but did not return, or an EOF behind the bytes
+  // returned: no poller event will tell, so the reactor lists a backlog.
+  tls_more_ = tls_eof_ || tls_.pending() > 0;
+  if (got > 0) return static_cast<ssize_t>(got);
+  if (tls_eof_) return read_tls(out);
+  errno = EAGAIN;
+  return -1;
+}
 
 void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind::normal); }
 
@@ -35,6 +88,7 @@ void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
 }
 
 Connection::IoStatus Connection::flush() {
+  if (user_space_tls_) return flush_tls();
   // Up to IOV_MAX (1024 on Linux) lines per writev: under load a receiver
   // collects dozens of lines per loop iteration, and each extra syscall
   // costs more than the lines it carries. 16 KiB of stack.
@@ -52,6 +106,39 @@ Connection::IoStatus Connection::flush() {
     }
     output_.consume(static_cast<std::size_t>(n), loop_.now);
     if (static_cast<std::size_t>(n) < offered) return IoStatus::ok;  // socket buffer full
+  }
+  return IoStatus::ok;
+}
+
+}  // namespace chat
+
+namespace chat {
+
+Connection::IoStatus Connection::flush_tls() {
+  // Each receiver encrypts its own copy: the queue's first bytes are copied
+  // into one record-sized buffer (16 KiB of stack) and handed to OpenSSL.
+  // They leave the queue only once OpenSSL took them, so after want_write
+  // the queue still starts with the same bytes and the retry copies
+  // exactly those again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER allows the new
+  // address).
+  std::array<char, kTlsRecord> record;
+  while (!output_.empty()) {
+    const std::size_t len = output_.copy_front(std::span(record).first(tls_retry_ != 0 ? tls_retry_ : record.size()));
+    tls::Result r = tls_.write(std::span<const char>(record.data(), len));
+    switch (r.status) {
+      case tls::Status::done:
+        tls_retry_ = 0;
+        output_.consume(r.bytes, loop_.now);
+        continue;  // a short write means the socket is full: the next one says so
+      case tls::Status::want_write:
+      case tls::Status::want_read:  // renegotiation is refused: not expected
+        tls_retry_ = len;
+        return IoStatus::ok;
+      case tls::Status::closed:
+      case tls::Status::error:
+        if (r.status == tls::Status::error && !r.socket_error) tls_error_ = std::move(r.error);
+        return IoStatus::error;
+    }
   }
   return IoStatus::ok;
 }

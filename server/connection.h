@@ -16,6 +16,7 @@
 #include "room.h"
 #include "send_progress.h"
 #include "socket_address.h"
+#include "tls_stream.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -30,7 +31,12 @@ struct LoopContext {
 
 class Connection final : public Member {
  public:
-  Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop);
+  // `tls`: a server-side TLS stream on `fd` (a connection to the TLS port),
+  // or empty for plain TCP.
+  Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop, tls::Stream tls = {});
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
@@ -54,12 +60,26 @@ class Connection final : public Member {
   // others one fair share per wake-up, not the whole burst.
   template <class OnFrame>
   IoStatus read_lines(std::span<char> scratch, std::size_t budget, OnFrame&& on_frame);
-  // Whether lines read from the socket are still waiting for a turn.
-  [[nodiscard]] bool has_backlog() const noexcept { return backlog_at_ < backlog_.size(); }
+  // Whether lines read from the socket are still waiting for a turn (or,
+  // over TLS, bytes OpenSSL decrypted, or its EOF, that no poller event
+  // will announce).
+  [[nodiscard]] bool has_backlog() const noexcept { return backlog_at_ < backlog_.size() || tls_more_; }
 
-  // Writes queued output with writev until the queue is empty or the socket
-  // is full. `ok` with output still queued means "wait until writable".
+  // Writes queued output until the queue is empty or the socket is full:
+  // writev on the socket (plain, or kTLS), or records of up to 16 KiB
+  // through OpenSSL. `ok` with output still queued means "wait until
+  // writable".
   IoStatus flush();
+
+  // TLS only: one step of the handshake. Once it is done, lines flow as
+  // on a plain connection.
+  tls::Result handshake();
+  [[nodiscard]] bool is_tls() const noexcept { return static_cast<bool>(tls_); }
+  // Why the last TLS read or write failed, if TLS failed ("" if none did,
+  // or if the socket failed as it can for a plain connection: not logged).
+  [[nodiscard]] const std::string& tls_error() const noexcept { return tls_error_; }
+  [[nodiscard]] std::string tls_description() const { return tls_.description(); }
+  [[nodiscard]] bool kernel_encrypts() const noexcept { return is_tls() && !user_space_tls_; }
 
   // While output waits for a full socket: whether the peer took bytes out
   // of the kernel's send queue since the last call (see send_progress.h).
@@ -82,10 +102,16 @@ class Connection final : public Member {
   std::uint64_t read_turn = 0;     // the loop iteration that last read this connection
   bool backlog_listed = false;     // in the reactor's list of connections with a backlog
   bool report_listed = false;      // in the reactor's list of drop reports to send
+  bool handshaking = false;        // TLS: not in the room until the handshake is done
 
  private:
   // Queues `line` as `kind` and schedules a flush (deliver, deliver_control).
   void queue(const SharedLine& line, OutputQueue::Kind kind);
+  // read() for TLS: decrypts into `out` until it is full or the socket has
+  // nothing more; -1 with errno EAGAIN when nothing was there.
+  ssize_t read_tls(std::span<char> out);
+  IoStatus flush_tls();
+  [[nodiscard]] bool backlog_left() const noexcept { return backlog_at_ < backlog_.size(); }
 
   UniqueFd fd_;
   PeerAddress peer_;
@@ -96,6 +122,13 @@ class Connection final : public Member {
   OutputQueue output_;
   LoopContext& loop_;
   SendProgress send_progress_;
+  tls::Stream tls_;
+  bool user_space_tls_ = false;  // TLS, and OpenSSL encrypts (no kTLS send)
+  bool tls_more_ = false;        // TLS bytes or EOF to read without an event
+  bool tls_eof_ = false;         // TLS: closed (or failed) after the bytes returned
+  bool tls_failed_ = false;      // TLS: that was a failure, not a close
+  std::size_t tls_retry_ = 0;    // TLS: bytes of the write that wanted a retry
+  std::string tls_error_;
 };
 
 template <class OnFrame>
@@ -117,9 +150,9 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
       return ++lines < budget;
     });
   };
-  if (has_backlog()) {
+  if (backlog_left()) {
     backlog_at_ += frame(std::string_view(backlog_).substr(backlog_at_));
-    if (closing || has_backlog()) return IoStatus::ok;
+    if (closing || backlog_left()) return IoStatus::ok;
     backlog_.clear();
     backlog_at_ = 0;
     if (lines >= budget) return IoStatus::ok;
@@ -127,7 +160,7 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
   // A few reads per wake-up at most, so one fast sender cannot starve the
   // others; level-triggered pollers report the rest next time.
   for (int round = 0; round < 4; ++round) {
-    const ssize_t n = ::read(fd_.get(), scratch.data(), scratch.size());
+    const ssize_t n = is_tls() ? read_tls(scratch) : ::read(fd_.get(), scratch.data(), scratch.size());
     if (n > 0) {
       const std::string_view bytes(scratch.data(), static_cast<std::size_t>(n));
       const std::size_t used = frame(bytes);

@@ -18,6 +18,8 @@
 #include "server_log.h"
 #include "signal_pipe.h"
 #include "threads/thread_server.h"
+#include "tls_context.h"
+#include "tls_credentials.h"
 
 namespace {
 
@@ -113,6 +115,17 @@ int main(int argc, char** argv) {
   }
   if (options.export_history) return export_history(*store, *options.export_history, options.history_local);
 
+  // --tls-cert/--tls-key: checked before anything listens, like a bad option.
+  std::unique_ptr<chat::TlsCredentials> tls_credentials;
+  if (options.tls_cert) {
+    auto loaded = chat::TlsCredentials::load(*options.tls_cert, *options.tls_key);
+    if (const auto* message = std::get_if<std::string>(&loaded)) {
+      chat::diagnostic(*message);
+      return 2;
+    }
+    tls_credentials = std::move(std::get<std::unique_ptr<chat::TlsCredentials>>(loaded));
+  }
+
   fit_fd_limit(options);
 
   // --cluster: the Redis host is looked up once, here, before anything
@@ -141,12 +154,25 @@ int main(int argc, char** argv) {
     }
   }
 
-  auto listeners = chat::open_listeners(options.host, options.port, options.reuse_port);
-  if (const auto* message = std::get_if<std::string>(&listeners)) {
-    chat::diagnostic(*message);
-    return 1;
+  std::vector<chat::UniqueFd> fds;
+  if (!options.tls_only) {
+    auto listeners = chat::open_listeners(options.host, options.port, options.reuse_port);
+    if (const auto* message = std::get_if<std::string>(&listeners)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    fds = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
   }
-  auto& fds = std::get<std::vector<chat::UniqueFd>>(listeners);
+  chat::TlsSetup tls;
+  if (tls_credentials) {
+    auto listeners = chat::open_listeners(options.host, options.tls_port, options.reuse_port);
+    if (const auto* message = std::get_if<std::string>(&listeners)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    tls.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+    tls.credentials = tls_credentials.get();
+  }
 
   chat::SignalPipe signals = chat::SignalPipe::install(error);
   if (error) {
@@ -154,9 +180,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  const std::string started = chat::msg::started(chat::bound_port(fds.front().get()));
-  std::fputs(started.c_str(), stdout);
-  std::fflush(stdout);  // scripts wait for this line to learn the port
+  if (!fds.empty()) std::fputs(chat::msg::started(chat::bound_port(fds.front().get())).c_str(), stdout);
+  if (tls.credentials != nullptr) {
+    const chat::tls::KernelTls ktls = chat::tls::kernel_tls();
+    const std::string how = ktls.available ? "kernel TLS where the cipher allows, else user-space TLS"
+                                           : "user-space TLS: " + ktls.why_not;
+    std::fputs(chat::msg::tls_started(chat::bound_port(tls.listeners.front().get()), how).c_str(), stdout);
+  }
+  std::fflush(stdout);  // scripts wait for these lines to learn the ports
 
   // From here on nothing writes to stdout or stderr directly: a reader that
   // stops reading must never block the server (docs/ARCHITECTURE.md).
@@ -166,11 +197,11 @@ int main(int argc, char** argv) {
   chat::ServerLog log(out, options.quiet);
   int status = 0;
   if (!poller) {
-    chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log);
+    chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log, std::move(tls));
     attach_store(server.room(), store.get(), options.history);
     status = server.run();
   } else {
-    chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log);
+    chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log, std::move(tls));
     attach_store(reactor.room(), store.get(), options.history);
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {

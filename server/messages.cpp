@@ -210,4 +210,8 @@ std::string started(unsigned port) {
   return line({"Chat Server started on port ", std::to_string(port), "."});
 }
 
+std::string tls_started(unsigned port, std::string_view how) {
+  return line({"Chat Server started on TLS port ", std::to_string(port), " (", how, ")."});
+}
+
 }  // namespace chat::msg

@@ -87,5 +87,9 @@ std::string nick_lost(std::string_view name, std::string_view now_called);
 
 // The classic server's first stdout line.
 std::string started(unsigned port);
+// The TLS port's stdout line, after started() (or alone with --tls-only):
+// "Chat Server started on TLS port N (HOW)." where HOW says whether the
+// kernel can encrypt (kTLS) or OpenSSL does it in user space, and why.
+std::string tls_started(unsigned port, std::string_view how);
 
 }  // namespace chat::msg

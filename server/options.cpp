@@ -239,6 +239,19 @@ const std::vector<OptionRow>& option_table() {
       {.name = "--export-history", .placeholder = "#ROOM",
        .help = "print a room's stored history (with --store) and exit",
        .unit = Unit::room, .store = store_in<&Options::export_history>},
+      {.name = "--tls-cert", .placeholder = "FILE",
+       .help = "serve TLS with this PEM certificate chain (with --tls-key; reloaded on SIGHUP)",
+       .unit = Unit::path, .store = store_in<&Options::tls_cert>},
+      {.name = "--tls-key", .placeholder = "FILE", .help = "the certificate's PEM private key",
+       .unit = Unit::path, .store = store_in<&Options::tls_key>},
+      {.name = "--tls-port", .placeholder = "N", .help = "TLS port, 0 picks a free one",
+       .unit = Unit::port, .store = store_in<&Options::tls_port>, .min = 0, .max = 65535, .default_value = "8443"},
+      {.name = "--tls-only", .help = "serve TLS only: no plain port",
+       .unit = Unit::flag, .store = store_in<&Options::tls_only>},
+      {.name = "--tls-handshake-timeout", .placeholder = "SECS",
+       .help = "drop a connection whose TLS handshake takes longer",
+       .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
+       .default_value = "10"},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>},
@@ -332,6 +345,9 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.engine.empty()) o.engine = std::string(engines().front().name);
 
   if (o.export_history && !o.store) return "--export-history needs --store PATH";
+  if (o.tls_cert && !o.tls_key) return "--tls-cert needs --tls-key FILE";
+  if (o.tls_key && !o.tls_cert) return "--tls-key needs --tls-cert FILE";
+  if (o.tls_only && !o.tls_cert) return "--tls-only needs --tls-cert FILE and --tls-key FILE";
   // The Redis link is driven by the reactor's Poller (docs/ARCHITECTURE.md).
   if (o.cluster && o.engine == kThreadsEngine) return "--cluster needs a reactor engine, not --engine threads";
 

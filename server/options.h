@@ -37,6 +37,12 @@ struct Options {
   std::size_t max_rooms = 1000;               // --max-rooms
   std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
   std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
+  // TLS (docs/SECURITY.md): --tls-cert and --tls-key together, or neither.
+  std::optional<std::string> tls_cert;        // --tls-cert FILE: PEM chain, server's first
+  std::optional<std::string> tls_key;         // --tls-key FILE: its PEM private key
+  unsigned tls_port = 8443;                   // --tls-port N; 0: an ephemeral port
+  bool tls_only = false;                      // --tls-only: no plain port
+  unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID

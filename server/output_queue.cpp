@@ -77,6 +77,19 @@ std::size_t OutputQueue::gather(std::span<iovec> iov) const {
   return used;
 }
 
+std::size_t OutputQueue::copy_front(std::span<char> out) const {
+  std::size_t copied = 0;
+  std::size_t offset = front_offset_;
+  for (std::size_t i = 0; i < count_ && copied < out.size(); ++i) {
+    const std::string& line = *ring_[(head_ + i) & mask_];
+    const std::size_t n = std::min(line.size() - offset, out.size() - copied);
+    std::copy_n(line.data() + offset, n, out.data() + copied);
+    copied += n;
+    offset = 0;
+  }
+  return copied;
+}
+
 void OutputQueue::consume(std::size_t n, Clock::time_point now) {
   if (n > 0) progress_at_ = now;
   bytes_ -= n;

@@ -55,6 +55,10 @@ class OutputQueue {
   // entries were used.
   std::size_t gather(std::span<iovec> iov) const;
 
+  // Copies the first unsent bytes into `out` (as many as fit); returns how
+  // many. For TLS, where each receiver encrypts its own copy.
+  std::size_t copy_front(std::span<char> out) const;
+
   // Marks `n` bytes as written (n > 0 restarts the stall clock). When the
   // queue drains below half the limit after skipping lines, queues the
   // "N messages skipped" notice.

@@ -42,10 +42,11 @@ void discard_unread_input(int fd) {
 }  // namespace
 
 Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
-                 int signal_fd, ServerLog& log)
+                 int signal_fd, ServerLog& log, TlsSetup tls)
     : options_(options),
       poller_(std::move(poller)),
       listeners_(std::move(listeners)),
+      tls_(std::move(tls)),
       signal_fd_(signal_fd),
       log_(log),
       room_(log, room_config(options)),
@@ -57,10 +58,12 @@ Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::ve
 Reactor::~Reactor() = default;
 
 int Reactor::run() {
-  for (const UniqueFd& l : listeners_) {
-    if (const auto ec = poller_->add(l.get(), kReadable)) {
-      diagnostic("cannot watch the listening socket: " + ec.message());
-      return 1;
+  for (const auto* set : {&listeners_, &tls_.listeners}) {
+    for (const UniqueFd& l : *set) {
+      if (const auto ec = poller_->add(l.get(), kReadable)) {
+        diagnostic("cannot watch the listening socket: " + ec.message());
+        return 1;
+      }
     }
   }
   if (const auto ec = poller_->add(signal_fd_, kReadable)) {
@@ -125,13 +128,25 @@ Connection* Reactor::connection(int fd) const {
 void Reactor::dispatch(const PollEvent& event) {
   if (event.fd == signal_fd_) {
     const SignalPipe::Received received = SignalPipe::drain(signal_fd_);
-    if (received.hangup) SignalPipe::log_hangup();
+    if (received.hangup) {
+      if (tls_.credentials != nullptr) {
+        tls_.credentials->reload_and_log();  // new connections only; nobody is dropped
+      } else {
+        SignalPipe::log_hangup();
+      }
+    }
     if (received.stop && !shutting_down_) begin_shutdown();
     return;
   }
   for (const UniqueFd& l : listeners_) {
     if (l.get() == event.fd) {
-      accept_clients(event.fd);
+      accept_clients(event.fd, /*tls=*/false);
+      return;
+    }
+  }
+  for (const UniqueFd& l : tls_.listeners) {
+    if (l.get() == event.fd) {
+      accept_clients(event.fd, /*tls=*/true);
       return;
     }
   }
@@ -144,16 +159,32 @@ void Reactor::dispatch(const PollEvent& event) {
     return;
   }
   if (conn->dead) return;
+  if (conn->handshaking) [[unlikely]] {
+    on_handshake(*conn);
+    return;
+  }
   if ((event.ready & kReadable) && conn->reading) on_readable(*conn);
   if ((event.ready & kWritable) && !conn->dead) on_writable(*conn);
 }
 
-void Reactor::accept_clients(int listener_fd) {
+void Reactor::accept_clients(int listener_fd, bool tls) {
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
     std::optional<Accepted> accepted = acceptor_.accept(listener_fd);
     if (!accepted) return;
+    // Counted from the first byte: a client stuck in its handshake holds a
+    // seat (and its address's share) until the handshake timeout.
     if (!admit_or_refuse(admission_, *accepted)) continue;
     const int fd = accepted->fd.get();
+    tls::Stream stream;
+    if (tls) {
+      auto opened = tls::Stream::open(tls_.credentials->context(), fd, tls::Stream::Role::server);
+      if (auto* error = std::get_if<std::string>(&opened)) {
+        admission_.release(accepted->peer);
+        diagnostic("TLS failed", "TLS failed: " + accepted->peer.name() + ": " + *error);
+        continue;  // closed: a plain refusal would mean nothing to a TLS client
+      }
+      stream = std::move(std::get<tls::Stream>(opened));
+    }
     if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
       admission_.release(accepted->peer);
       refuse_client(std::move(accepted->fd), msg::server_full(),
@@ -164,11 +195,49 @@ void Reactor::accept_clients(int listener_fd) {
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), options_, loop_);
+    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), options_,
+                                                      loop_, std::move(stream));
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
-    conn.member = room_.join(conn, conn.peer_name(), join_gate_.announce_now(loop_.now));
+    if (conn.handshaking) {
+      ++handshakes_;  // the ClientHello is awaited like any input
+      continue;
+    }
+    admit_to_room(conn);
   }
+}
+
+void Reactor::admit_to_room(Connection& conn) {
+  conn.member = room_.join(conn, conn.peer_name(), join_gate_.announce_now(loop_.now));
+}
+
+void Reactor::on_handshake(Connection& conn) {
+  const tls::Result r = conn.handshake();
+  switch (r.status) {
+    case tls::Status::want_read:
+      update_interest(conn, kReadable);
+      return;
+    case tls::Status::want_write:
+      update_interest(conn, kWritable);
+      return;
+    case tls::Status::closed:
+    case tls::Status::error:
+      diagnostic("TLS handshake failed", "TLS handshake failed: " + conn.peer_name() + ": " +
+                                             (r.error.empty() ? std::string("closed by the peer") : r.error));
+      close_connection(conn);
+      return;
+    case tls::Status::done:
+      break;
+  }
+  --handshakes_;
+  // From here on the connection is like a plain one: welcome, "entered",
+  // lines through the same framer and limits. The idle clock starts now.
+  conn.last_input = loop_.now;
+  update_interest(conn, kReadable);
+  if (conn.dead) return;
+  admit_to_room(conn);
+  // A line sent right behind the handshake may already be decrypted.
+  on_readable(conn);
 }
 
 void Reactor::on_readable(Connection& conn) {
@@ -202,6 +271,9 @@ void Reactor::on_readable(Connection& conn) {
   }
 
   if (status == Connection::IoStatus::error) {
+    if (conn.is_tls() && !conn.tls_error().empty()) {
+      diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
+    }
     close_connection(conn);
   } else if (status == Connection::IoStatus::eof) {
     // The peer may only have half-closed (nc at end of input, chat in pipe
@@ -283,6 +355,9 @@ void Reactor::settle() {
 
 void Reactor::on_writable(Connection& conn) {
   if (conn.flush() == Connection::IoStatus::error) {
+    if (conn.is_tls() && !conn.tls_error().empty()) {
+      diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
+    }
     close_connection(conn);
     return;
   }
@@ -320,6 +395,8 @@ void Reactor::update_interest(Connection& conn, unsigned interest) {
 
 void Reactor::close_connection(Connection& conn) {
   if (conn.dead) return;
+  if (conn.handshaking) --handshakes_;
+  conn.handshaking = false;
   leave_room(conn);
   if (conn.interest & kWritable) --write_waiters_;
   conn.dead = true;
@@ -330,9 +407,17 @@ void Reactor::close_connection(Connection& conn) {
 void Reactor::check_timeouts() {
   const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
   const bool idles = options_.idle_timeout_s > 0 && !shutting_down_;
-  if (!stalls && !idles) return;
+  if (!stalls && !idles && handshakes_ == 0) return;
+  const auto handshake_limit = std::chrono::seconds(options_.tls_handshake_timeout_s);
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
+    if (slot->handshaking) {  // slowloris: a socket that never finishes its handshake
+      if (loop_.now - slot->last_input < handshake_limit) continue;
+      diagnostic("TLS handshake timed out", "TLS handshake timed out: " + slot->peer_name() + ": not done in " +
+                                                std::to_string(options_.tls_handshake_timeout_s) + " s");
+      close_connection(*slot);
+      continue;
+    }
     if (stalls) drop_stalled(*slot);
     if (idles && !slot->dead) drop_idle(*slot);
   }
@@ -370,9 +455,11 @@ void Reactor::begin_shutdown() {
   if (task_ != nullptr) task_->on_shutdown();  // while the room still has its members
   shutting_down_ = true;
   shutdown_deadline_ = loop_.now + kShutdownFlushTime;
-  for (UniqueFd& l : listeners_) {
-    poller_->remove(l.get());
-    l.reset();
+  for (auto* set : {&listeners_, &tls_.listeners}) {
+    for (UniqueFd& l : *set) {
+      poller_->remove(l.get());
+      l.reset();
+    }
   }
   const SharedLine notice = make_line(msg::shutting_down());
   // Everyone leaves at once: no "left" lines, just flush and close.
@@ -393,7 +480,7 @@ int Reactor::wait_timeout_ms() const {
   if (!backlogged_.empty()) return 0;  // lines already read are waiting for their turn
   const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
   const bool idles = options_.idle_timeout_s > 0 && admission_.clients() > 0;
-  int timeout = stalls || idles ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
+  int timeout = stalls || idles || handshakes_ > 0 ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
   const auto now = Clock::now();
   for (int fd : report_waiters_) {
     const Connection* conn = connection(fd);

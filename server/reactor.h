@@ -17,6 +17,7 @@
 #include "pollers/poller.h"
 #include "room.h"
 #include "server_log.h"
+#include "tls_credentials.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -24,9 +25,10 @@ namespace chat {
 class Reactor {
  public:
   // Takes the listening sockets and the read end of the signal pipe; a byte
-  // on it starts the shutdown.
+  // on it starts the shutdown (SIGINT, SIGTERM) or reloads the TLS
+  // certificate (SIGHUP). `tls`: the TLS port's listeners, if any.
   Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
-          int signal_fd, ServerLog& log);
+          int signal_fd, ServerLog& log, TlsSetup tls = {});
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -44,7 +46,9 @@ class Reactor {
   using Clock = OutputQueue::Clock;
 
   void dispatch(const PollEvent& event);
-  void accept_clients(int listener_fd);
+  void accept_clients(int listener_fd, bool tls);
+  void on_handshake(Connection& conn);
+  void admit_to_room(Connection& conn);
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
   void serve_backlogs();
@@ -66,6 +70,7 @@ class Reactor {
   const Options options_;
   std::unique_ptr<Poller> poller_;
   std::vector<UniqueFd> listeners_;
+  TlsSetup tls_;
   int signal_fd_;
   ServerLog& log_;
   Room room_;
@@ -82,6 +87,7 @@ class Reactor {
   JoinGate join_gate_;
   MemoryTrim memory_trim_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
+  std::size_t handshakes_ = 0;     // TLS connections not done with their handshake
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;
   SharedLine too_long_line_;

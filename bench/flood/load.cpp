@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include "histogram.h"
 #include "payload.h"
 #include "proc_stats.h"
+#include "tls_client_context.h"
 #include "unique_fd.h"
 
 namespace flood {
@@ -58,11 +60,12 @@ constexpr std::size_t kMaxLastSeenEntries = std::size_t{1} << 28;  // clients x 
 // or this long after the TCP connect for servers that greet nobody.
 constexpr Nanos kSilentServerGrace = 1'000'000'000;
 
-enum class State : std::uint8_t { idle, connecting, registering, joining, joined, closed };
+enum class State : std::uint8_t { idle, connecting, handshaking, registering, joining, joined, closed };
 enum class Phase { connecting, barrier, measuring, done };
 
 struct Client {
   chat::UniqueFd fd;
+  chat::tls::Stream tls;  // --tls; freed before fd is closed (close_client)
   std::string carry;  // an incomplete line left from the last read
   std::string out;    // bytes not yet accepted by the kernel
   std::size_t out_off = 0;
@@ -112,12 +115,16 @@ class Load {
   bool resolve();
   void start_connects();
   void on_connected(std::uint32_t id, Nanos now);
+  void step_handshake(std::uint32_t id, Nanos now);
+  ssize_t receive(Client& c, char* buf, std::size_t len);
+  ssize_t transmit(Client& c);
   void settle(std::uint32_t id);
   void settle_silent(Nanos now);
 
   // I/O
   void on_event(std::uint32_t id, std::uint32_t events, Nanos now);
   void on_readable(Worker& w, std::uint32_t id, Nanos now);
+  void read_once(Worker& w, std::uint32_t id, Nanos now);
   void on_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
   void on_control_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
   void on_irc_line(std::uint32_t id, std::string_view line, Nanos now);
@@ -155,6 +162,7 @@ class Load {
   sockaddr_storage addr_{};
   socklen_t addr_len_ = 0;
   chat::UniqueFd epoll_;
+  chat::tls::ContextPtr tls_;  // --tls
   std::vector<Client> clients_;
   std::vector<Sender> senders_;
   std::vector<std::uint32_t> to_service_;
@@ -279,6 +287,63 @@ void Load::on_connected(std::uint32_t id, Nanos now) {
   }
 }
 
+// One non-blocking SSL_connect step; epoll interest follows what it wants.
+void Load::step_handshake(std::uint32_t id, Nanos now) {
+  Client& c = clients_[id];
+  const chat::tls::Result step = c.tls.handshake();
+  if (step.status == chat::tls::Status::done) {
+    on_connected(id, now);  // sets the interest back to EPOLLIN
+    return;
+  }
+  if (step.status == chat::tls::Status::want_read || step.status == chat::tls::Status::want_write) {
+    const bool out = step.status == chat::tls::Status::want_write;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (out ? EPOLLOUT : 0u);
+    ev.data.u64 = id;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
+    c.writing = out;
+    return;
+  }
+  const std::string endpoint = o_.host + " port " + std::to_string(o_.port);
+  fail("TLS: " + chat::tls::handshake_failure(c.tls, step, endpoint));
+}
+
+// recv() or SSL_read(), with recv()'s contract: > 0 bytes, 0 the end, -1 and
+// errno EAGAIN when nothing is there yet (or TLS needs more of a record).
+ssize_t Load::receive(Client& c, char* buf, std::size_t len) {
+  if (!c.tls) return ::recv(c.fd.get(), buf, len, 0);
+  const chat::tls::Result r = c.tls.read(std::span<char>(buf, len));
+  switch (r.status) {
+    case chat::tls::Status::done: return static_cast<ssize_t>(r.bytes);
+    case chat::tls::Status::want_read:
+    case chat::tls::Status::want_write:  // a reply (key update) waits for the socket; retried on the next event
+      errno = EAGAIN;
+      return -1;
+    case chat::tls::Status::closed: return 0;
+    case chat::tls::Status::error: break;
+  }
+  errno = ECONNRESET;
+  return -1;
+}
+
+// send() or SSL_write() of c.out from c.out_off, with send()'s contract.
+ssize_t Load::transmit(Client& c) {
+  const std::size_t left = c.out.size() - c.out_off;
+  if (!c.tls) return ::send(c.fd.get(), c.out.data() + c.out_off, left, MSG_NOSIGNAL);
+  const chat::tls::Result r = c.tls.write(std::span<const char>(c.out.data() + c.out_off, left));
+  switch (r.status) {
+    case chat::tls::Status::done: return static_cast<ssize_t>(r.bytes);
+    case chat::tls::Status::want_read:  // EPOLLIN is always armed; the next read lets it on
+    case chat::tls::Status::want_write:
+      errno = EAGAIN;
+      return -1;
+    case chat::tls::Status::closed:
+    case chat::tls::Status::error: break;
+  }
+  errno = EPIPE;
+  return -1;
+}
+
 void Load::settle(std::uint32_t id) {
   Client& c = clients_[id];
   if (c.settled) return;
@@ -313,6 +378,7 @@ void Load::close_client(Worker& w, std::uint32_t id, const char* why) {
   if (c.state == State::closed) return;
   c.state = State::closed;
   ++w.disconnected;
+  c.tls = {};
   c.fd.reset();  // closing removes it from the epoll set
   if (!w.main) return;  // helpers run only while measuring: every client was settled
   if (!c.settled) {
@@ -342,7 +408,21 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
            std::strerror(err));
       return;
     }
-    if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_connected(id, now);
+    if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+    if (!tls_) {
+      on_connected(id, now);
+      return;
+    }
+    auto made = chat::tls::open_client_stream(tls_.get(), c.fd.get(), o_.host);
+    if (auto* e = std::get_if<chat::tls::TlsError>(&made)) {
+      fail("TLS: " + e->message);
+      return;
+    }
+    c.tls = std::move(std::get<chat::tls::Stream>(made));
+    c.state = State::handshaking;
+  }
+  if (c.state == State::handshaking) {
+    step_handshake(id, now);
     return;
   }
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(main_, id, now);
@@ -350,11 +430,18 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
 }
 
 void Load::on_readable(Worker& w, std::uint32_t id, Nanos now) {
+  // TLS may hold decrypted bytes that epoll cannot see: read until it holds none.
+  do {
+    read_once(w, id, now);
+  } while (clients_[id].tls && clients_[id].state != State::closed && clients_[id].tls.pending() > 0);
+}
+
+void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
   Client& c = clients_[id];
   // Read behind a gap as big as the longest carry, then put the carry right
   // before the new bytes: lines are scanned in place, never copied again.
   char* const fresh = w.buf.data() + carry_cap_;
-  const ssize_t n = ::recv(c.fd.get(), fresh, kReadSize, 0);
+  const ssize_t n = receive(c, fresh, kReadSize);
   if (n == 0) {
     close_client(w, id, "was closed by the server");
     return;
@@ -638,7 +725,7 @@ void Load::append_payload(std::uint32_t id, const Payload& p) {
 void Load::flush(std::uint32_t id) {
   Client& c = clients_[id];
   while (c.out_off < c.out.size()) {
-    const ssize_t n = ::send(c.fd.get(), c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+    const ssize_t n = transmit(c);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -810,6 +897,17 @@ Results Load::run() {
     main_.buf.resize(carry_cap_ + kReadSize);
     epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll_) fail(std::string("epoll_create1: ") + std::strerror(errno));
+  }
+  if (error_.empty() && o_.tls) {
+    // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a server that
+    // closes must be an error here, not the end of flood.
+    ::signal(SIGPIPE, SIG_IGN);
+    auto made = chat::tls::make_client_context({.ca_file = o_.ca, .verify = o_.ca.has_value()});
+    if (auto* e = std::get_if<chat::tls::TlsError>(&made)) {
+      fail("TLS: " + e->message);
+    } else {
+      tls_ = std::move(std::get<chat::tls::ContextPtr>(made));
+    }
   }
   if (error_.empty()) start_connects();
 

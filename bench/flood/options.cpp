@@ -54,7 +54,7 @@ std::string_view usage_text() {
   return "usage: flood [--host H] [--port P | --ports P1,P2,...] --clients C --senders K --messages M [--size S]\n"
          "             [--rate R --duration D] [--window W] [--connect-batch B]\n"
          "             [--protocol line|irc] [--channel #C] [--server-pid PID]...\n"
-         "             [--timeout T] [--idle I] [--rooms R]\n"
+         "             [--timeout T] [--idle I] [--rooms R] [--tls [--ca FILE]]\n"
          "  --host H           server address (default 127.0.0.1)\n"
          "  --port P           server port (default 8888)\n"
          "  --ports P1,P2,...  several servers on H (e.g. chatd --cluster nodes): client i\n"
@@ -79,6 +79,10 @@ std::string_view usage_text() {
          "                     ACKs; delayed: the kernel's default, like most clients\n"
          "  --rooms R          line protocol: client i first sends /join #flood(i % R)\n"
          "                     (chatd rooms); sender i talks to its room only\n"
+         "  --tls              every client connects with TLS (1.2+); handshakes finish\n"
+         "                     before the measurement starts\n"
+         "  --ca FILE          with --tls: verify the server's certificate and name\n"
+         "                     against this CA (default: not verified; a load tool)\n"
          "  --server-pid PID   sample the server's CPU time and peak RSS from /proc;\n"
          "                     repeat it for several processes: summed over them\n"
          "  --timeout T        give up after T seconds in all (default 60)\n"
@@ -95,6 +99,10 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     std::string_view value;
     bool inline_value = false;
     if (flag == "--help" || flag == "-h") return ShowHelp{};
+    if (flag == "--tls") {  // the one flag without a value
+      o.tls = true;
+      continue;
+    }
     if (flag.starts_with("--")) {
       if (const auto eq = flag.find('='); eq != std::string_view::npos) {
         value = flag.substr(eq + 1);
@@ -160,6 +168,9 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       o.channel = value;
     } else if (flag == "--rooms") {
       ok = parse_uint<std::uint32_t>(value, o.rooms, 1, 1'000'000);
+    } else if (flag == "--ca") {
+      ok = !value.empty();
+      o.ca = value;
     } else if (flag == "--server-pid") {
       long pid = 0;
       ok = parse_uint<long>(value, pid, 1, std::numeric_limits<int>::max());
@@ -188,6 +199,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   }
   if (o.threads > 1 && o.protocol != Protocol::line) return OptionError{"--threads needs --protocol line"};
   if (o.threads > o.clients) return OptionError{"--threads must not exceed --clients"};
+  if (o.ca && !o.tls) return OptionError{"--ca needs --tls"};
   if (o.connect_batch == 0 || o.connect_batch > o.clients) o.connect_batch = o.clients;
   return o;
 }

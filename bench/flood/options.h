@@ -49,6 +49,8 @@ struct Options {
   Ack ack = Ack::quick;
   std::uint32_t threads = 1;  // receiving threads, each with its own share of the clients
   std::uint32_t rooms = 1;  // line protocol: client i joins chatd room #flood(i % rooms) first
+  bool tls = false;                // --tls: every client speaks TLS (handshake before it counts as connected)
+  std::optional<std::string> ca;   // --ca FILE: verify the server against this CA (else: no verification)
 
   [[nodiscard]] bool open_loop() const noexcept { return rate > 0; }
 };

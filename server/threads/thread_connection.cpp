@@ -19,12 +19,14 @@
 
 namespace chat {
 
-ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer)
+ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer, tls::Stream tls)
     : server_(server),
       fd_(std::move(fd)),
       peer_(std::move(peer)),
       peer_name_(peer_.name()),
-      output_(server.options_.max_queue) {}
+      output_(server.options_.max_queue),
+      is_tls_(static_cast<bool>(tls)),
+      tls_(std::move(tls)) {}
 
 namespace {
 thread_local DeferredSends* current_sends = nullptr;
@@ -71,7 +73,9 @@ void ThreadConnection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   // Nothing was queued, so the writer is idle: most lines can go straight
   // to the socket, without waking a writer thread (a futex call and a
   // context switch per receiver per line), once the room lock is released.
-  if (DeferredSends* sends = DeferredSends::current()) {
+  // (Not over TLS: the writer owns the retry state of SSL_write.)
+  DeferredSends* sends = is_tls_ ? nullptr : DeferredSends::current();
+  if (sends != nullptr) {
     deferred_ = true;
     sends->add(shared_from_this());
   } else {
@@ -116,13 +120,30 @@ void ThreadConnection::read_loop() {
   RateLimiter rate_limiter(server_.options_.rate_limit, OutputQueue::Clock::now());
   std::vector<char> buffer(16 * 1024);
   bool reading = true;
+  if (is_tls_) {
+    // Not in the room until the handshake is done: then welcomed as any
+    // plain client, unless chatd began shutting down meanwhile.
+    reading = handshake();
+    DeferredSends sends;
+    std::lock_guard lock(server_.room_mutex_);
+    bool closing = false;
+    {
+      std::lock_guard out_lock(mutex_);
+      closing = closing_;
+    }
+    if (reading && !closing) {
+      member = server_.room_.join(*this, peer_name_, server_.join_gate_.announce_now(JoinGate::Clock::now()));
+    } else {
+      reading = false;
+    }
+  }
   while (reading) {
     if (const auto due = rate_limiter.report_due()) {
       // Dropped lines are reported once the burst is over: wait for more
       // input only until then.
       const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*due - OutputQueue::Clock::now()).count();
       pollfd p{fd_.get(), POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(std::clamp<long long>(wait, 0, 1000))) == 0) {
+      if (!input_buffered() && ::poll(&p, 1, static_cast<int>(std::clamp<long long>(wait, 0, 1000))) == 0) {
         DeferredSends sends;
         std::lock_guard lock(server_.room_mutex_);
         if (!member) break;
@@ -132,7 +153,7 @@ void ThreadConnection::read_loop() {
         continue;
       }
     }
-    const ssize_t n = ::read(fd_.get(), buffer.data(), buffer.size());
+    const ssize_t n = read_some(buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // SO_RCVTIMEO: --idle-timeout
       std::lock_guard lock(server_.room_mutex_);
@@ -182,7 +203,7 @@ void ThreadConnection::write_loop() {
     // Blocking, bounded by SO_SNDTIMEO (--stall-timeout): it returns as
     // soon as any byte is taken, or fails if none is for that long.
     send_progress.peer_read_since_last_check(fd_.get());  // where the wait starts
-    const ssize_t n = ::writev(fd_.get(), iov.data(), static_cast<int>(count));
+    const ssize_t n = write_some(std::span<const iovec>(iov.data(), count));
     if (n < 0) {
       if (errno == EINTR) continue;
       if ((errno == EAGAIN || errno == EWOULDBLOCK) && send_progress.peer_read_since_last_check(fd_.get())) {
@@ -212,11 +233,32 @@ void ThreadConnection::write_loop() {
   }
   // Unread input would turn the close into a reset that can destroy the
   // peer's last unread lines; then wake the reader if it still blocks.
+  if (is_tls_) close_tls();
   char sink[4096];
   for (int i = 0; i < 16 && ::recv(fd_.get(), sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
   }
   ::shutdown(fd_.get(), SHUT_RDWR);
   server_.thread_finished(*this);
+}
+
+}  // namespace chat
+
+namespace chat {
+
+ssize_t ThreadConnection::read_some(std::span<char> buffer) {
+  if (is_tls_) return read_tls(buffer);
+  return ::read(fd_.get(), buffer.data(), buffer.size());
+}
+
+ssize_t ThreadConnection::write_some(std::span<const iovec> iov) {
+  if (is_tls_) return write_tls(iov);
+  return ::writev(fd_.get(), iov.data(), static_cast<int>(iov.size()));
+}
+
+bool ThreadConnection::input_buffered() {
+  if (!is_tls_) return false;
+  std::lock_guard lock(tls_mutex_);
+  return tls_.pending() > 0;
 }
 
 }  // namespace chat

@@ -9,13 +9,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "output_queue.h"
 #include "room.h"
+#include "send_progress.h"
 #include "socket_address.h"
+#include "tls_stream.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -43,7 +46,10 @@ class DeferredSends {
 
 class ThreadConnection final : public Member, public std::enable_shared_from_this<ThreadConnection> {
  public:
-  ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer);
+  // `tls`: a server-side TLS stream on `fd` (then `fd` must be
+  // non-blocking: both threads wait in poll(), outside the TLS lock), or
+  // empty for plain TCP.
+  ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer, tls::Stream tls = {});
 
   // Starts the writer, then the reader. Throws std::system_error if the
   // writer cannot be created (nothing runs then); if only the reader cannot
@@ -79,6 +85,21 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
  private:
   void read_loop();
   void write_loop();
+  // The socket as read_loop and write_loop see it: read() and writev()
+  // with their timeouts (SO_RCVTIMEO, SO_SNDTIMEO: -1 and EAGAIN), plain
+  // or through TLS (thread_connection_tls.cpp).
+  ssize_t read_some(std::span<char> buffer);
+  ssize_t write_some(std::span<const iovec> iov);
+  // Whether read_some() has bytes without the socket (TLS: decrypted, held).
+  bool input_buffered();
+  // TLS: the handshake, in the reader before it joins the room; false (and
+  // logged) if it failed or timed out.
+  bool handshake();
+  ssize_t read_tls(std::span<char> buffer);
+  ssize_t write_tls(std::span<const iovec> iov);
+  // Waits (outside the TLS lock) for what `status` asks; false on timeout.
+  bool await(tls::Status status, int timeout_ms) const;
+  void close_tls() noexcept;
 
   ThreadServer& server_;
   UniqueFd fd_;
@@ -92,6 +113,15 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   OutputQueue output_;
   bool closing_ = false;
   bool deferred_ = false;  // a DeferredSends will try the socket; the writer waits
+
+  // TLS: one SSL object, used by the reader (handshake, SSL_read) and the
+  // writer (SSL_write), which OpenSSL does not allow at once: every call is
+  // made under tls_mutex_, never a wait.
+  const bool is_tls_;
+  std::mutex tls_mutex_;  // guards tls_
+  tls::Stream tls_;
+  std::size_t tls_retry_ = 0;  // writer only: bytes of the SSL_write to repeat
+  std::vector<char> tls_record_;  // writer only: the record being written
 };
 
 }  // namespace chat

@@ -1,5 +1,6 @@
 #include "thread_server.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,9 +26,10 @@ constexpr auto kShutdownJoinTime = std::chrono::seconds(5);
 }  // namespace
 
 ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd,
-                           ServerLog& log)
+                           ServerLog& log, TlsSetup tls)
     : options_(options),
       listeners_(std::move(listeners)),
+      tls_(std::move(tls)),
       signal_fd_(signal_fd),
       log_(log),
       room_(log, room_config(options)),
@@ -39,6 +41,7 @@ ThreadServer::~ThreadServer() = default;
 int ThreadServer::run() {
   std::vector<pollfd> fds;
   for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+  for (const UniqueFd& l : tls_.listeners) fds.push_back({l.get(), POLLIN, 0});  // after the plain ones
   fds.push_back({signal_fd_, POLLIN, 0});
 
   Acceptor acceptor(/*nonblocking=*/false);
@@ -50,14 +53,21 @@ int ThreadServer::run() {
     }
     if (fds.back().revents != 0) {
       const SignalPipe::Received received = SignalPipe::drain(signal_fd_);
-      if (received.hangup) SignalPipe::log_hangup();
+      if (received.hangup) {
+        if (tls_.credentials != nullptr) {
+          tls_.credentials->reload_and_log();  // new connections only; nobody is dropped
+        } else {
+          SignalPipe::log_hangup();
+        }
+      }
       if (received.stop) break;  // SIGINT or SIGTERM
     }
     for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
       // Listeners are non-blocking: take every pending connection.
+      const bool tls = i >= listeners_.size();
       while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd)) {
-        start_connection(std::move(*accepted));
+        start_connection(std::move(*accepted), tls);
       }
     }
   }
@@ -66,13 +76,25 @@ int ThreadServer::run() {
   return 0;
 }
 
-void ThreadServer::start_connection(Accepted client) {
-  if (options_.stall_timeout_s > 0) {
+void ThreadServer::start_connection(Accepted client, bool tls) {
+  tls::Stream stream;
+  if (tls) {
+    // Non-blocking: both threads wait in poll(), outside the TLS lock, with
+    // the timeouts SO_SNDTIMEO and SO_RCVTIMEO give plain sockets.
+    const int flags = ::fcntl(client.fd.get(), F_GETFL);
+    ::fcntl(client.fd.get(), F_SETFL, flags | O_NONBLOCK);
+    auto opened = tls::Stream::open(tls_.credentials->context(), client.fd.get(), tls::Stream::Role::server);
+    if (auto* error = std::get_if<std::string>(&opened)) {
+      diagnostic("TLS failed", "TLS failed: " + client.peer.name() + ": " + *error);
+      return;
+    }
+    stream = std::move(std::get<tls::Stream>(opened));
+  } else if (options_.stall_timeout_s > 0) {
     // A writer blocked this long without a single byte accepted gives up.
     const timeval timeout{static_cast<time_t>(options_.stall_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   }
-  if (options_.idle_timeout_s > 0) {
+  if (options_.idle_timeout_s > 0 && !tls) {
     // A reader blocked this long without a byte from the user: idle.
     const timeval timeout{static_cast<time_t>(options_.idle_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -81,7 +103,7 @@ void ThreadServer::start_connection(Accepted client) {
   std::lock_guard lock(room_mutex_);
   if (!admit_or_refuse(admission_, client)) return;
   const PeerAddress peer = client.peer;
-  auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer));
+  auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer), std::move(stream));
   connections_.emplace(conn.get(), conn);
   bool started = false;
   try {
@@ -99,6 +121,7 @@ void ThreadServer::start_connection(Accepted client) {
     return;
   }
   thread_failure_logged_ = false;
+  if (tls) return;  // its reader joins the room once the handshake is done
   conn->member = room_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
 }
 

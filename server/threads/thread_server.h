@@ -20,6 +20,7 @@
 #include "room.h"
 #include "server_log.h"
 #include "shared_line.h"
+#include "tls_credentials.h"
 #include "unique_fd.h"
 
 namespace chat {
@@ -28,7 +29,9 @@ class ThreadConnection;
 
 class ThreadServer {
  public:
-  ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log);
+  // `tls`: the TLS port's listeners, if any (see Reactor).
+  ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log,
+               TlsSetup tls = {});
   ~ThreadServer();
   ThreadServer(const ThreadServer&) = delete;
   ThreadServer& operator=(const ThreadServer&) = delete;
@@ -42,7 +45,7 @@ class ThreadServer {
   friend class ThreadConnection;
 
   void accept_from(int listener_fd);
-  void start_connection(Accepted client);
+  void start_connection(Accepted client, bool tls);
   void shut_down();
   void note_thread_failure(const PeerAddress& peer, const std::system_error& e);
   // Called by each connection thread as it ends; the last one out unregisters.
@@ -50,6 +53,7 @@ class ThreadServer {
 
   const Options options_;
   std::vector<UniqueFd> listeners_;
+  TlsSetup tls_;
   int signal_fd_;
   ServerLog& log_;
 

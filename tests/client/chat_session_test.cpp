@@ -93,7 +93,7 @@ class SessionRig {
     result_ = std::async(std::launch::async,
                          [config, sock = std::move(client), in = std::move(input.a),
                           sig = std::move(signal.a), out = std::move(screen.b)]() mutable {
-                           return chat::client::run_session(std::move(sock), config);
+                           return chat::client::run_session(chat::client::ServerStream(std::move(sock)), config);
                          });
   }
   ~SessionRig() {

@@ -15,6 +15,7 @@
 
 #include "chatd_process.h"
 #include "test_client.h"
+#include "tls_certs.h"
 #include "tmux_pane.h"
 
 using namespace chat::test;
@@ -385,6 +386,42 @@ TEST_CASE("with --reconnect chat retries with a notice and reclaims the nickname
   peer.expect_line("> Connected to the chat server (2 users online)");
   pane->press({"Enter"});
   peer.expect_line("[alice] still here");
+}
+
+TEST_CASE("with --tls --reconnect chat reconnects over TLS, verified again", "[chat][tmux][tls]") {
+  SKIP_WITHOUT_TMUX();
+  const TlsCerts& certs = tls_certs();
+  const auto start = [&](std::uint16_t tls_port, const CertPair& pair) {
+    return std::make_unique<ChatdProcess>(
+        "127.0.0.1", 0,
+        std::vector<std::string>{"--tls-cert", pair.cert, "--tls-key", pair.key, "--tls-port", std::to_string(tls_port)});
+  };
+  auto server = start(0, certs.server);
+  const std::uint16_t port = server->tls_port();
+  ChatPane pane(port, {"--tls", "--ca", certs.ca_cert, "--reconnect", "--nick", "alice", "--no-history"});
+  REQUIRE(pane->wait_for("> Online (1): alice"));
+
+  server->signal(SIGTERM);
+  REQUIRE(server->wait_exit() == 0);
+  REQUIRE(pane->wait_for("! disconnected from server; retrying in 1 s (Ctrl-C quits, /reconnect now)"));
+  server = start(port, certs.server);
+  REQUIRE(pane->wait_for("> reconnected to 127.0.0.1:" + std::to_string(port), 10s));
+  REQUIRE(pane->wait_for("> Online (1): alice"));
+  TestClient peer(server->port());
+  peer.expect_line("> Connected to the chat server (2 users online)");
+  pane->type("back over tls");
+  pane->press({"Enter"});
+  peer.expect_line("[alice] back over tls");
+
+  // The server comes back with a certificate for another name: never
+  // accepted, not retried; one line and exit 1.
+  server->signal(SIGTERM);
+  REQUIRE(server->wait_exit() == 0);
+  server = start(port, certs.wrong_host);
+  REQUIRE(pane->wait_for("! TLS: certificate verify failed for 127.0.0.1:" + std::to_string(port) +
+                             ": IP address mismatch",
+                         10s));
+  REQUIRE(pane->wait_for("chat exited 1"));
 }
 
 TEST_CASE("with --timestamps each line starts with the local HH:MM", "[chat][tmux]") {

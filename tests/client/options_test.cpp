@@ -119,13 +119,15 @@ TEST_CASE("every row of the option table is in --help and does what its kind say
     CHECK(usage.find("\n  " + names + " ") != std::string::npos);
     CHECK_FALSE(row.help.empty());
     const std::string name(row.name);
+    // --ca and --insecure refine --tls and are refused without it.
+    const std::string_view tls = name == "--ca" || name == "--insecure" ? "--tls" : "--no-bell";
     switch (row.kind) {
       case OptionKind::help: CHECK(std::holds_alternative<ShowHelp>(parse({name}))); break;
       case OptionKind::version: CHECK(std::holds_alternative<ShowVersion>(parse({name}))); break;
       case OptionKind::flag:
         REQUIRE(row.flag != nullptr);
         CHECK_FALSE(parse_ok({}).*(row.flag));
-        CHECK(parse_ok({name}).*(row.flag));
+        CHECK(parse_ok({tls, name}).*(row.flag));
         CHECK(parse_error({name + "=1"}) == "unknown option " + name + "=1 (try --help)");
         break;
       case OptionKind::text:
@@ -134,8 +136,8 @@ TEST_CASE("every row of the option table is in --help and does what its kind say
       {
         // A value the row's check takes (a port for --port).
         const std::string v1 = name == "--port" ? "91" : "x1", v2 = name == "--port" ? "92" : "x2";
-        CHECK(parse_ok({name, v1}).*(row.text) == v1);
-        CHECK(parse_ok({name + "=" + v2}).*(row.text) == v2);
+        CHECK(parse_ok({tls, name, v1}).*(row.text) == v1);
+        CHECK(parse_ok({tls, name + "=" + v2}).*(row.text) == v2);
       }
         CHECK(parse_error({name}) == "option " + name + " needs a " + std::string(row.placeholder));
         break;
@@ -168,4 +170,33 @@ TEST_CASE("chat takes --host/--port and HOST:PORT as chatd does", "[options]") {
   CHECK(parse_error({"--port", "1", "a", "2"}) == "the port is given twice (--port and 2)");
   CHECK(parse_ok({"--no-bell"}).no_bell);
   CHECK_FALSE(parse_ok({}).no_bell);
+}
+
+TEST_CASE("TLS options: --tls is explicit, --ca and --insecure refine it and cannot stand alone", "[options][tls]") {
+  const Options plain = parse_ok({"example.org", "6697"});
+  CHECK_FALSE(plain.tls);
+  CHECK_FALSE(plain.ca.has_value());
+  CHECK_FALSE(plain.insecure);
+
+  const Options verified = parse_ok({"--tls", "example.org", "6697"});
+  CHECK(verified.tls);
+  CHECK_FALSE(verified.insecure);
+  CHECK_FALSE(verified.ca.has_value());
+  CHECK(verified.host == "example.org");
+
+  const Options with_ca = parse_ok({"example.org:6697", "--tls", "--ca", "/etc/chat/ca.pem"});
+  CHECK(with_ca.tls);
+  CHECK(with_ca.ca == "/etc/chat/ca.pem");
+  CHECK(with_ca.port == "6697");
+  CHECK(parse_ok({"--tls", "--ca=ca.pem"}).ca == "ca.pem");
+
+  const Options insecure = parse_ok({"--insecure", "--tls"});
+  CHECK(insecure.tls);
+  CHECK(insecure.insecure);
+
+  CHECK(parse_error({"--ca", "ca.pem"}) == "--ca needs --tls");
+  CHECK(parse_error({"--insecure", "host"}) == "--insecure needs --tls");
+  CHECK(parse_error({"--tls", "--ca", "ca.pem", "--insecure"}) == "--ca and --insecure contradict each other");
+  CHECK(parse_error({"--tls", "--ca="}) == "empty CA file name");
+  CHECK(parse_error({"--tls", "--ca"}) == "option --ca needs a FILE");
 }

@@ -37,23 +37,33 @@ std::string& engine_storage() {
 }
 
 constexpr std::string_view kStartedPrefix = "Chat Server started on port ";
+constexpr std::string_view kTlsStartedPrefix = "Chat Server started on TLS port ";
 
-// Parses the first stdout line "Chat Server started on port N." into N.
-std::optional<std::uint16_t> parse_started_line(const std::string& out) {
-  const auto newline = out.find('\n');
-  if (newline == std::string::npos) return std::nullopt;
-  std::string_view line(out.data(), newline);
-  if (!line.starts_with(kStartedPrefix) || !line.ends_with('.')) return std::nullopt;
-  line.remove_prefix(kStartedPrefix.size());
-  line.remove_suffix(1);
-  if (line.empty() || line.size() > 5) return std::nullopt;
-  unsigned value = 0;
-  for (char c : line) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
+// The port N of the stdout line "PREFIX N." or "PREFIX N (...)." among the
+// complete lines of `out`.
+std::optional<std::uint16_t> parse_started_line(const std::string& out, std::string_view prefix) {
+  std::size_t at = 0;
+  for (std::size_t newline; (newline = out.find('\n', at)) != std::string::npos; at = newline + 1) {
+    std::string_view line(out.data() + at, newline - at);
+    if (!line.starts_with(prefix) || !line.ends_with('.')) continue;
+    line.remove_prefix(prefix.size());
+    unsigned value = 0;
+    std::size_t digits = 0;
+    for (; digits < line.size() && line[digits] >= '0' && line[digits] <= '9'; ++digits) {
+      value = value * 10 + static_cast<unsigned>(line[digits] - '0');
+    }
+    if (digits == 0 || digits > 5 || value == 0 || value > 65535) return std::nullopt;
+    if (line[digits] != '.' && line[digits] != ' ') return std::nullopt;
+    return static_cast<std::uint16_t>(value);
   }
-  if (value == 0 || value > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(value);
+  return std::nullopt;
+}
+
+bool has_arg(const std::vector<std::string>& args, std::string_view name) {
+  for (const std::string& a : args) {
+    if (a == name || a.starts_with(std::string(name) + "=")) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -123,19 +133,25 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
 
   try {
     reader_ = std::thread([this] { read_output(); });
-    std::optional<std::uint16_t> started;
+    // The plain line comes first unless --tls-only; the TLS line follows it
+    // with --tls-cert.
+    const bool want_plain = !has_arg(extra_args, "--tls-only");
+    const bool want_tls = has_arg(extra_args, "--tls-cert");
+    std::optional<std::uint16_t> started, tls_started;
     {
       std::unique_lock lock(mutex_);
       changed_.wait_for(lock, 5s, [&] {
-        return out_.find('\n') != std::string::npos || out_closed_;
+        started = want_plain ? parse_started_line(out_, kStartedPrefix) : std::uint16_t{0};
+        tls_started = want_tls ? parse_started_line(out_, kTlsStartedPrefix) : std::uint16_t{0};
+        return (started && tls_started) || out_closed_;
       });
-      started = parse_started_line(out_);
     }
-    if (!started) {
+    if (!started || !tls_started) {
       throw std::runtime_error("chatd did not start (stdout: \"" + stdout_text() +
                                "\", stderr: \"" + stderr_text() + "\")");
     }
     port_ = *started;
+    tls_port_ = *tls_started;
   } catch (...) {
     stop();
     throw;

@@ -61,7 +61,10 @@ class ChatdProcess {
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
 
+  // The plain port (0 with --tls-only) and, when started with --tls-cert,
+  // the TLS port from "Chat Server started on TLS port N (...)." (0 without).
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] std::uint16_t tls_port() const { return tls_port_; }
   [[nodiscard]] pid_t pid() const { return pid_; }
 
   // Sends a signal; wait_exit() then reaps it. Returns the exit code, or
@@ -85,6 +88,7 @@ class ChatdProcess {
 
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::uint16_t tls_port_ = 0;
   std::optional<int> exit_code_;
   UniqueFd pidfd_;  // readable once the child exits (if the kernel has pidfd_open)
   // reader thread state: out_/err_ and the *_closed_ flags are guarded by mutex_

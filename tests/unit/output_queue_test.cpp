@@ -40,6 +40,24 @@ TEST_CASE("lines come out in order, resuming inside a partly written line") {
   CHECK(drain(q, t) == "fg\n");
 }
 
+TEST_CASE("copy_front copies the first unsent bytes across lines, as many as fit, and consumes nothing") {
+  const auto t = OutputQueue::Clock::now();
+  OutputQueue q(4096);
+  q.push(chat::make_line("abc\n"), t);
+  q.push(chat::make_line("defg\n"), t);
+  q.push(chat::make_line("hi\n"), t);
+  q.consume(2, t);  // resumes inside the first line
+  char buf[6];
+  REQUIRE(q.copy_front(buf) == 6);
+  CHECK(std::string(buf, 6) == "c\ndefg");
+  CHECK(q.bytes() == 10);  // nothing consumed: a TLS retry copies the same bytes
+  REQUIRE(q.copy_front(buf) == 6);
+  CHECK(std::string(buf, 6) == "c\ndefg");
+  char big[64];
+  REQUIRE(q.copy_front(big) == 10);
+  CHECK(std::string(big, 10) == "c\ndefg\nhi\n");
+}
+
 TEST_CASE("gather never uses more entries than given") {
   const auto t = OutputQueue::Clock::now();
   OutputQueue q(1 << 20);

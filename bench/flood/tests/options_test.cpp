@@ -128,3 +128,27 @@ TEST_CASE("connect batch is clamped to the client count") {
   REQUIRE(std::holds_alternative<Options>(r));
   CHECK(std::get<Options>(r).connect_batch == 10);
 }
+
+TEST_CASE("TLS options: --tls is a flag, --ca FILE verifies and needs --tls") {
+  const auto plain = parse({"--clients", "4", "--senders", "1", "--messages", "1"});
+  REQUIRE(std::holds_alternative<Options>(plain));
+  CHECK_FALSE(std::get<Options>(plain).tls);
+  CHECK_FALSE(std::get<Options>(plain).ca);
+
+  const auto tls = parse({"--tls", "--clients", "4", "--senders", "1", "--messages", "1", "--port", "8443"});
+  REQUIRE(std::holds_alternative<Options>(tls));
+  CHECK(std::get<Options>(tls).tls);
+  CHECK(std::get<Options>(tls).port == 8443);
+  CHECK_FALSE(std::get<Options>(tls).ca);
+
+  const auto ca = parse({"--clients", "4", "--senders", "1", "--messages", "1", "--ca=ca.pem", "--tls"});
+  REQUIRE(std::holds_alternative<Options>(ca));
+  CHECK(std::get<Options>(ca).ca == "ca.pem");
+
+  CHECK(error_of(parse({"--clients", "4", "--senders", "1", "--messages", "1", "--ca", "ca.pem"})) ==
+        "--ca needs --tls");
+  CHECK(error_of(parse({"--tls", "--clients", "4", "--senders", "1", "--messages", "1", "--ca="})) ==
+        "invalid value for --ca: ''");
+  CHECK(error_of(parse({"--tls=1", "--clients", "4", "--senders", "1", "--messages", "1"})) ==
+        "unknown option: --tls");
+}
