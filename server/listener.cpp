@@ -18,11 +18,14 @@ struct Attempt {
   int error = 0;
 };
 
-Attempt listen_on(const sockaddr* addr, socklen_t len, bool v6only) {
+Attempt listen_on(const sockaddr* addr, socklen_t len, bool v6only, bool reuse_port) {
   Attempt a{UniqueFd(::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0))};
   if (!a.fd) return {UniqueFd(), errno};
   const int one = 1;
   ::setsockopt(a.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (reuse_port && ::setsockopt(a.fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
+    return {UniqueFd(), errno};
+  }
   if (addr->sa_family == AF_INET6) {
     const int flag = v6only ? 1 : 0;
     ::setsockopt(a.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &flag, sizeof flag);
@@ -40,12 +43,12 @@ std::string failure(const sockaddr* addr, socklen_t len, int error) {
   return "cannot listen on " + format_address(addr, len) + ": " + std::strerror(error);
 }
 
-std::variant<std::vector<UniqueFd>, std::string> listen_everywhere(unsigned port) {
+std::variant<std::vector<UniqueFd>, std::string> listen_everywhere(unsigned port, bool reuse_port) {
   sockaddr_in6 any6{};
   any6.sin6_family = AF_INET6;
   any6.sin6_addr = in6addr_any;
   any6.sin6_port = htons(static_cast<uint16_t>(port));
-  Attempt dual = listen_on(reinterpret_cast<sockaddr*>(&any6), sizeof any6, false);
+  Attempt dual = listen_on(reinterpret_cast<sockaddr*>(&any6), sizeof any6, false, reuse_port);
   if (dual.fd) {
     std::vector<UniqueFd> out;
     out.push_back(std::move(dual.fd));
@@ -57,7 +60,7 @@ std::variant<std::vector<UniqueFd>, std::string> listen_everywhere(unsigned port
   any4.sin_family = AF_INET;
   any4.sin_addr.s_addr = htonl(INADDR_ANY);
   any4.sin_port = htons(static_cast<uint16_t>(port));
-  Attempt v4 = listen_on(reinterpret_cast<sockaddr*>(&any4), sizeof any4, false);
+  Attempt v4 = listen_on(reinterpret_cast<sockaddr*>(&any4), sizeof any4, false, reuse_port);
   if (!v4.fd) return failure(reinterpret_cast<sockaddr*>(&any4), sizeof any4, v4.error);
   std::vector<UniqueFd> out;
   out.push_back(std::move(v4.fd));
@@ -76,8 +79,8 @@ unsigned bound_port(int fd) {
 }
 
 std::variant<std::vector<UniqueFd>, std::string> open_listeners(const std::optional<std::string>& host,
-                                                                unsigned port) {
-  if (!host) return listen_everywhere(port);
+                                                                unsigned port, bool reuse_port) {
+  if (!host) return listen_everywhere(port, reuse_port);
 
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -95,7 +98,7 @@ std::variant<std::vector<UniqueFd>, std::string> open_listeners(const std::optio
     std::memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
     if (!out.empty()) set_port(addr, bound_port(out.front().get()));  // port 0: one port for all
     const auto* sa = reinterpret_cast<const sockaddr*>(&addr);
-    Attempt a = listen_on(sa, ai->ai_addrlen, /*v6only=*/true);
+    Attempt a = listen_on(sa, ai->ai_addrlen, /*v6only=*/true, reuse_port);
     if (a.fd) {
       out.push_back(std::move(a.fd));
     } else {

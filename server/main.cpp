@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
 
   std::vector<chat::UniqueFd> fds;
   if (!options.tls_only) {
-    auto listeners = chat::open_listeners(options.host, options.port);
+    auto listeners = chat::open_listeners(options.host, options.port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
       return 1;
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   }
   chat::TlsSetup tls;
   if (tls_credentials) {
-    auto listeners = chat::open_listeners(options.host, options.tls_port);
+    auto listeners = chat::open_listeners(options.host, options.tls_port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
       return 1;

@@ -196,6 +196,8 @@ const std::vector<OptionRow>& option_table() {
        .unit = Unit::address, .store = store_in<&Options::host>},
       {.name = "--port", .placeholder = "N", .help = "TCP port, 0 picks a free one",
        .unit = Unit::port, .store = store_in<&Options::port>, .min = 0, .max = 65535, .default_value = "8888"},
+      {.name = "--reuse-port", .help = "share the port with other chatd started with it (SO_REUSEPORT)",
+       .unit = Unit::flag, .store = store_in<&Options::reuse_port>},
       {.name = "--engine", .placeholder = "NAME", .help = "event engine: " + engine_names(),
        .unit = Unit::engine, .store = store_in<&Options::engine>,
        .default_value = std::string(engines().front().name)},

@@ -29,6 +29,7 @@ struct Options {
   RateLimit rate_limit = kDefaultRateLimit;  // lines per second per user; {0, 0}: off
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+  bool reuse_port = false;  // --reuse-port: SO_REUSEPORT, several chatd on one port
   // Rooms and history (RoomConfig, server/room_config.h).
   std::string default_room = "#lobby";        // --default-room
   std::size_t history = 50;                   // --history: lines kept per room; 0 = off

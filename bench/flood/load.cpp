@@ -32,6 +32,12 @@
 namespace flood {
 namespace {
 
+// Points a resolved address at another port (--ports: one host, N servers).
+void set_port(sockaddr_storage& addr, std::uint16_t port) {
+  if (addr.ss_family == AF_INET) reinterpret_cast<sockaddr_in&>(addr).sin_port = htons(port);
+  if (addr.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6&>(addr).sin6_port = htons(port);
+}
+
 using Nanos = std::int64_t;
 
 Nanos now_ns() {
@@ -242,8 +248,11 @@ void Load::start_connects() {
     }
     const int one = 1;
     ::setsockopt(c.fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (::connect(c.fd.get(), reinterpret_cast<const sockaddr*>(&addr_), addr_len_) != 0 && errno != EINPROGRESS) {
-      fail("cannot connect to " + o_.host + " port " + std::to_string(o_.port) + ": " + std::strerror(errno));
+    sockaddr_storage addr = addr_;
+    set_port(addr, port_of_client(o_, id));
+    if (::connect(c.fd.get(), reinterpret_cast<const sockaddr*>(&addr), addr_len_) != 0 && errno != EINPROGRESS) {
+      fail("cannot connect to " + o_.host + " port " + std::to_string(port_of_client(o_, id)) + ": " +
+           std::strerror(errno));
       return;
     }
     epoll_event ev{};
@@ -395,7 +404,8 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
     socklen_t len = sizeof err;
     ::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
-      fail("cannot connect to " + o_.host + " port " + std::to_string(o_.port) + ": " + std::strerror(err));
+      fail("cannot connect to " + o_.host + " port " + std::to_string(port_of_client(o_, id)) + ": " +
+           std::strerror(err));
       return;
     }
     if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
@@ -759,7 +769,7 @@ void Load::start_measuring(Nanos now) {
   r_.connect_s = to_seconds(now - start_);
   measure_start_ = now;
   last_progress_ = now;
-  if (o_.server_pid) server_cpu_start_ = read_cpu_seconds(*o_.server_pid);
+  if (!o_.server_pids.empty()) server_cpu_start_ = read_cpu_seconds(o_.server_pids);
   own_cpu_start_ = own_cpu_seconds();
   unsettled_.clear();  // every client saw a probe, so every one is settled
   if (o_.threads > 1) start_helpers();
@@ -986,14 +996,14 @@ Results Load::run() {
     r_.seconds = to_seconds(finish - measure_start_);
     r_.deliveries_per_s = r_.seconds > 0 ? static_cast<double>(r_.deliveries) / r_.seconds : 0;
     r_.flood_cpu_s = own_cpu_seconds() - own_cpu_start_;
-    if (o_.server_pid) {
-      const auto cpu = read_cpu_seconds(*o_.server_pid);
+    if (!o_.server_pids.empty()) {
+      const auto cpu = read_cpu_seconds(o_.server_pids);
       if (cpu && server_cpu_start_) r_.server_cpu_s = *cpu - *server_cpu_start_;
     }
   } else {
     r_.connect_s = to_seconds(end - start_);
   }
-  if (o_.server_pid) r_.server_rss_kb = read_status_kb(*o_.server_pid, "VmHWM");
+  if (!o_.server_pids.empty()) r_.server_rss_kb = read_status_kb(o_.server_pids, "VmHWM");
   r_.latency_samples = latency.count();
   auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e3; };
   r_.p50_us = us(latency.quantile(0.50));

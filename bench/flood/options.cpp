@@ -30,6 +30,20 @@ bool parse_seconds(std::string_view text, double& out, bool allow_zero) {
   return true;
 }
 
+// "8888,8889": 1 to kMaxPorts ports from 1 to 65535.
+bool parse_ports(std::string_view text, std::vector<std::uint16_t>& out) {
+  out.clear();
+  for (;;) {
+    const auto comma = text.find(',');
+    std::uint16_t port = 0;
+    if (!parse_uint<std::uint16_t>(text.substr(0, comma), port, 1, 65535)) return false;
+    out.push_back(port);
+    if (out.size() > kMaxPorts) return false;
+    if (comma == std::string_view::npos) return true;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 std::string bad_value(std::string_view flag, std::string_view value) {
   return "invalid value for " + std::string(flag) + ": '" + std::string(value) + "'";
 }
@@ -37,12 +51,15 @@ std::string bad_value(std::string_view flag, std::string_view value) {
 }  // namespace
 
 std::string_view usage_text() {
-  return "usage: flood [--host H] [--port P] --clients C --senders K --messages M [--size S]\n"
+  return "usage: flood [--host H] [--port P | --ports P1,P2,...] --clients C --senders K --messages M [--size S]\n"
          "             [--rate R --duration D] [--window W] [--connect-batch B]\n"
-         "             [--protocol line|irc] [--channel #C] [--server-pid PID]\n"
+         "             [--protocol line|irc] [--channel #C] [--server-pid PID]...\n"
          "             [--timeout T] [--idle I] [--rooms R] [--tls [--ca FILE]]\n"
          "  --host H           server address (default 127.0.0.1)\n"
          "  --port P           server port (default 8888)\n"
+         "  --ports P1,P2,...  several servers on H (e.g. chatd --cluster nodes): client i\n"
+         "                     connects to the (i mod N)-th; lines are counted wherever\n"
+         "                     they arrive\n"
          "  --clients C        connections to open (>= 2); every one receives\n"
          "  --senders K        how many of them send (1..C)\n"
          "  --messages M       messages per sender (closed loop; a cap in open loop)\n"
@@ -66,7 +83,8 @@ std::string_view usage_text() {
          "                     before the measurement starts\n"
          "  --ca FILE          with --tls: verify the server's certificate and name\n"
          "                     against this CA (default: not verified; a load tool)\n"
-         "  --server-pid PID   sample the server's CPU time and peak RSS from /proc\n"
+         "  --server-pid PID   sample the server's CPU time and peak RSS from /proc;\n"
+         "                     repeat it for several processes: summed over them\n"
          "  --timeout T        give up after T seconds in all (default 60)\n"
          "  --idle I           give up after I seconds without progress (default 5)\n"
          "Exit status: 0 all delivered intact; 1 anything lost, duplicated, garbled or\n"
@@ -104,6 +122,8 @@ ParseResult parse_options(std::span<const std::string_view> args) {
       o.host = value;
     } else if (flag == "--port") {
       ok = parse_uint<std::uint16_t>(value, o.port, 1, 65535);
+    } else if (flag == "--ports") {
+      ok = parse_ports(value, o.ports);
     } else if (flag == "--clients") {
       ok = parse_uint<std::uint32_t>(value, o.clients, 2, 1'000'000);
       have_clients = true;
@@ -154,7 +174,8 @@ ParseResult parse_options(std::span<const std::string_view> args) {
     } else if (flag == "--server-pid") {
       long pid = 0;
       ok = parse_uint<long>(value, pid, 1, std::numeric_limits<int>::max());
-      o.server_pid = pid;
+      o.server_pids.push_back(pid);
+      ok = ok && o.server_pids.size() <= kMaxServerPids;
     } else if (flag == "--timeout") {
       ok = parse_seconds(value, o.timeout, false);
     } else if (flag == "--idle") {
@@ -181,6 +202,10 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (o.ca && !o.tls) return OptionError{"--ca needs --tls"};
   if (o.connect_batch == 0 || o.connect_batch > o.clients) o.connect_batch = o.clients;
   return o;
+}
+
+std::uint16_t port_of_client(const Options& o, std::uint32_t id) {
+  return o.ports.empty() ? o.port : o.ports[id % o.ports.size()];
 }
 
 }  // namespace flood

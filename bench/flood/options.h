@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace flood {
 
@@ -20,9 +21,16 @@ enum class Ack { quick, delayed };
 
 inline constexpr std::uint32_t kMaxThreads = 64;
 
+inline constexpr std::size_t kMaxPorts = 64;
+inline constexpr std::size_t kMaxServerPids = 64;
+
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8888;
+  // --ports P1,P2,...: several servers on one host (e.g. chatd --cluster
+  // nodes); client i connects to ports[i % size]. Empty: every client uses
+  // `port`.
+  std::vector<std::uint16_t> ports;
   std::uint32_t clients = 0;
   std::uint32_t senders = 0;
   std::uint64_t messages = 0;  // per sender; closed loop: required, open loop: optional cap
@@ -32,7 +40,9 @@ struct Options {
   std::uint32_t window = 64;   // closed loop: undelivered messages per sender
   std::uint32_t connect_batch = 0;  // 0: all at once
   Protocol protocol = Protocol::line;
-  std::optional<long> server_pid;
+  // --server-pid, repeatable: CPU seconds and peak RSS summed over them all
+  // (e.g. every cluster node and redis-server).
+  std::vector<long> server_pids;
   double timeout = 60;  // seconds, the whole run
   double idle = 5;      // seconds without progress before giving up early
   std::string channel = "#flood";  // irc only
@@ -44,6 +54,9 @@ struct Options {
 
   [[nodiscard]] bool open_loop() const noexcept { return rate > 0; }
 };
+
+// The port client `id` connects to: round-robin over --ports, else --port.
+std::uint16_t port_of_client(const Options& o, std::uint32_t id);
 
 struct ShowHelp {};
 struct OptionError {

@@ -87,4 +87,24 @@ double own_cpu_seconds() {
   return secs(u.ru_utime) + secs(u.ru_stime);
 }
 
+std::optional<double> read_cpu_seconds(std::span<const long> pids) {
+  double sum = 0;
+  for (const long pid : pids) {
+    const auto cpu = read_cpu_seconds(pid);
+    if (!cpu) return std::nullopt;
+    sum += *cpu;
+  }
+  return sum;
+}
+
+std::optional<long> read_status_kb(std::span<const long> pids, std::string_view field) {
+  long sum = 0;
+  for (const long pid : pids) {
+    const auto kb = read_status_kb(pid, field);
+    if (!kb) return std::nullopt;
+    sum += *kb;
+  }
+  return sum;
+}
+
 }  // namespace flood

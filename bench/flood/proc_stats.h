@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace flood {
@@ -15,6 +16,10 @@ std::optional<long> parse_status_kb(std::string_view status, std::string_view fi
 
 std::optional<double> read_cpu_seconds(long pid);
 std::optional<long> read_status_kb(long pid, std::string_view field);  // "VmHWM", "VmRSS"
+// The same summed over several processes (cluster nodes and redis-server);
+// nullopt if any of them cannot be read.
+std::optional<double> read_cpu_seconds(std::span<const long> pids);
+std::optional<long> read_status_kb(std::span<const long> pids, std::string_view field);
 // This process's own user + system CPU seconds.
 double own_cpu_seconds();
 

@@ -223,3 +223,55 @@ TEST_CASE("an IPv6 client is named [ADDR]:PORT", "[lifecycle][ipv6]") {
   b.expect_line("[" + a.address_name() + "] over six");
   expect_who(b, {a.address_name(), b.address_name()});
 }
+
+TEST_CASE("two chatd with --reuse-port share one port and the users spread over both", "[lifecycle][reuse-port]") {
+  ChatdProcess first({"--reuse-port"});
+  ChatdProcess second("127.0.0.1", first.port(), {"--reuse-port"});
+  REQUIRE(second.port() == first.port());
+
+  // The kernel picks a listener per connection (a hash of its addresses):
+  // 32 users land on both, each welcomed by the one that took it.
+  constexpr int kUsers = 32;
+  std::vector<TestClient> users;
+  int on_first = 0, on_second = 0;
+  for (int i = 0; i < kUsers; ++i) {
+    users.emplace_back(first.port());
+    const auto welcome = users.back().read_line();
+    REQUIRE(welcome);
+    CHECK(welcome->starts_with("> Connected to the chat server ("));
+    const std::string logged = "> New user " + users.back().address_name() + " entered";
+    bool found = false;
+    for (int round = 0; round < 100 && !found; ++round) {
+      if (first.wait_stdout(logged, 20ms)) {
+        ++on_first;
+        found = true;
+      } else if (second.wait_stdout(logged, 20ms)) {
+        ++on_second;
+        found = true;
+      }
+    }
+    REQUIRE(found);
+  }
+  INFO(on_first << " users on the first chatd, " << on_second << " on the second");
+  CHECK(on_first + on_second == kUsers);
+  CHECK(on_first > 0);
+  CHECK(on_second > 0);
+}
+
+TEST_CASE("without --reuse-port on both, a second chatd on the port fails as before", "[lifecycle][reuse-port]") {
+  ChatdProcess first({"--reuse-port"});
+  const std::string port = std::to_string(first.port());
+  const RunResult without =
+      run_program(CHATD_PATH, {"--host", "127.0.0.1", "--port", port, "--engine", engine_under_test()});
+  INFO("stderr: \"" << without.err << "\"");
+  CHECK(without.exit_code == 1);
+  CHECK(without.err == "chatd: cannot listen on 127.0.0.1:" + port + ": Address already in use\n");
+
+  ChatdProcess plain;  // no --reuse-port: a later --reuse-port cannot join it
+  const std::string plain_port = std::to_string(plain.port());
+  const RunResult with = run_program(
+      CHATD_PATH, {"--host", "127.0.0.1", "--port", plain_port, "--engine", engine_under_test(), "--reuse-port"});
+  INFO("stderr: \"" << with.err << "\"");
+  CHECK(with.exit_code == 1);
+  CHECK(with.err == "chatd: cannot listen on 127.0.0.1:" + plain_port + ": Address already in use\n");
+}

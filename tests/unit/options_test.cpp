@@ -50,7 +50,7 @@ TEST_CASE("the classic positional form: HOST PORT, or PORT alone") {
 
 TEST_CASE("flags, with separate or inline values and size suffixes") {
   const chat::Options o = ok({"--host", "::1", "--port=0", "--engine", "poll", "--max-clients", "5",
-                              "--max-line", "1K", "--max-queue", "2M", "--stall-timeout", "0", "--quiet"});
+                              "--max-line", "1K", "--max-queue", "2M", "--stall-timeout", "0", "--quiet", "--reuse-port"});
   CHECK(o.host == "::1");
   CHECK(o.port == 0);
   CHECK(o.engine == "poll");
@@ -59,6 +59,8 @@ TEST_CASE("flags, with separate or inline values and size suffixes") {
   CHECK(o.max_queue == 2u << 20);
   CHECK(o.stall_timeout_s == 0);
   CHECK(o.quiet);
+  CHECK(o.reuse_port);
+  CHECK_FALSE(ok({}).reuse_port);
 }
 
 TEST_CASE("hostile-client limits: per-address cap, rate limit, idle timeout") {

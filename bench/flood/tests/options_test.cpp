@@ -32,7 +32,8 @@ TEST_CASE("closed loop with defaults") {
   CHECK(o.window == 64);
   CHECK(o.connect_batch == 100);
   CHECK(o.protocol == Protocol::line);
-  CHECK_FALSE(o.server_pid);
+  CHECK(o.server_pids.empty());
+  CHECK(o.ports.empty());
   CHECK(o.timeout == 60);
   CHECK_FALSE(o.open_loop());
   CHECK(o.ack == Ack::quick);
@@ -56,10 +57,32 @@ TEST_CASE("every flag, with = or a separate value") {
   CHECK(o.connect_batch == 10);
   CHECK(o.protocol == Protocol::irc);
   CHECK(o.channel == "#bench");
-  CHECK(o.server_pid == 1234);
+  CHECK(o.server_pids == std::vector<long>{1234});
   CHECK(o.timeout == 9.5);
   CHECK(o.idle == 2);
   CHECK(o.ack == Ack::delayed);
+}
+
+TEST_CASE("clients spread round-robin over --ports, --server-pid adds up processes") {
+  const auto r = parse({"--ports", "7001,7002,7003", "--clients", "7", "--senders", "1", "--messages", "1",
+                        "--server-pid", "10", "--server-pid=11"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  const auto& o = std::get<Options>(r);
+  CHECK(o.ports == std::vector<std::uint16_t>{7001, 7002, 7003});
+  CHECK(o.server_pids == std::vector<long>{10, 11});
+  std::vector<std::uint16_t> chosen;
+  for (std::uint32_t id = 0; id < 7; ++id) chosen.push_back(port_of_client(o, id));
+  CHECK(chosen == std::vector<std::uint16_t>{7001, 7002, 7003, 7001, 7002, 7003, 7001});
+
+  Options single;
+  single.port = 9000;
+  CHECK(port_of_client(single, 0) == 9000);
+  CHECK(port_of_client(single, 5) == 9000);
+
+  CHECK(error_of(parse({"--ports", "7001,,7002"})) == "invalid value for --ports: '7001,,7002'");
+  CHECK(error_of(parse({"--ports", "7001,0"})) == "invalid value for --ports: '7001,0'");
+  CHECK(error_of(parse({"--ports", ""})) == "invalid value for --ports: ''");
+  CHECK(error_of(parse({"--ports", "7001,"})) == "invalid value for --ports: '7001,'");
 }
 
 TEST_CASE("threads share the clients, line protocol only") {
