@@ -20,4 +20,15 @@ bool SendProgress::peer_read_since_last_check(int fd) {
 #endif
 }
 
+int SendProgress::unsent_bytes(int fd) {
+#if defined(SIOCOUTQNSD)
+  int unsent = 0;
+  if (::ioctl(fd, SIOCOUTQNSD, &unsent) != 0) return -1;
+  return unsent;
+#else
+  (void)fd;
+  return -1;
+#endif
+}
+
 }  // namespace chat

@@ -74,7 +74,9 @@ void ThreadConnection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   // to the socket, without waking a writer thread (a futex call and a
   // context switch per receiver per line), once the room lock is released.
   // (Not over TLS: the writer owns the retry state of SSL_write.)
-  DeferredSends* sends = is_tls_ ? nullptr : DeferredSends::current();
+  // (Nor while the writer watches bytes stuck in the kernel: its check of
+  // the kernel's send queue must see every byte written to it.)
+  DeferredSends* sends = is_tls_ || watching_ ? nullptr : DeferredSends::current();
   if (sends != nullptr) {
     deferred_ = true;
     sends->add(shared_from_this());
@@ -87,6 +89,10 @@ void ThreadConnection::send_deferred() {
   std::lock_guard lock(mutex_);
   if (!deferred_) return;
   deferred_ = false;
+  if (watching_) {  // began meanwhile: the writer's to send
+    wake_writer_.notify_one();
+    return;
+  }
   while (!output_.empty() && !closing_) {
     std::array<iovec, 64> iov;
     msghdr message{};
@@ -96,7 +102,13 @@ void ThreadConnection::send_deferred() {
     if (n <= 0) break;  // full, or an error: the writer's
     output_.consume(static_cast<std::size_t>(n), OutputQueue::Clock::now());
   }
-  if (!output_.empty() || closing_) wake_writer_.notify_one();
+  // Lines the kernel took but could not send (the peer's window is shut)
+  // are the writer's to watch for a stall, as if still queued.
+  if (server_.options_.stall_timeout_s > 0 && output_.empty() && !closing_ &&
+      SendProgress::unsent_bytes(fd_.get()) > 0) {
+    watching_ = true;
+  }
+  if (!output_.empty() || closing_ || watching_) wake_writer_.notify_one();
 }
 
 void ThreadConnection::finish(bool leave) {
@@ -185,35 +197,113 @@ void ThreadConnection::read_loop() {
   server_.thread_finished(*this);
 }
 
+namespace {
+
+// How often the writer looks at the kernel's send queue while output waits
+// there and it has nothing to write (the reactor's timeout check period).
+constexpr auto kStallCheckEvery = std::chrono::milliseconds(250);
+
+// The writer's view of whether its peer takes what it is sent, by the rule
+// the reactor applies (docs/ARCHITECTURE.md, "stall"): output waits for the
+// peer while it is in the queue or in the kernel unsent; the peer is
+// stalled once output has waited and it has taken none of it (the kernel
+// sent nothing it held, its send queue never shrank) for --stall-timeout.
+class StallWatch {
+ public:
+  using Clock = OutputQueue::Clock;
+  StallWatch(int fd, Clock::duration limit) : fd_(fd), limit_(limit) {}
+
+  struct Seen {
+    bool taken = false;    // the peer took bytes since the last look
+    bool stalled = false;  // output waited and it took none for the limit
+  };
+  // Looks at the socket at `now`, with `queued` output not yet written and
+  // `wrote` bytes just written (plain text: over TLS the kernel got a few
+  // more, which never shows as a shrink).
+  Seen observe(Clock::time_point now, bool queued, std::size_t wrote = 0) {
+    progress_.wrote(static_cast<int>(wrote));
+    const bool acked = progress_.peer_read_since_last_check(fd_);
+    const int unsent = SendProgress::unsent_bytes(fd_);
+    // Taken: acknowledged, or all sent (its window is open); where the
+    // kernel cannot tell, a write that went through counts, as before.
+    const bool taken = acked || unsent == 0 || (unsent < 0 && wrote > 0);
+    if (taken) taken_at_ = now;
+    in_kernel_ = unsent > 0;
+    return {taken, limit_ > Clock::duration::zero() && (queued || in_kernel_) && now - taken_at_ >= limit_};
+  }
+  // Output waits again after nothing did: its clock starts now.
+  void restart(Clock::time_point now) {
+    taken_at_ = now;
+    progress_.peer_read_since_last_check(fd_);
+  }
+  // Output the kernel took but has not sent: watched with timed waits.
+  [[nodiscard]] bool in_kernel() const { return in_kernel_; }
+
+ private:
+  int fd_;
+  Clock::duration limit_;
+  SendProgress progress_;
+  Clock::time_point taken_at_ = Clock::now();
+  bool in_kernel_ = false;
+};
+
+}  // namespace
+
 void ThreadConnection::write_loop() {
+  using Clock = OutputQueue::Clock;
   std::array<iovec, 64> iov;
-  SendProgress send_progress;
+  StallWatch watch(fd_.get(), std::chrono::seconds(server_.options_.stall_timeout_s));
+  const bool watching = server_.options_.stall_timeout_s > 0;
   bool stalled = false;
-  while (true) {
+  while (!stalled) {
     std::size_t count = 0;
     {
       std::unique_lock lock(mutex_);
-      wake_writer_.wait(lock, [&] { return (!output_.empty() && !deferred_) || closing_; });
+      const auto ready = [&] { return (!output_.empty() && !deferred_) || closing_; };
+      while (!ready()) {
+        if (!watching_) {
+          // Nothing waits for the peer: sleep until something does (a
+          // line queued, or send_deferred() left bytes in the kernel).
+          wake_writer_.wait(lock, [&] { return ready() || watching_; });
+          watch.restart(Clock::now());
+          watching_ = watching;
+          continue;
+        }
+        if (wake_writer_.wait_for(lock, kStallCheckEvery, ready)) break;
+        stalled = watch.observe(Clock::now(), false).stalled;
+        watching_ = watch.in_kernel();
+        if (stalled) break;
+      }
+      if (stalled) break;
       if (output_.empty()) break;  // closing, and everything is out
       // Only this thread pops lines; a concurrent push may move the handles
       // but never the text they share, so these pointers stay valid after
       // the lock is released.
       count = output_.gather(iov);
     }
-    // Blocking, bounded by SO_SNDTIMEO (--stall-timeout): it returns as
-    // soon as any byte is taken, or fails if none is for that long.
-    send_progress.peer_read_since_last_check(fd_.get());  // where the wait starts
+    // Blocking, bounded by SO_SNDTIMEO (--stall-timeout): it returns once
+    // all is taken, or what was by then; fails if nothing was for that long.
+    if (watching) watch.observe(Clock::now(), true);  // acks since the last write; where the wait starts
     const ssize_t n = write_some(std::span<const iovec>(iov.data(), count));
     if (n < 0) {
       if (errno == EINTR) continue;
-      if ((errno == EAGAIN || errno == EWOULDBLOCK) && send_progress.peer_read_since_last_check(fd_.get())) {
-        continue;  // timed out waiting for space, but the reader is reading
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        // Timed out waiting for space: stalled, unless the peer took bytes
+        // meanwhile (a slow but steady reader).
+        if (watch.observe(Clock::now(), true).taken) continue;
+        stalled = true;
       }
-      stalled = (errno == EAGAIN || errno == EWOULDBLOCK);
       break;
     }
     std::lock_guard lock(mutex_);
-    output_.consume(static_cast<std::size_t>(n), OutputQueue::Clock::now());
+    const auto now = Clock::now();
+    output_.consume(static_cast<std::size_t>(n), now);
+    if (watching) {
+      // The bytes left the queue; while the kernel cannot send them they
+      // still wait for the peer, and the clock goes on.
+      stalled = watch.observe(now, !output_.empty(), static_cast<std::size_t>(n)).stalled;
+      watching_ = watch.in_kernel();
+    }
   }
 
   {
@@ -222,8 +312,11 @@ void ThreadConnection::write_loop() {
     if (stalled) {
       const std::string& name = member ? server_.room_.name_of(*member) : peer_name_;
       std::lock_guard out_lock(mutex_);
+      // Pending: queued, and what the kernel holds unsent for the peer.
+      const std::size_t pending = output_.bytes() + static_cast<std::size_t>(
+                                                        std::max(0, SendProgress::unsent_bytes(fd_.get())));
       diagnostic("dropping", "dropping " + name + ": it accepted no output for " +
-                 std::to_string(server_.options_.stall_timeout_s) + " s (" + std::to_string(output_.bytes()) +
+                 std::to_string(server_.options_.stall_timeout_s) + " s (" + std::to_string(pending) +
                  " bytes pending)");
     }
     finish(/*leave=*/true);

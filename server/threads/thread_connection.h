@@ -108,11 +108,14 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
 
   void queue(const SharedLine& line, OutputQueue::Kind kind);
 
-  std::mutex mutex_;  // guards output_, closing_ and deferred_
+  std::mutex mutex_;  // guards output_, closing_, deferred_ and watching_
   std::condition_variable wake_writer_;
   OutputQueue output_;
   bool closing_ = false;
   bool deferred_ = false;  // a DeferredSends will try the socket; the writer waits
+  // The writer watches output the kernel holds unsent (timed waits); when
+  // false, send_deferred() wakes it if it leaves some there.
+  bool watching_ = false;
 
   // TLS: one SSL object, used by the reader (handshake, SSL_read) and the
   // writer (SSL_write), which OpenSSL does not allow at once: every call is
