@@ -108,7 +108,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
 
   void queue(const SharedLine& line, OutputQueue::Kind kind);
 
-  std::mutex mutex_;  // guards output_, closing_, deferred_ and watching_
+  std::mutex mutex_;  // guards output_, closing_, deferred_, watching_, next_unsent_check_
   std::condition_variable wake_writer_;
   OutputQueue output_;
   bool closing_ = false;
@@ -116,6 +116,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // The writer watches output the kernel holds unsent (timed waits); when
   // false, send_deferred() wakes it if it leaves some there.
   bool watching_ = false;
+  OutputQueue::Clock::time_point next_unsent_check_{};  // send_deferred(): when to ask the kernel again
 
   // TLS: one SSL object, used by the reader (handshake, SSL_read) and the
   // writer (SSL_write), which OpenSSL does not allow at once: every call is
