@@ -74,6 +74,16 @@ TEST_CASE("cluster smoke: two nodes, one chat, a node killed") {
   skip_until(bob, "[alice] hello bob");
   bob.send_line("/who");
   bob.expect_line("> Online (2): bob, alice");
+  // Lines sent behind a /nick wait for its claim in Redis: they take effect
+  // in the order sent, as on one chatd.
+  bob.send_raw("/nick robert\nsigned robert\n/who\n");
+  bob.expect_line("> You are now known as robert");
+  bob.expect_line("> Online (2): robert, alice");
+  alice.expect_line("> bob is now known as robert");
+  alice.expect_line("[robert] signed robert");
+  bob.send_line("/nick bob");
+  bob.expect_line("> You are now known as bob");
+  alice.expect_line("> robert is now known as bob");
   bob.send_line("/msg alice psst");
   bob.expect_line("[You -> alice] psst");
   alice.expect_line("[bob -> you] psst");
