@@ -79,6 +79,10 @@ void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind
 
 void Connection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
 
+void Connection::resume() {
+  if (paused && !dead) loop_.to_resume.push_back(this);
+}
+
 void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   if (dead) return;
   if (output_.push(line, loop_.now, kind) && !flush_scheduled) {

@@ -27,6 +27,9 @@ namespace chat {
 struct LoopContext {
   OutputQueue::Clock::time_point now{};
   std::vector<class Connection*> to_flush;
+  // Connections whose wait for the cluster (a /nick claim) is over: the
+  // reactor hands them lines again (Reactor::resume_paused).
+  std::vector<class Connection*> to_resume;
 };
 
 class Connection final : public Member {
@@ -44,13 +47,16 @@ class Connection final : public Member {
   // A line the server must get through (shutdown, idle disconnect, refusal,
   // drop notice): queued within OutputQueue::kControlReserve past the limit.
   void deliver_control(const SharedLine& line);
+  // Member: the line that paused this connection is answered.
+  void resume() override;
 
   enum class IoStatus { ok, eof, error };
 
   // What on_frame says about a line: it cost a share of the budget (it was
-  // handled), it was nearly free (dropped by the rate limit), or reading
-  // must stop (the connection is closing).
-  enum class FrameCost { counted, free, stop };
+  // handled), it was nearly free (dropped by the rate limit), reading must
+  // stop (the connection is closing), or it must pause: the lines after it
+  // wait, unread or in the backlog, until the reactor resumes it.
+  enum class FrameCost { counted, free, stop, pause };
 
   // Hands lines to on_frame(const Frame&) -> FrameCost until `budget` of
   // them were counted: first those left over from the last call, then what
@@ -94,6 +100,7 @@ class Connection final : public Member {
   // The reactor's bookkeeping for this connection.
   std::optional<Room::MemberId> member;  // set while in the room
   bool reading = true;                   // false after EOF, /quit or shutdown
+  bool paused = false;                   // a line awaits the cluster: no more lines until resume()
   bool dead = false;                     // closed this iteration; reaped after it
   bool flush_scheduled = false;          // already in LoopContext::to_flush
   unsigned interest = 0;                 // what the poller watches for
@@ -135,12 +142,16 @@ template <class OnFrame>
 Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t budget, OnFrame&& on_frame) {
   std::size_t lines = 0;
   bool closing = false;
+  bool pausing = false;
   // Frames `bytes` until the budget is spent; returns how many were used.
   auto frame = [&](std::string_view bytes) {
     return framer_.feed(bytes, [&](const Frame& f) {
       switch (on_frame(f)) {
         case FrameCost::stop:
           closing = true;
+          return false;
+        case FrameCost::pause:
+          pausing = true;
           return false;
         case FrameCost::free:
           return true;
@@ -155,7 +166,7 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
     if (closing || backlog_left()) return IoStatus::ok;
     backlog_.clear();
     backlog_at_ = 0;
-    if (lines >= budget) return IoStatus::ok;
+    if (pausing || lines >= budget) return IoStatus::ok;
   }
   // A few reads per wake-up at most, so one fast sender cannot starve the
   // others; level-triggered pollers report the rest next time.
@@ -165,10 +176,11 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
       const std::string_view bytes(scratch.data(), static_cast<std::size_t>(n));
       const std::size_t used = frame(bytes);
       if (closing) return IoStatus::ok;
-      if (used < bytes.size()) {  // over budget: the rest waits for the next turn
+      if (used < bytes.size()) {  // over budget or paused: the rest waits for its turn
         backlog_.assign(bytes.substr(used));
         return IoStatus::ok;
       }
+      if (pausing) return IoStatus::ok;  // the socket is not read again until resumed
       // A short read means the socket is drained: skip the EAGAIN round trip.
       if (static_cast<std::size_t>(n) < scratch.size()) return IoStatus::ok;
       continue;

@@ -241,6 +241,7 @@ void Reactor::on_handshake(Connection& conn) {
 }
 
 void Reactor::on_readable(Connection& conn) {
+  if (conn.paused) return;  // an event from before it paused
   if (conn.read_turn == iteration_ && iteration_ != 0) return;  // one turn per wake-up
   conn.read_turn = iteration_;
   conn.last_input = loop_.now;
@@ -255,13 +256,22 @@ void Reactor::on_readable(Connection& conn) {
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
     if (rate.report_dropped > 0) conn.deliver_control(make_line(msg::slow_down(rate.report_dropped)));
     if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
-    if (room_.handle_line(*conn.member, frame.text) == Room::Outcome::quit) {
-      leave_room(conn);
-      return Cost::stop;
+    switch (room_.handle_line(*conn.member, frame.text)) {
+      case Room::Outcome::stay:
+        return Cost::counted;
+      case Room::Outcome::quit:
+        leave_room(conn);
+        return Cost::stop;
+      case Room::Outcome::wait:  // a /nick claim in the cluster: later lines wait for its answer
+        conn.paused = true;
+        return Cost::pause;
     }
     return Cost::counted;
   });
-  if (conn.has_backlog() && !conn.backlog_listed && conn.reading) {
+  if (conn.paused) [[unlikely]] {
+    // Not read, not served until resume_paused(): no readable events meanwhile.
+    update_interest(conn, conn.interest & ~kReadable);
+  } else if (conn.has_backlog() && !conn.backlog_listed && conn.reading) {
     conn.backlog_listed = true;
     backlogged_.push_back(conn.fd());
   }
@@ -299,7 +309,7 @@ void Reactor::serve_backlogs() {
     Connection* conn = connection(fd);
     if (conn == nullptr) continue;
     conn->backlog_listed = false;
-    if (conn->dead || !conn->reading || !conn->has_backlog()) continue;
+    if (conn->dead || !conn->reading || conn->paused || !conn->has_backlog()) continue;
     if (conn->read_turn == iteration_) {  // had its turn through an event
       conn->backlog_listed = true;
       backlogged_.push_back(fd);
@@ -344,7 +354,25 @@ void Reactor::process_leaves() {
   pending_leaves_.clear();
 }
 
+void Reactor::resume_paused() {
+  // Connections whose /nick the cluster has answered (Connection::resume):
+  // their next lines, read or still in the socket, get turns again.
+  std::vector<Connection*> resumed = std::move(loop_.to_resume);
+  loop_.to_resume.clear();
+  for (Connection* conn : resumed) {
+    if (conn->dead || !conn->paused) continue;
+    conn->paused = false;
+    if (!conn->reading) continue;
+    update_interest(*conn, conn->interest | kReadable);
+    if (!conn->dead && conn->has_backlog() && !conn->backlog_listed) {
+      conn->backlog_listed = true;
+      backlogged_.push_back(conn->fd());
+    }
+  }
+}
+
 void Reactor::settle() {
+  if (!loop_.to_resume.empty()) [[unlikely]] resume_paused();
   // Announcing leaves queues output; flushing it can find more dead peers,
   // whose leaves are announced in turn.
   do {
@@ -365,7 +393,8 @@ void Reactor::on_writable(Connection& conn) {
     close_connection(conn);
     return;
   }
-  update_interest(conn, (conn.reading ? kReadable : kNone) | (conn.output().empty() ? kNone : kWritable));
+  const unsigned reads = conn.reading && !conn.paused ? kReadable : kNone;
+  update_interest(conn, reads | (conn.output().empty() ? kNone : kWritable));
 }
 
 void Reactor::flush_scheduled() {

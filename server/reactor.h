@@ -56,6 +56,7 @@ class Reactor {
   void flush_scheduled();
   void process_leaves();
   void settle();
+  void resume_paused();
   void update_interest(Connection& conn, unsigned interest);
   void close_connection(Connection& conn);
   void leave_room(Connection& conn);

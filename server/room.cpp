@@ -155,6 +155,7 @@ Room::Outcome Room::handle_line(MemberId id, std::string_view line) {
     }
     case Command::Kind::nick:
       rename(id, cmd.arg);
+      if (seats_[id]->claiming) return Outcome::wait;  // Redis decides; on_claim() resumes
       break;
     case Command::Kind::who:
       send_who(id, cmd.arg);
@@ -610,6 +611,7 @@ void Room::on_claim(std::uint64_t user, std::string_view name, ClaimResult resul
       reply(id, msg::nick_claim_failed());
       break;
   }
+  seat.member->resume();  // its lines after the /nick, now that it is answered
 }
 
 ClusterEvent Room::remote_left(std::string_view node, std::uint64_t user, std::string_view name,

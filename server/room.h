@@ -35,6 +35,9 @@ class Member {
   // member alone would be queued now. If not, the room does not build it;
   // the member counts it as one skipped message.
   virtual bool accepts_reply(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
+  // The line that returned Outcome::wait has been answered: hand the room
+  // this member's next lines again. May be called from a Bus callback.
+  virtual void resume() {}
 
  protected:
   ~Member() = default;
@@ -75,9 +78,12 @@ class Room {
   // Removes a member: everyone left in its room gets the "left" line.
   void leave(MemberId id);
 
-  enum class Outcome { stay, quit };
+  enum class Outcome { stay, quit, wait };
   // Handles one framed line from a member. `quit` means the member asked to
-  // leave (the caller calls leave() and closes after flushing).
+  // leave (the caller calls leave() and closes after flushing). `wait`
+  // (only with a cluster Bus) means the line's answer depends on Redis (a
+  // /nick claim): the caller hands this member no further line until the
+  // room calls Member::resume(), so its lines take effect in the order sent.
   Outcome handle_line(MemberId id, std::string_view line);
 
   // Sends a line to one member / to every member.

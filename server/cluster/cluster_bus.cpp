@@ -221,7 +221,7 @@ void ClusterBus::on_reaped(const redisReply* reply) {
   std::size_t users = 0;
   const auto report = [&] {
     if (!node.empty()) {
-      log_.event("cluster: node " + node + " timed out: " + std::to_string(users) + " users left\n");
+      log_.event("cluster: node " + node + " timed out: " + std::to_string(users) + (users == 1 ? " user left\n" : " users left\n"));
     }
   };
   for_each_user(reply, [&](std::string_view n, std::optional<std::uint64_t> id, const std::optional<Presence>& p) {

@@ -189,9 +189,14 @@ TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users a
     if (*reply == "! cluster busy: your line reached this server's users only") ++told_busy;
   } while (!reply->starts_with("> Online ("));
   CHECK(std::chrono::steady_clock::now() - asked < 1s);
-  // The talker was told its lines stay on this node: once, as a slow
-  // reader is told of skipped lines (none of its lines went through since).
-  CHECK(told_busy == 1);
+  // The talker was told its lines stay on this node, once per episode, as a
+  // slow reader is told of skipped lines: not once per line (tens of
+  // thousands were kept local). An episode ends when one of its lines is
+  // taken again, which happens when the kernel's socket buffers toward the
+  // stopped Redis absorb a little more of hiredis's output; how often that
+  // happens depends on scheduling (2 episodes in 4 of 18 runs at load 6).
+  CHECK(told_busy >= 1);
+  CHECK(told_busy <= 8);
   const long rss_during = resident_kib(cluster[0].pid()).value_or(0);
   INFO("node 0 RSS " << rss_before << " KiB before, " << rss_during << " KiB with Redis stopped");
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)

@@ -5,7 +5,7 @@
 
 #include "help_text.h"
 
-TEST_CASE("--help entries: names in one column, descriptions aligned beside them") {
+TEST_CASE("help text: the --help entries have names in one column, descriptions aligned beside them") {
   const std::vector<chat::HelpEntry> entries = {{"--a", "first"}, {"--longer NAME", "second"}};
   CHECK(chat::format_help(entries) ==
         "  --a            first\n"
