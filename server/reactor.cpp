@@ -7,6 +7,7 @@
 
 #include "messages.h"
 #include "signal_pipe.h"
+#include "tls_log_lines.h"
 
 namespace chat {
 
@@ -222,8 +223,7 @@ void Reactor::on_handshake(Connection& conn) {
       return;
     case tls::Status::closed:
     case tls::Status::error:
-      diagnostic("TLS handshake failed", "TLS handshake failed: " + conn.peer_name() + ": " +
-                                             (r.error.empty() ? std::string("closed by the peer") : r.error));
+      diagnostic("TLS handshake failed", tls_handshake_failed(conn.peer_name(), r));
       close_connection(conn);
       return;
     case tls::Status::done:
@@ -442,8 +442,8 @@ void Reactor::check_timeouts() {
     if (!slot || slot->dead) continue;
     if (slot->handshaking) {  // slowloris: a socket that never finishes its handshake
       if (loop_.now - slot->last_input < handshake_limit) continue;
-      diagnostic("TLS handshake timed out", "TLS handshake timed out: " + slot->peer_name() + ": not done in " +
-                                                std::to_string(options_.tls_handshake_timeout_s) + " s");
+      diagnostic("TLS handshake timed out",
+                 tls_handshake_timed_out(slot->peer_name(), options_.tls_handshake_timeout_s));
       close_connection(*slot);
       continue;
     }

@@ -15,6 +15,7 @@
 #include "server_log.h"
 #include "thread_connection.h"
 #include "thread_server.h"
+#include "tls_log_lines.h"
 
 namespace chat {
 
@@ -48,14 +49,12 @@ bool ThreadConnection::handshake() {
     }
     if (r.status == tls::Status::done) return true;
     if (r.status == tls::Status::closed || r.status == tls::Status::error) {
-      diagnostic("TLS handshake failed", "TLS handshake failed: " + peer_name_ + ": " +
-                                             (r.error.empty() ? std::string("closed by the peer") : r.error));
+      diagnostic("TLS handshake failed", tls_handshake_failed(peer_name_, r));
       return false;
     }
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0 || !await(r.status, static_cast<int>(left))) {
-      diagnostic("TLS handshake timed out",
-                 "TLS handshake timed out: " + peer_name_ + ": not done in " + std::to_string(limit_s) + " s");
+      diagnostic("TLS handshake timed out", tls_handshake_timed_out(peer_name_, limit_s));
       return false;
     }
   }
