@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "socket_address.h"
+#include "pop_line.h"
 
 namespace chat::test {
 
@@ -104,11 +105,7 @@ void TestClient::send_line(std::string_view line) {
 std::optional<std::string> TestClient::read_line(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    if (const auto newline = pending_.find('\n'); newline != std::string::npos) {
-      std::string line = pending_.substr(0, newline);
-      pending_.erase(0, newline + 1);
-      return line;
-    }
+    if (auto line = pop_line(pending_)) return line;
     if (eof_) return std::nullopt;
     pollfd p{fd_.get(), POLLIN, 0};
     const int ready = ::poll(&p, 1, millis_until(deadline));

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <memory>
 #include <stdexcept>
+#include "pop_line.h"
 
 namespace chat::test {
 
@@ -90,11 +91,7 @@ void TlsTestClient::send_line(std::string_view line) {
 std::optional<std::string> TlsTestClient::read_line(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    if (const auto newline = pending_.find('\n'); newline != std::string::npos) {
-      std::string line = pending_.substr(0, newline);
-      pending_.erase(0, newline + 1);
-      return line;
-    }
+    if (auto line = pop_line(pending_)) return line;
     if (eof_) return std::nullopt;
     char buffer[16384];
     const tls::Result r = stream_.read(buffer);
