@@ -3,7 +3,8 @@
 // stopped with SIGTERM (leaves at once), Redis SIGKILLed and restarted
 // mid-chat (local users keep chatting, told once, then told it is back),
 // Redis not there yet when a node starts, Redis SIGSTOPped (chatd stays
-// responsive, its memory bounded).
+// responsive, its memory bounded), a SIGSTOPped node's subscription closed
+// by Redis as too slow (that node relinks and resyncs).
 #include <csignal>
 #include <set>
 
@@ -223,6 +224,102 @@ TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users a
     }
   }
   CHECK(crossed);
+}
+
+TEST_CASE("redis drops a stopped node's subscriber as too slow: that node relinks and resyncs, the others see nothing",
+          "[cluster][failure][slowsub]") {
+  // Node 1 is SIGSTOPped while node 0's users talk, long enough for Redis to
+  // close its SUBSCRIBE connection (client-output-buffer-limit pubsub, made
+  // small here) but well short of --node-timeout: it must not be reaped.
+  Cluster cluster(2, {"--node-timeout", "20"});
+  auto users = cluster.join_users({0, 0, 1, 1});
+  TestClient &talker = users[0], &a2 = users[1], &b1 = users[2], &b2 = users[3];
+  // A hard limit only (no soft limit: its timer could catch node 0 on a
+  // loaded machine); node 0 reads its subscription all along.
+  REQUIRE(redis_query(cluster.redis.port(), {"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0"}) ==
+          "+OK");
+  // Subscribers of the cluster's channel (the test's BusWatch uses PSUBSCRIBE).
+  const auto subscribers = [&] {
+    return redis_query(cluster.redis.port(),
+                       {"EVAL", "return redis.call('PUBSUB', 'NUMSUB', KEYS[1])[2]", "1", "chat:events"});
+  };
+  REQUIRE(subscribers() == ":2");
+
+  cluster[1].signal(SIGSTOP);
+  // Text until Redis has closed node 1's subscription (a few MB: its buffer
+  // limit plus the kernel's socket buffers), bounded; a2 drains as it goes.
+  const std::string payload(1000, 'x');
+  const std::string prefix = "[" + talker.address_name() + "] ";
+  constexpr int kMaxLines = 32'000;
+  const auto flood_deadline = std::chrono::steady_clock::now() + 15s;
+  int sent = 0;
+  bool dropped = false;
+  while (!dropped && sent < kMaxLines && std::chrono::steady_clock::now() < flood_deadline) {
+    std::string chunk;
+    for (int n = 0; n < 64 && sent < kMaxLines; ++n, ++sent) chunk += std::to_string(sent) + " " + payload + "\n";
+    talker.send_raw(chunk);
+    for (int got = sent - 64; got < sent; ++got) a2.expect_line(prefix + std::to_string(got) + " " + payload);
+    dropped = subscribers() == ":1";
+  }
+  INFO(sent << " lines sent while node 1 was stopped; redis log:\n" << cluster.redis.log());
+  cluster[1].signal(SIGCONT);
+  REQUIRE(dropped);
+  CHECK(cluster.redis.log().find("overcoming of output buffer limits") != std::string::npos);
+
+  // Node 1's users: the lines Redis had passed on before the cut (in order,
+  // whole), the lost line once, then the restored line once.
+  for (TestClient* b : {&b1, &b2}) {
+    int last = -1;
+    int lost = 0;
+    for (;;) {
+      const auto line = b->read_line(10s);
+      REQUIRE(line);
+      if (*line == "! cluster link lost: local users only") {
+        ++lost;
+        continue;
+      }
+      if (*line == "> cluster link restored") break;
+      INFO("line: " << line->substr(0, 80));
+      REQUIRE(lost == 0);
+      REQUIRE(line->starts_with(prefix));
+      const auto space = line->find(' ', prefix.size());
+      REQUIRE(space != std::string::npos);
+      const int n = std::stoi(line->substr(prefix.size(), space - prefix.size()));
+      REQUIRE(n > last);
+      REQUIRE(line->substr(space + 1) == payload);
+      last = n;
+    }
+    CHECK(lost == 1);
+  }
+  REQUIRE(cluster[1].wait_stdout("cluster: link restored"));
+  CHECK(occurrences(cluster[1].stdout_text(), "cluster: link lost: ") == 1);
+
+  // Chat crosses both ways again. Lines published while the subscription
+  // was gone are not replayed (pub/sub keeps no backlog); any that were
+  // still on their way to Redis may arrive first, whole and in order.
+  a2.send_line("after");
+  for (TestClient* b : {&b1, &b2}) {
+    for (;;) {
+      const auto line = b->read_line(5s);
+      REQUIRE(line);
+      if (*line == "[" + a2.address_name() + "] after") break;
+      INFO("line: " << line->substr(0, 80));
+      REQUIRE(line->starts_with(prefix));
+      REQUIRE(line->ends_with(" " + payload));
+    }
+  }
+  b1.send_line("back");
+  // Node 0's users saw nothing of it: their next lines are a2's and b1's.
+  talker.expect_line("[" + a2.address_name() + "] after");
+  talker.expect_line("[" + b1.address_name() + "] back");
+  a2.expect_line("[" + b1.address_name() + "] back");
+  b2.expect_line("[" + b1.address_name() + "] back");
+  const auto everyone = sorted({talker.address_name(), a2.address_name(), b1.address_name(), b2.address_name()});
+  await_who(b2, everyone);
+  CHECK(who_names(talker) == everyone);
+  // Not reaped, nothing lost on node 0's side.
+  CHECK(cluster[0].stdout_text().find("timed out") == std::string::npos);
+  CHECK(cluster[0].stdout_text().find("link lost") == std::string::npos);
 }
 
 TEST_CASE("a node started before its Redis serves its own users, then joins the cluster once Redis is up",
