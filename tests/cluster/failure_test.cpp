@@ -244,6 +244,8 @@ TEST_CASE("redis drops a stopped node's subscriber as too slow: that node relink
                        {"EVAL", "return redis.call('PUBSUB', 'NUMSUB', KEYS[1])[2]", "1", "chat:events"});
   };
   REQUIRE(subscribers() == ":2");
+  const auto fds_before = open_fd_count(cluster[1].pid());
+  REQUIRE(fds_before);
 
   cluster[1].signal(SIGSTOP);
   // Text until Redis has closed node 1's subscription (a few MB: its buffer
@@ -317,6 +319,8 @@ TEST_CASE("redis drops a stopped node's subscriber as too slow: that node relink
   const auto everyone = sorted({talker.address_name(), a2.address_name(), b1.address_name(), b2.address_name()});
   await_who(b2, everyone);
   CHECK(who_names(talker) == everyone);
+  // Both Redis connections replaced, none kept: the same fds as before.
+  CHECK(open_fd_count(cluster[1].pid()) == fds_before);
   // Not reaped, nothing lost on node 0's side.
   CHECK(cluster[0].stdout_text().find("timed out") == std::string::npos);
   CHECK(cluster[0].stdout_text().find("link lost") == std::string::npos);
