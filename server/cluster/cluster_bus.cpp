@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_set>
 #include <utility>
+
+#include <unistd.h>
 
 #include "cluster/cluster_scripts.h"
 #include "messages.h"
@@ -15,6 +18,7 @@ namespace chat {
 namespace {
 
 constexpr std::string_view kNodes = "chat:nodes";
+constexpr std::string_view kEpoch = "chat:epoch";
 constexpr auto kReapEvery = std::chrono::seconds(1);
 // Commands hiredis may hold for a Redis that does not read them: past the
 // first bound lines are skipped (the sender told, as for a slow client);
@@ -42,24 +46,27 @@ std::optional<std::uint64_t> number_of(std::string_view text) {
   return n;
 }
 
-// Calls fn(node, user, presence) for each user in a {node, {id, rec, ...}, ...} reply.
+// Calls fn(node, user, presence, record) for each user in a {node, {id,
+// record, ...}, ...} reply (from element `first` on), and fn(node, nullopt,
+// nullopt, "") before each node's users.
 template <typename Fn>
-std::size_t for_each_user(const redisReply* reply, Fn&& fn) {
+std::size_t for_each_user(const redisReply* reply, Fn&& fn, std::size_t first = 0) {
   std::size_t bad = 0;
   if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY) return 0;
-  for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
+  for (std::size_t i = first; i + 1 < reply->elements; i += 2) {
     const std::string_view node = text_of(reply->element[i]);
     const redisReply* users = reply->element[i + 1];
-    fn(node, std::nullopt, std::nullopt);  // the node itself
+    fn(node, std::nullopt, std::nullopt, std::string_view());  // the node itself
     if (users->type != REDIS_REPLY_ARRAY) continue;
     for (std::size_t j = 0; j + 1 < users->elements; j += 2) {
       const auto id = number_of(text_of(users->element[j]));
-      const auto presence = decode_presence(text_of(users->element[j + 1]));
+      const std::string_view record = text_of(users->element[j + 1]);
+      const auto presence = decode_presence(record);
       if (!id || !presence) {
         ++bad;
         continue;
       }
-      fn(node, id, presence);
+      fn(node, id, presence, record);
     }
   }
   return bad;
@@ -103,6 +110,10 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
   // Presence changes are never skipped: past the hard bound the link is
   // dropped and rebuilt instead. Ours also update this node's users in Redis.
   const bool presence = is_presence(event.kind);
+  // Not registered yet for the first time: the registration publishes this
+  // node's users as they are then. (Sent now, an earlier run's user with
+  // the same id could be overwritten in Redis before its leave is told.)
+  if (presence && !ever_ready_) return Sent::down;
   const std::size_t pending = link_.pending_output();
   if (pending > kHardOutput && presence) {
     link_.fail("redis is not keeping up (" + std::to_string(pending) + " bytes queued)");
@@ -121,6 +132,11 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
         event.kind == ClusterEvent::Kind::leave ? std::string() : encode_presence(event.name, event.room);
     const std::string_view args[] = {"EVAL", lua::kPresence, "1", users, channel_, user, record, payload};
     queued = link_.command(args);
+    if (queued && event.kind == ClusterEvent::Kind::leave && !known_.empty()) {
+      // Announced now: not again once registered (a leave in the moment
+      // between the link coming up and the node registering).
+      std::erase_if(known_, [&](const Gone& g) { return g.user == event.user; });
+    }
   } else {
     const std::string_view args[] = {"PUBLISH", channel_, payload};
     queued = link_.command(args);
@@ -196,9 +212,11 @@ void ClusterBus::send_heartbeat(Clock::time_point now) {
   const std::string alive = key("alive");
   const std::string ms = std::to_string(node_timeout_.count());
   const std::string_view args[] = {"EVAL", lua::kHeartbeat, "2", alive, kNodes, node_, ms};
-  if (!link_.command(args, [this](const redisReply* reply) {
+  // One sent before this node registered (the snapshot is still out) may
+  // find it unregistered: that is no news.
+  if (!link_.command(args, [this, registered = ready_](const redisReply* reply) {
         heartbeat_sent_.reset();
-        if (reply != nullptr && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+        if (registered && reply != nullptr && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
           link_.fail("this node was timed out by the cluster");  // re-register from scratch
         }
       })) {
@@ -224,7 +242,8 @@ void ClusterBus::on_reaped(const redisReply* reply) {
       log_.event("cluster: node " + node + " timed out: " + std::to_string(users) + (users == 1 ? " user left\n" : " users left\n"));
     }
   };
-  for_each_user(reply, [&](std::string_view n, std::optional<std::uint64_t> id, const std::optional<Presence>& p) {
+  for_each_user(reply, [&](std::string_view n, std::optional<std::uint64_t> id, const std::optional<Presence>& p,
+                           std::string_view) {
     if (!id) {
       report();
       node = std::string(n);
@@ -269,6 +288,111 @@ void ClusterBus::on_link_up() {
   heartbeat_sent_.reset();
   reap_pending_ = false;
   early_.clear();
+  next_heartbeat_ = Clock::now() + heartbeat_every_;
+  // First the cluster as Redis holds it, this node's entry included: what
+  // the other nodes mirror of this node is what they must hear leave
+  // (on_snapshot), before the registration makes them forget it.
+  const std::string token = node_ + "\n" + std::to_string(::getpid()) + "\n" +
+                            std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  const std::string_view snapshot[] = {"EVAL", lua::kSnapshot, "2", kNodes, kEpoch, token};
+  link_.command(snapshot, [this](const redisReply* reply) { on_snapshot(reply); });
+}
+
+void ClusterBus::on_snapshot(const redisReply* reply) {
+  if (reply == nullptr) return;  // the link went down meanwhile
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 || text_of(reply->element[0]).empty()) {
+    link_.fail(reply->type == REDIS_REPLY_ERROR ? "snapshot failed: " + std::string(reply->str) : "snapshot failed");
+    return;
+  }
+  const std::string epoch(text_of(reply->element[0]));
+  room_.forget_remote();
+  std::vector<Gone> entry;  // this node's users as Redis holds them
+  const std::size_t bad = for_each_user(
+      reply,
+      [&](std::string_view n, std::optional<std::uint64_t> id, const std::optional<Presence>& p,
+          std::string_view record) {
+        if (!id) return;
+        if (n != node_) {
+          room_.add_remote(n, *id, p->name, p->room);
+        } else {
+          entry.push_back(Gone{*id, p->name, p->room, std::string(record)});
+        }
+      },
+      1);
+  if (bad > 0) diagnostic("cluster: ignored " + std::to_string(bad) + " malformed user entries in redis");
+
+  // Who is gone: on this process's first registration, every user of the
+  // entry (an earlier run under this name: ids restart per process, so they
+  // are never compared); later, those no longer here. If Redis lost its
+  // data meanwhile (a new epoch), the users the cluster knew of at the loss.
+  const bool first = !ever_ready_;
+  std::vector<Gone> gone;
+  std::unordered_set<std::uint64_t> here;
+  if (!first) {
+    for (const Room::LocalUser& u : room_.local_users()) here.insert(u.user);
+  }
+  for (Gone& g : entry) {
+    if (!here.contains(g.user)) gone.push_back(std::move(g));
+  }
+  if (!first && !epoch_.empty() && epoch != epoch_) {
+    for (Gone& g : known_) {
+      if (!here.contains(g.user)) gone.push_back(Gone{g.user, std::move(g.name), std::move(g.room), {}});
+    }
+  }
+  known_.clear();
+  epoch_ = epoch;
+  announce_gone(gone, first);
+  register_node();
+
+  for (const ClusterEvent& e : std::exchange(early_, {})) room_.apply_remote(e);
+  ready_ = true;
+  if (!ever_ready_) {
+    ever_ready_ = true;
+    log_.event("cluster: connected to redis " + link_.address() + " as node " + node_ + "\n");
+  } else {
+    log_.event("cluster: link restored\n");
+  }
+  if (told_lost_) {
+    told_lost_ = false;
+    room_.on_link_restored();
+  }
+}
+
+void ClusterBus::announce_gone(const std::vector<Gone>& gone, bool first) {
+  if (gone.empty()) return;
+  // Each line counts everyone after it, as a reaper would: the other
+  // nodes' users, this node's users now, and the gone not yet announced.
+  std::size_t online = room_.online() + gone.size();
+  std::vector<std::string> payloads;
+  payloads.reserve(gone.size());
+  for (const Gone& g : gone) {
+    ClusterEvent e;
+    e.kind = ClusterEvent::Kind::leave;
+    e.from = node_;
+    e.node = node_;
+    e.user = g.user;
+    e.name = g.name;
+    e.room = g.room;
+    e.line = msg::left(g.name, --online);
+    payloads.push_back(encode(e));
+  }
+  const std::string users_key = key("users");
+  std::vector<std::string> ids;
+  ids.reserve(gone.size());
+  for (const Gone& g : gone) ids.push_back(std::to_string(g.user));
+  std::vector<std::string_view> args = {"EVAL", lua::kLeaves, "1", users_key, channel_};
+  for (std::size_t i = 0; i < gone.size(); ++i) {
+    args.push_back(ids[i]);
+    args.push_back(gone[i].record);
+    args.push_back(payloads[i]);
+  }
+  link_.command(args);
+  const std::string users = gone.size() == 1 ? "1 user" : std::to_string(gone.size()) + " users";
+  log_.event(first ? "cluster: node " + node_ + " restarted: " + users + " of its last run left\n"
+                   : "cluster: " + users + " left while the link was down\n");
+}
+
+void ClusterBus::register_node() {
   // Register: this node's users replace whatever Redis had for it, and the
   // other nodes drop what they knew of it ("reset") and hear it again.
   const std::vector<Room::LocalUser> users = room_.local_users();
@@ -293,7 +417,6 @@ void ClusterBus::on_link_up() {
                                         node_,  ms,             channel_, reset_payload, count};
   for (const std::string& v : values) args.push_back(v);
   link_.command(args);
-  next_heartbeat_ = Clock::now() + heartbeat_every_;
 
   for (const Room::LocalUser& u : users) {
     ClusterEvent e;
@@ -321,39 +444,19 @@ void ClusterBus::on_link_up() {
       }
     });
   }
-  const std::string_view snapshot[] = {"EVAL", lua::kSnapshot, "1", kNodes};
-  link_.command(snapshot, [this](const redisReply* reply) { on_snapshot(reply); });
-}
-
-void ClusterBus::on_snapshot(const redisReply* reply) {
-  if (reply == nullptr) return;  // the link went down meanwhile
-  if (reply->type != REDIS_REPLY_ARRAY) {
-    link_.fail(reply->type == REDIS_REPLY_ERROR ? "snapshot failed: " + std::string(reply->str) : "snapshot failed");
-    return;
-  }
-  room_.forget_remote();
-  const std::size_t bad =
-      for_each_user(reply, [&](std::string_view n, std::optional<std::uint64_t> id, const std::optional<Presence>& p) {
-        if (id && n != node_) room_.add_remote(n, *id, p->name, p->room);
-      });
-  if (bad > 0) diagnostic("cluster: ignored " + std::to_string(bad) + " malformed user entries in redis");
-  for (const ClusterEvent& e : std::exchange(early_, {})) room_.apply_remote(e);
-  ready_ = true;
-  if (!ever_ready_) {
-    ever_ready_ = true;
-    log_.event("cluster: connected to redis " + link_.address() + " as node " + node_ + "\n");
-  } else {
-    log_.event("cluster: link restored\n");
-  }
-  if (told_lost_) {
-    told_lost_ = false;
-    room_.on_link_restored();
-  }
 }
 
 void ClusterBus::on_link_down(const std::string& reason, bool was_up) {
   const bool was_ready = ready_;
   ready_ = false;
+  if (was_ready) {
+    // What the other nodes mirror of this node now; kept (not replaced) if
+    // the link drops again before this node has registered.
+    known_.clear();
+    for (const Room::LocalUser& u : room_.local_users()) {
+      known_.push_back(Gone{u.user, std::string(u.name), std::string(u.room), {}});
+    }
+  }
   early_.clear();
   heartbeat_sent_.reset();
   reap_pending_ = false;

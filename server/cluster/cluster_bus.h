@@ -3,6 +3,8 @@
 // What lives in Redis (one database per cluster, keys under "chat:"):
 //   chat:events          the pub/sub channel every node subscribes to
 //                        ("chat:events:DB" for a database other than 0)
+//   chat:epoch           a token set by the first node to find it missing: a
+//                        new one means Redis lost its data (restarted)
 //   chat:nodes           set of registered node names
 //   chat:alive:NODE      the node's heartbeat, a key that expires after --node-timeout
 //   chat:users:NODE      hash USER-ID -> "NAME\nROOM" of the node's users
@@ -60,6 +62,16 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   void on_message(std::string_view payload) override;
 
   void on_snapshot(const redisReply* reply);
+  // Announces the leaves of this node's users the others still mirror but
+  // who are gone, then registers the node (replacing its entry) and
+  // republishes its users.
+  struct Gone {
+    std::uint64_t user;
+    std::string name, room;
+    std::string record;  // "NAME\nROOM" as read from Redis; empty: Redis lost it
+  };
+  void announce_gone(const std::vector<Gone>& gone, bool first);
+  void register_node();
   void send_heartbeat(Clock::time_point now);
   void send_reap();
   void on_reaped(const redisReply* reply);
@@ -79,6 +91,10 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   bool told_lost_ = false;   // users told the link is lost, not yet that it is back
   bool reported_unreachable_ = false;
   std::vector<ClusterEvent> early_;  // events that came before the snapshot
+  std::string epoch_;                // chat:epoch when last registered
+  // This node's users as the cluster knew them when the link was lost (for
+  // leaves to announce if Redis lost them meanwhile); empty while linked.
+  std::vector<Gone> known_;
   Clock::time_point next_heartbeat_{};
   Clock::time_point next_reap_{};
   std::optional<Clock::time_point> heartbeat_sent_;  // awaiting its answer since

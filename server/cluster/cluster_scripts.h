@@ -69,14 +69,41 @@ if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
 return 1)";
 
-// KEYS: nodes. Every registered node and its users: {node, {id, "NAME\nROOM", ...}, ...}.
+// KEYS: nodes, epoch. ARGV: a new epoch token. The cluster's epoch (set
+// to ARGV[1] if Redis has none: it restarted or is new), then every
+// registered node and its users: {epoch, node, {id, "NAME\nROOM", ...}, ...}.
 inline constexpr std::string_view kSnapshot = R"(
-local out = {}
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('SET', KEYS[2], epoch)
+end
+local out = {epoch}
 for _, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   table.insert(out, n)
   table.insert(out, redis.call('HGETALL', 'chat:users:' .. n))
 end
 return out)";
+
+// KEYS: users:NODE. ARGV: channel, then triples (user id, "NAME\nROOM" as
+// read in the snapshot, leave event). Announces users of this node that are
+// gone (an earlier run's, or who left while the link was down): each event
+// is published only if the entry still holds that user as read (then it is
+// removed), so a reaper that removed the node meanwhile, or the user's own
+// leave sent meanwhile, is never repeated. An empty record: Redis lost the
+// entry (it restarted), nobody else can announce it, publish. Returns the
+// number published.
+inline constexpr std::string_view kLeaves = R"(
+local n = 0
+for i = 2, #ARGV - 2, 3 do
+  local rec = ARGV[i + 1]
+  if rec == '' or redis.call('HGET', KEYS[1], ARGV[i]) == rec then
+    if rec ~= '' then redis.call('HDEL', KEYS[1], ARGV[i]) end
+    redis.call('PUBLISH', ARGV[1], ARGV[i + 2])
+    n = n + 1
+  end
+end
+return n)";
 
 // KEYS: nodes. ARGV: the calling node. Removes every other node whose
 // heartbeat expired, with its users and nicknames, and returns them to this

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <memory>
 #include <thread>
 #include <string>
@@ -51,14 +52,23 @@ struct Cluster {
     bus = std::make_unique<BusWatch>(redis.port());
   }
 
-  // Starts node i (again) and waits until it is connected to Redis.
-  ChatdProcess& start_node(int i, const std::vector<std::string>& extra = {}) {
+  // Starts node i (again; on `port`, 0 for any) and waits until it is connected to Redis.
+  ChatdProcess& start_node(int i, const std::vector<std::string>& extra = {}, std::uint16_t port = 0) {
     if (static_cast<int>(nodes.size()) <= i) nodes.resize(static_cast<std::size_t>(i) + 1);
-    nodes[static_cast<std::size_t>(i)] = std::make_unique<ChatdProcess>(node_args(redis, i, extra));
+    nodes[static_cast<std::size_t>(i)] = std::make_unique<ChatdProcess>("127.0.0.1", port, node_args(redis, i, extra));
     ChatdProcess& node = *nodes[static_cast<std::size_t>(i)];
     INFO("node " << i << " stdout:\n" << node.stdout_text() << "\nstderr:\n" << node.stderr_text());
     REQUIRE(node.wait_stdout(connected_log(redis, i)));
     return node;
+  }
+
+  // SIGKILLs node i and starts it again at once, under its name and on its
+  // port, as a supervisor (systemd's Restart=) would.
+  ChatdProcess& restart_node(int i, const std::vector<std::string>& extra = {}) {
+    const std::uint16_t port = (*this)[i].port();
+    (*this)[i].signal(SIGKILL);
+    REQUIRE((*this)[i].wait_exit() == 128 + SIGKILL);
+    return start_node(i, extra, port);
   }
 
   ChatdProcess& operator[](int i) { return *nodes[static_cast<std::size_t>(i)]; }

@@ -151,6 +151,93 @@ TEST_CASE("redis-server SIGKILLed and restarted mid-chat: local users lose nothi
   b.expect_line("[" + c.address_name() + "] back");
 }
 
+TEST_CASE("a node SIGKILLed and restarted at once under its name: its old users leave once everywhere, at once",
+          "[cluster][failure][restart]") {
+  // A long --node-timeout: the restarted node, not a reaper, must tell.
+  const std::vector<std::string> slow_reaper = {"--node-timeout", "20"};
+  Cluster cluster(2, slow_reaper);
+  auto users = cluster.join_users({0, 0, 1, 1});
+  TestClient &a = users[0], &b = users[1], &v1 = users[2], &v2 = users[3];
+  v1.send_line("/nick victim");
+  v1.expect_line("> You are now known as victim");
+  a.expect_line("> " + v1.address_name() + " is now known as victim");
+  b.expect_line("> " + v1.address_name() + " is now known as victim");
+  const std::string v2_name = v2.address_name();
+
+  const auto killed_at = std::chrono::steady_clock::now();
+  ChatdProcess& node1 = cluster.restart_node(1, slow_reaper);
+  // Both leaves, in either order, the counts falling 3 -> 2, long before
+  // the old run's heartbeat key expires.
+  for (TestClient* user : {&a, &b}) {
+    std::set<std::string> got;
+    for (int i = 0; i < 2; ++i) {
+      const auto line = user->read_line(5s);
+      REQUIRE(line);
+      got.insert(*line);
+    }
+    const std::set<std::string> victim_first = {"< The user victim left (3 users online)",
+                                                "< The user " + v2_name + " left (2 users online)"};
+    const std::set<std::string> v2_first = {"< The user " + v2_name + " left (3 users online)",
+                                            "< The user victim left (2 users online)"};
+    INFO("leave lines: " << *got.begin() << " | " << *got.rbegin());
+    CHECK((got == victim_first || got == v2_first));
+  }
+  const auto took = std::chrono::steady_clock::now() - killed_at;
+  INFO("told after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+  CHECK(took < 5s);
+  // Exactly once: the /who reply is the next line, and nobody reaped.
+  CHECK(who_names(a) == sorted({a.address_name(), b.address_name()}));
+  CHECK(who_names(b) == sorted({a.address_name(), b.address_name()}));
+  CHECK(node1.wait_stdout("cluster: node node1 restarted: 2 users of its last run left"));
+  CHECK(cluster[0].stdout_text().find("timed out") == std::string::npos);
+  CHECK(node1.stdout_text().find("timed out") == std::string::npos);
+
+  // The new run's users are everyone's: counted, listed, the old run's
+  // nickname free, chat crossing both ways.
+  TestClient c = join(node1, {&a, &b});
+  c.send_line("/nick victim");
+  c.expect_line("> You are now known as victim");
+  a.expect_line("> " + c.address_name() + " is now known as victim");
+  b.expect_line("> " + c.address_name() + " is now known as victim");
+  CHECK(who_names(a) == sorted({a.address_name(), b.address_name(), "victim"}));
+  c.send_line("back again");
+  a.expect_line("[victim] back again");
+  b.expect_line("[victim] back again");
+  a.send_line("welcome back");
+  c.expect_line("[" + a.address_name() + "] welcome back");
+}
+
+TEST_CASE("a user who left while the link was down: the other nodes hear it once the link is back",
+          "[cluster][failure][link]") {
+  Cluster cluster(2);
+  auto users = cluster.join_users({0, 1, 1});
+  TestClient &a = users[0], &b = users[1], &gone = users[2];
+  const std::string gone_name = gone.address_name();
+
+  cluster.redis.kill();  // and with it everything Redis held
+  for (TestClient* user : {&a, &b, &gone}) user->expect_line("! cluster link lost: local users only", 5s);
+  REQUIRE(cluster[1].wait_stdout("cluster: link lost: "));
+  gone.shutdown_write();
+  b.expect_line("< The user " + gone_name + " left (1 user online)");  // told locally, at once
+
+  // Node 0 back first, so it is listening when node 1 tells (pub/sub keeps
+  // no backlog: a node that comes back later misses it, docs/CLUSTER.md).
+  cluster[1].signal(SIGSTOP);
+  cluster.redis.restart();
+  a.expect_line("> cluster link restored", 10s);
+  cluster[1].signal(SIGCONT);
+  b.expect_line("> cluster link restored", 10s);
+  a.expect_line("< The user " + gone_name + " left (2 users online)", 5s);
+  CHECK(cluster[1].wait_stdout("cluster: 1 user left while the link was down"));
+  // Once: the /who replies and the chat lines are a's next lines.
+  await_who(a, sorted({a.address_name(), b.address_name()}));
+  b.send_line("still here");
+  a.expect_line("[" + b.address_name() + "] still here");
+  a.send_line("so am I");
+  b.expect_line("[" + a.address_name() + "] so am I");
+  CHECK(who_names(b) == sorted({a.address_name(), b.address_name()}));
+}
+
 TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users and its memory stays bounded",
           "[cluster][failure][stall]") {
   Cluster cluster(2);
