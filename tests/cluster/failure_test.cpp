@@ -225,6 +225,14 @@ TEST_CASE("a user who left while the link was down: the other nodes hear it once
   cluster[1].signal(SIGSTOP);
   cluster.redis.restart();
   a.expect_line("> cluster link restored", 10s);
+  // ... and registered (told before its registration is through): node 1
+  // counts a in its line only if its snapshot finds node 0's user.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (redis_query(cluster.redis.port(), {"HLEN", "chat:users:node0"}) != ":1" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);  // the next ask, not a guess: the loop ends on the condition
+  }
+  REQUIRE(redis_query(cluster.redis.port(), {"HLEN", "chat:users:node0"}) == ":1");
   cluster[1].signal(SIGCONT);
   b.expect_line("> cluster link restored", 10s);
   a.expect_line("< The user " + gone_name + " left (2 users online)", 5s);
