@@ -1,6 +1,8 @@
 // Failures a cluster must survive: a node SIGKILLed (its users' leaves told
 // once, cluster-wide, within --node-timeout; their nicknames freed) or
-// stopped with SIGTERM (leaves at once), Redis SIGKILLed and restarted
+// stopped with SIGTERM (leaves at once) or restarted at once under its name
+// (its old users' leaves told once, at once), a user leaving while the link
+// is down (told to the other nodes once it is back), Redis SIGKILLed and restarted
 // mid-chat (local users keep chatting, told once, then told it is back),
 // Redis not there yet when a node starts, Redis SIGSTOPped (chatd stays
 // responsive, its memory bounded), a SIGSTOPped node's subscription closed
