@@ -29,14 +29,14 @@ std::set<unsigned long> socket_inodes(pid_t pid) {
   return inodes;
 }
 
-// Bytes not yet read on `pid`'s TCP sockets to redis_port; nullopt-like -1
-// if none was found (not connected yet).
-long unread_bytes(pid_t pid, std::uint16_t redis_port) {
+// Calls fn(local port, bytes not yet read) for each of `pid`'s established
+// TCP sockets to redis_port.
+template <typename Fn>
+void for_each_redis_socket(pid_t pid, std::uint16_t redis_port, Fn&& fn) {
   const auto inodes = socket_inodes(pid);
   std::ifstream tcp("/proc/net/tcp");
   std::string line;
   std::getline(tcp, line);  // header
-  long total = -1;
   while (std::getline(tcp, line)) {
     std::istringstream in(line);
     std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
@@ -46,8 +46,16 @@ long unread_bytes(pid_t pid, std::uint16_t redis_port) {
     const auto colon = remote.find(':');
     if (colon == std::string::npos || std::stoul(remote.substr(colon + 1), nullptr, 16) != redis_port) continue;
     const auto qcolon = queues.find(':');
-    total = std::max(total, 0L) + static_cast<long>(std::stoul(queues.substr(qcolon + 1), nullptr, 16));
+    fn(static_cast<std::uint16_t>(std::stoul(local.substr(local.find(':') + 1), nullptr, 16)),
+       static_cast<long>(std::stoul(queues.substr(qcolon + 1), nullptr, 16)));
   }
+}
+
+// Bytes not yet read on `pid`'s TCP sockets to redis_port; -1 if none was
+// found (not connected yet).
+long unread_bytes(pid_t pid, std::uint16_t redis_port) {
+  long total = -1;
+  for_each_redis_socket(pid, redis_port, [&](std::uint16_t, long unread) { total = std::max(total, 0L) + unread; });
   return total;
 }
 
@@ -102,6 +110,12 @@ bool await_drained(pid_t pid, std::uint16_t redis_port, std::chrono::millisecond
     // Nothing to wait on: /proc is polled, briefly, within the bound.
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+std::vector<std::uint16_t> redis_client_ports(pid_t pid, std::uint16_t redis_port) {
+  std::vector<std::uint16_t> ports;
+  for_each_redis_socket(pid, redis_port, [&](std::uint16_t port, long) { ports.push_back(port); });
+  return ports;
 }
 
 }  // namespace chat::test

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "unique_fd.h"
 
@@ -41,5 +42,9 @@ class BusWatch {
 // Waits until every socket `pid` holds to 127.0.0.1:redis_port has an empty
 // receive queue. False on timeout.
 bool await_drained(pid_t pid, std::uint16_t redis_port, std::chrono::milliseconds timeout);
+
+// The local ports of `pid`'s connections to 127.0.0.1:redis_port (for
+// CLIENT KILL ADDR).
+std::vector<std::uint16_t> redis_client_ports(pid_t pid, std::uint16_t redis_port);
 
 }  // namespace chat::test

@@ -248,6 +248,43 @@ TEST_CASE("a user who left while the link was down: the other nodes hear it once
   CHECK(who_names(b) == sorted({a.address_name(), b.address_name()}));
 }
 
+TEST_CASE("a node's redis connections cut as its user leaves: the other nodes hear that leave once",
+          "[cluster][failure][link]") {
+  // Redis keeps its data here: the node finds the user in its entry.
+  Cluster cluster(2);
+  auto users = cluster.join_users({0, 1, 1});
+  TestClient &a = users[0], &b = users[1], &gone = users[2];
+  const std::string gone_name = gone.address_name();
+  const auto ports = redis_client_ports(cluster[1].pid(), cluster.redis.port());
+  REQUIRE(ports.size() == 2);  // commands and subscription
+
+  // Stopped, so node 1 sees both at once when continued: its connections
+  // closed by Redis and the user gone, in either order (a leave sent into
+  // the dead connection is lost like one sent while the link is down).
+  cluster[1].signal(SIGSTOP);
+  for (const std::uint16_t port : ports) {
+    CHECK(redis_query(cluster.redis.port(), {"CLIENT", "KILL", "ADDR", "127.0.0.1:" + std::to_string(port)}) == ":1");
+  }
+  gone.shutdown_write();
+  cluster[1].signal(SIGCONT);
+  std::vector<std::string> seen;  // b: lost, the local leave, restored
+  while (seen.empty() || seen.back() != "> cluster link restored") {
+    const auto line = b.read_line(10s);
+    REQUIRE(line);
+    seen.push_back(*line);
+  }
+  INFO("b saw " << seen.size() << " lines, the first: " << seen.front());
+  CHECK(seen.size() == 3);
+  a.expect_line("< The user " + gone_name + " left (2 users online)", 5s);
+  CHECK(cluster[1].wait_stdout("cluster: 1 user left while the link was down"));
+  // Once: the /who replies and the chat lines are a's next lines.
+  await_who(a, sorted({a.address_name(), b.address_name()}));
+  b.send_line("still here");
+  a.expect_line("[" + b.address_name() + "] still here");
+  CHECK(who_names(b) == sorted({a.address_name(), b.address_name()}));
+  CHECK(cluster[0].stdout_text().find("link lost") == std::string::npos);
+}
+
 TEST_CASE("redis-server SIGSTOPped while users talk: chatd answers local users and its memory stays bounded",
           "[cluster][failure][stall]") {
   Cluster cluster(2);
