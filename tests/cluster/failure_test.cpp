@@ -26,6 +26,23 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// The two leave lines of a node's users "victim" and `v2_name`, in either
+// order, the count falling 3 -> 2, each within `bound`.
+void expect_both_leaves(TestClient& user, const std::string& v2_name, std::chrono::milliseconds bound) {
+  std::set<std::string> got;
+  for (int i = 0; i < 2; ++i) {
+    const auto line = user.read_line(bound);
+    REQUIRE(line);
+    got.insert(*line);
+  }
+  const std::set<std::string> victim_first = {"< The user victim left (3 users online)",
+                                              "< The user " + v2_name + " left (2 users online)"};
+  const std::set<std::string> v2_first = {"< The user " + v2_name + " left (3 users online)",
+                                          "< The user victim left (2 users online)"};
+  INFO("leave lines: " << *got.begin() << " | " << *got.rbegin());
+  CHECK((got == victim_first || got == v2_first));
+}
+
 }  // namespace
 
 TEST_CASE("a SIGKILLed node's users leave once on every other node, and their nicks are free",
@@ -47,20 +64,7 @@ TEST_CASE("a SIGKILLed node's users leave once on every other node, and their ni
   // node timeout (the heartbeat key's TTL), plus the 1 s between reaping
   // checks, plus 2 s of slack for a loaded machine.
   const auto bound = std::chrono::seconds(kNodeTimeoutS) + 1s + 2s;
-  for (TestClient* user : {&a, &b}) {
-    std::set<std::string> got;
-    for (int i = 0; i < 2; ++i) {
-      const auto line = user->read_line(bound);
-      REQUIRE(line);
-      got.insert(*line);
-    }
-    const std::set<std::string> victim_first = {"< The user victim left (3 users online)",
-                                                "< The user " + v2_name + " left (2 users online)"};
-    const std::set<std::string> v2_first = {"< The user " + v2_name + " left (3 users online)",
-                                            "< The user victim left (2 users online)"};
-    INFO("leave lines: " << *got.begin() << " | " << *got.rbegin());
-    CHECK((got == victim_first || got == v2_first));
-  }
+  for (TestClient* user : {&a, &b}) expect_both_leaves(*user, v2_name, bound);
   const auto took = std::chrono::steady_clock::now() - killed_at;
   INFO("reaped after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
   CHECK(took < bound);
@@ -170,20 +174,7 @@ TEST_CASE("a node SIGKILLed and restarted at once under its name: its old users 
   ChatdProcess& node1 = cluster.restart_node(1, slow_reaper);
   // Both leaves, in either order, the counts falling 3 -> 2, long before
   // the old run's heartbeat key expires.
-  for (TestClient* user : {&a, &b}) {
-    std::set<std::string> got;
-    for (int i = 0; i < 2; ++i) {
-      const auto line = user->read_line(5s);
-      REQUIRE(line);
-      got.insert(*line);
-    }
-    const std::set<std::string> victim_first = {"< The user victim left (3 users online)",
-                                                "< The user " + v2_name + " left (2 users online)"};
-    const std::set<std::string> v2_first = {"< The user " + v2_name + " left (3 users online)",
-                                            "< The user victim left (2 users online)"};
-    INFO("leave lines: " << *got.begin() << " | " << *got.rbegin());
-    CHECK((got == victim_first || got == v2_first));
-  }
+  for (TestClient* user : {&a, &b}) expect_both_leaves(*user, v2_name, 5s);
   const auto took = std::chrono::steady_clock::now() - killed_at;
   INFO("told after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
   CHECK(took < 5s);
