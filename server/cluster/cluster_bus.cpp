@@ -257,21 +257,27 @@ void ClusterBus::on_reaped(const redisReply* reply) {
   report();
 }
 
+ClusterEvent ClusterBus::own_event(ClusterEvent::Kind kind, std::uint64_t user, std::string_view name,
+                                   std::string_view room, std::string line) const {
+  ClusterEvent e;
+  e.kind = kind;
+  e.from = node_;
+  e.node = node_;
+  e.user = user;
+  e.name = std::string(name);
+  e.room = std::string(room);
+  e.line = std::move(line);
+  return e;
+}
+
 void ClusterBus::on_shutdown() {
   if (link_.up()) {
     // Leaving for good: other nodes hear each user leave now, not after
     // --node-timeout.
     std::size_t online = room_.online();
     for (const Room::LocalUser& u : room_.local_users()) {
-      ClusterEvent e;
-      e.kind = ClusterEvent::Kind::leave;
-      e.user = u.user;
-      e.name = std::string(u.name);
-      e.room = std::string(u.room);
-      e.line = msg::left(u.name, --online);
-      e.from = node_;
-      e.node = node_;
-      const std::string payload = encode(e);
+      const std::string payload =
+          encode(own_event(ClusterEvent::Kind::leave, u.user, u.name, u.room, msg::left(u.name, --online)));
       const std::string_view args[] = {"PUBLISH", channel_, payload};
       link_.command(args);
     }
@@ -366,15 +372,8 @@ void ClusterBus::announce_gone(const std::vector<Gone>& gone, bool first) {
   std::vector<std::string> payloads;
   payloads.reserve(gone.size());
   for (const Gone& g : gone) {
-    ClusterEvent e;
-    e.kind = ClusterEvent::Kind::leave;
-    e.from = node_;
-    e.node = node_;
-    e.user = g.user;
-    e.name = g.name;
-    e.room = g.room;
-    e.line = msg::left(g.name, --online);
-    payloads.push_back(encode(e));
+    payloads.push_back(
+        encode(own_event(ClusterEvent::Kind::leave, g.user, g.name, g.room, msg::left(g.name, --online))));
   }
   const std::string users_key = key("users");
   std::vector<std::string> ids;
@@ -419,14 +418,7 @@ void ClusterBus::register_node() {
   link_.command(args);
 
   for (const Room::LocalUser& u : users) {
-    ClusterEvent e;
-    e.kind = ClusterEvent::Kind::enter;
-    e.from = node_;
-    e.node = node_;
-    e.user = u.user;
-    e.name = std::string(u.name);
-    e.room = std::string(u.room);
-    const std::string payload = encode(e);
+    const std::string payload = encode(own_event(ClusterEvent::Kind::enter, u.user, u.name, u.room, {}));
     const std::string_view publish_args[] = {"PUBLISH", channel_, payload};
     link_.command(publish_args);
   }

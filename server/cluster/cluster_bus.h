@@ -71,6 +71,10 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
     std::string record;  // "NAME\nROOM" as read from Redis; empty: Redis lost it
   };
   void announce_gone(const std::vector<Gone>& gone, bool first);
+  // An event about one of this node's users, sent by this node (`line`: the
+  // rendered line, empty for a silent re-announcement).
+  ClusterEvent own_event(ClusterEvent::Kind kind, std::uint64_t user, std::string_view name, std::string_view room,
+                         std::string line) const;
   void register_node();
   void send_heartbeat(Clock::time_point now);
   void send_reap();
