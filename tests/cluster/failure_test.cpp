@@ -26,6 +26,14 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// v1 takes the nickname "victim"; a and b, on other nodes, see it.
+void name_victim(TestClient& v1, TestClient& a, TestClient& b) {
+  v1.send_line("/nick victim");
+  v1.expect_line("> You are now known as victim");
+  a.expect_line("> " + v1.address_name() + " is now known as victim");
+  b.expect_line("> " + v1.address_name() + " is now known as victim");
+}
+
 // The two leave lines of a node's users "victim" and `v2_name`, in either
 // order, the count falling 3 -> 2, each within `bound`.
 void expect_both_leaves(TestClient& user, const std::string& v2_name, std::chrono::milliseconds bound) {
@@ -50,10 +58,7 @@ TEST_CASE("a SIGKILLed node's users leave once on every other node, and their ni
   Cluster cluster(3);
   auto users = cluster.join_users({0, 1, 2, 2});
   TestClient &a = users[0], &b = users[1], &v1 = users[2], &v2 = users[3];
-  v1.send_line("/nick victim");
-  v1.expect_line("> You are now known as victim");
-  a.expect_line("> " + v1.address_name() + " is now known as victim");
-  b.expect_line("> " + v1.address_name() + " is now known as victim");
+  name_victim(v1, a, b);
   const std::string v2_name = v2.address_name();
 
   const auto killed_at = std::chrono::steady_clock::now();
@@ -164,10 +169,7 @@ TEST_CASE("a node SIGKILLed and restarted at once under its name: its old users 
   Cluster cluster(2, slow_reaper);
   auto users = cluster.join_users({0, 0, 1, 1});
   TestClient &a = users[0], &b = users[1], &v1 = users[2], &v2 = users[3];
-  v1.send_line("/nick victim");
-  v1.expect_line("> You are now known as victim");
-  a.expect_line("> " + v1.address_name() + " is now known as victim");
-  b.expect_line("> " + v1.address_name() + " is now known as victim");
+  name_victim(v1, a, b);
   const std::string v2_name = v2.address_name();
 
   const auto killed_at = std::chrono::steady_clock::now();
