@@ -1,5 +1,6 @@
 // tls::Stream and make_server_context over a socketpair, with certificates
 // generated for the test (tests/support/tls_certs.h): no server process.
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,7 +23,9 @@ struct Pair {
   tls::ContextPtr server_ctx, client_ctx;
   tls::Stream server, client;
 
-  Pair() {
+  // `client_groups`: the key-exchange groups the client offers (OpenSSL's
+  // defaults when empty); `client_max`: its highest TLS version.
+  explicit Pair(const char* client_groups = nullptr, int client_max = 0) {
     int fds[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
     server_fd.reset(fds[0]);
@@ -34,6 +37,8 @@ struct Pair {
     SSL_CTX_load_verify_locations(client_ctx.get(), tls_certs().ca_cert.c_str(), nullptr);
     SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set_mode(client_ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (client_groups != nullptr) REQUIRE(SSL_CTX_set1_groups_list(client_ctx.get(), client_groups) == 1);
+    if (client_max != 0) REQUIRE(SSL_CTX_set_max_proto_version(client_ctx.get(), client_max) == 1);
     server = std::get<tls::Stream>(tls::Stream::open(server_ctx.get(), server_fd.get(), tls::Stream::Role::server));
     client = std::get<tls::Stream>(
         tls::Stream::open(client_ctx.get(), client_fd.get(), tls::Stream::Role::client, "localhost"));
@@ -157,6 +162,38 @@ TEST_CASE("tls stream: EOF in the middle of a handshake is an error", "[tls]") {
   tls::Result r = p.server.handshake();
   for (int i = 0; i < 3 && r.status == tls::Status::want_write; ++i) r = p.server.handshake();
   CHECK(r.status == tls::Status::error);
+}
+
+// A finite-field group costs chatd 120-154 ms of CPU per handshake on its
+// only thread (ffdhe8192), paid by a client that replays a canned
+// ClientHello: only the cheap elliptic-curve groups are offered.
+TEST_CASE("tls context: a client offering only ffdhe groups is refused with an alert, TLS 1.3 and 1.2", "[tls]") {
+  for (const int version : {TLS1_3_VERSION, TLS1_2_VERSION}) {
+    for (const char* groups : {"ffdhe8192", "ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"}) {
+      CAPTURE(version, groups);
+      Pair p(groups, version);
+      CHECK(p.handshake().status == tls::Status::error);
+      CHECK_FALSE(p.server.handshake_done());
+    }
+  }
+}
+
+TEST_CASE("tls context: X25519 is preferred, P-256 accepted, a finite-field group never chosen", "[tls]") {
+  struct Case {
+    const char* offered;
+    int version;
+    const char* chosen;
+  };
+  for (const Case c : {Case{nullptr, 0, "X25519"}, Case{"ffdhe8192:P-256", 0, "prime256v1"},
+                       Case{nullptr, TLS1_2_VERSION, "X25519"}, Case{"P-256", TLS1_2_VERSION, "prime256v1"}}) {
+    CAPTURE(c.offered ? c.offered : "(defaults)", c.version);
+    Pair p(c.offered, c.version);
+    const tls::Result r = p.handshake();
+    CAPTURE(r.error);
+    REQUIRE(r.status == tls::Status::done);
+    const int nid = SSL_get_negotiated_group(p.server.native());
+    CHECK(std::string(OBJ_nid2sn(nid)) == c.chosen);
+  }
 }
 
 TEST_CASE("tls context: one line naming the file and why", "[tls]") {
