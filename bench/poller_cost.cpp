@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 #include "unique_fd.h"
 
 namespace {

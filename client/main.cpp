@@ -14,15 +14,15 @@
 #include <string_view>
 #include <vector>
 
-#include "chat_session.h"
-#include "colors.h"
-#include "connect.h"
-#include "history.h"
-#include "interactive_session.h"
 #include "options.h"
-#include "signals.h"
-#include "terminal.h"
+#include "session/chat_session.h"
+#include "session/interactive_session.h"
+#include "terminal/colors.h"
+#include "terminal/history.h"
+#include "terminal/signals.h"
+#include "terminal/terminal.h"
 #include "tls_client_context.h"
+#include "transport/connect.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "chat_session.h"
+#include "session/chat_session.h"
 
 #include <poll.h>
 
@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "line_framer.h"
-#include "outgoing_line.h"
-#include "timestamp.h"
+#include "tracking/outgoing_line.h"
+#include "tracking/timestamp.h"
 #include "utf8.h"
 
 namespace chat::client {

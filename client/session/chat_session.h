@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "server_stream.h"
-#include "terminal.h"
+#include "terminal/terminal.h"
+#include "transport/server_stream.h"
 
 namespace chat::client {
 

@@ -1,4 +1,4 @@
-#include "interactive_session.h"
+#include "session/interactive_session.h"
 
 #include <poll.h>
 
@@ -10,26 +10,26 @@
 #include <string_view>
 #include <vector>
 
-#include "async_connect.h"
-#include "attention.h"
-#include "colors.h"
 #include "command.h"
-#include "connect.h"
-#include "display_width.h"
-#include "history.h"
-#include "key_decoder.h"
-#include "line_editor.h"
-#include "nick_tracker.h"
 #include "nickname.h"
-#include "outgoing_line.h"
-#include "prompt.h"
-#include "room_tracker.h"
-#include "reconnect_backoff.h"
-#include "screen.h"
-#include "server_link.h"
-#include "signals.h"
-#include "terminal.h"
-#include "timestamp.h"
+#include "terminal/colors.h"
+#include "terminal/display_width.h"
+#include "terminal/history.h"
+#include "terminal/key_decoder.h"
+#include "terminal/line_editor.h"
+#include "terminal/prompt.h"
+#include "terminal/screen.h"
+#include "terminal/signals.h"
+#include "terminal/terminal.h"
+#include "tracking/attention.h"
+#include "tracking/nick_tracker.h"
+#include "tracking/outgoing_line.h"
+#include "tracking/reconnect_backoff.h"
+#include "tracking/room_tracker.h"
+#include "tracking/timestamp.h"
+#include "transport/async_connect.h"
+#include "transport/connect.h"
+#include "transport/server_link.h"
 #include "utf8.h"
 
 namespace chat::client {

@@ -12,7 +12,7 @@
 
 #include "tls_stream.h"
 
-#include "server_stream.h"
+#include "transport/server_stream.h"
 
 namespace chat::client {
 

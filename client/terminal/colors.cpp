@@ -1,4 +1,4 @@
-#include "colors.h"
+#include "terminal/colors.h"
 
 #include <array>
 #include <cstdint>

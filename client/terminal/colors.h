@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "attention.h"
+#include "tracking/attention.h"
 
 namespace chat::client {
 

@@ -1,4 +1,4 @@
-#include "display_width.h"
+#include "terminal/display_width.h"
 
 #include <algorithm>
 #include <array>

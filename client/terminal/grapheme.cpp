@@ -1,9 +1,9 @@
-#include "grapheme.h"
+#include "terminal/grapheme.h"
 
 #include <algorithm>
 #include <cstdint>
 
-#include "display_width.h"
+#include "terminal/display_width.h"
 
 namespace chat::client {
 
@@ -19,7 +19,7 @@ struct GraphemeRange {
   GB value;
 };
 
-#include "grapheme_table.inc"
+#include "terminal/grapheme_table.inc"
 
 GB property(char32_t cp) noexcept {
   const auto it = std::upper_bound(std::begin(kGraphemeRanges), std::end(kGraphemeRanges), cp,

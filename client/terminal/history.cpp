@@ -1,4 +1,4 @@
-#include "history.h"
+#include "terminal/history.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
-#include "line_editor.h"
+#include "terminal/line_editor.h"
 
-#include "display_width.h"
-#include "grapheme.h"
+#include "terminal/display_width.h"
+#include "terminal/grapheme.h"
 #include "utf8.h"
 
 namespace chat::client {

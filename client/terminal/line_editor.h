@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "key_decoder.h"
+#include "terminal/key_decoder.h"
 #include "utf8.h"
 
 namespace chat::client {

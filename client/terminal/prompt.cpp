@@ -1,6 +1,6 @@
-#include "prompt.h"
+#include "terminal/prompt.h"
 
-#include "display_width.h"
+#include "terminal/display_width.h"
 
 namespace chat::client {
 

@@ -1,9 +1,9 @@
-#include "screen.h"
+#include "terminal/screen.h"
 
 #include <algorithm>
 
-#include "display_width.h"
-#include "grapheme.h"
+#include "terminal/display_width.h"
+#include "terminal/grapheme.h"
 
 namespace chat::client {
 

@@ -1,4 +1,4 @@
-#include "attention.h"
+#include "tracking/attention.h"
 
 #include "nickname.h"
 

@@ -1,4 +1,4 @@
-#include "nick_tracker.h"
+#include "tracking/nick_tracker.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "outgoing_line.h"
+#include "tracking/outgoing_line.h"
 
 #include <charconv>
 #include <vector>

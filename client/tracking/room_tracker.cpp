@@ -1,4 +1,4 @@
-#include "room_tracker.h"
+#include "tracking/room_tracker.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "timestamp.h"
+#include "tracking/timestamp.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "async_connect.h"
+#include "transport/async_connect.h"
 
 #include <fcntl.h>
 #include <unistd.h>

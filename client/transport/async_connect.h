@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "connect.h"
+#include "transport/connect.h"
 #include "unique_fd.h"
 
 namespace chat::client {

@@ -1,4 +1,4 @@
-#include "connect.h"
+#include "transport/connect.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <memory>
 
-#include "tls_connect.h"
+#include "transport/tls_connect.h"
 
 namespace chat::client {
 

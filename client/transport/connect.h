@@ -8,7 +8,7 @@
 #include <string>
 #include <variant>
 
-#include "server_stream.h"
+#include "transport/server_stream.h"
 #include "unique_fd.h"
 
 namespace chat::client {

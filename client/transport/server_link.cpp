@@ -1,4 +1,4 @@
-#include "server_link.h"
+#include "transport/server_link.h"
 
 namespace chat::client {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "line_framer.h"
-#include "server_stream.h"
+#include "transport/server_stream.h"
 
 namespace chat::client {
 

@@ -1,4 +1,4 @@
-#include "server_stream.h"
+#include "transport/server_stream.h"
 
 #include <sys/socket.h>
 

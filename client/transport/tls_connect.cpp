@@ -1,4 +1,4 @@
-#include "tls_connect.h"
+#include "transport/tls_connect.h"
 
 #include <poll.h>
 

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "connect.h"
+#include "transport/connect.h"
 
 namespace chat::client {
 

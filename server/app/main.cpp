@@ -7,19 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "app/options.h"
+#include "base/server_log.h"
+#include "classic/messages.h"
 #include "cluster/cluster_bus.h"
 #include "cluster/redis_url.h"
-#include "history_store.h"
-#include "listener.h"
-#include "messages.h"
-#include "options.h"
-#include "pollers/poller.h"
-#include "reactor.h"
-#include "server_log.h"
-#include "signal_pipe.h"
+#include "net/listener.h"
+#include "net/pollers/poller.h"
+#include "net/reactor.h"
+#include "net/signal_pipe.h"
+#include "store/history_store.h"
 #include "threads/thread_server.h"
+#include "tls/tls_credentials.h"
 #include "tls_context.h"
-#include "tls_credentials.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "options.h"
+#include "app/options.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include "cluster/redis_url.h"
 #include "help_text.h"
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 #include "room_name.h"
 
 namespace chat {

@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "rate_limiter.h"
-#include "room_config.h"
+#include "core/room_config.h"
+#include "net/rate_limiter.h"
 
 namespace chat {
 

@@ -1,4 +1,4 @@
-#include "log_writer.h"
+#include "base/log_writer.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "memory_trim.h"
+#include "base/memory_trim.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include "log_writer.h"
+#include "base/log_writer.h"
 
 namespace chat {
 

@@ -1,4 +1,4 @@
-#include "shared_line.h"
+#include "base/shared_line.h"
 
 #include <mutex>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "messages.h"
+#include "classic/messages.h"
 
 #include <algorithm>
 #include <ctime>

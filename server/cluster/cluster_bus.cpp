@@ -1,4 +1,4 @@
-#include "cluster_bus.h"
+#include "cluster/cluster_bus.h"
 
 #include <hiredis/hiredis.h>
 
@@ -9,8 +9,8 @@
 
 #include <unistd.h>
 
+#include "classic/messages.h"
 #include "cluster/cluster_scripts.h"
-#include "messages.h"
 #include "nickname.h"
 
 namespace chat {

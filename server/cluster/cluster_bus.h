@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
-#include "bus.h"
+#include "base/server_log.h"
 #include "cluster/redis_link.h"
-#include "loop_task.h"
-#include "room.h"
-#include "server_log.h"
+#include "core/bus.h"
+#include "core/room.h"
+#include "net/loop_task.h"
 
 namespace chat {
 

@@ -1,4 +1,4 @@
-#include "cluster_event.h"
+#include "cluster/cluster_event.h"
 
 #include <array>
 #include <charconv>

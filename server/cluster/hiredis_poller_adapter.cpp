@@ -1,4 +1,4 @@
-#include "hiredis_poller_adapter.h"
+#include "cluster/hiredis_poller_adapter.h"
 
 #include <hiredis/async.h>
 

@@ -7,7 +7,7 @@
 
 #include <system_error>
 
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 
 struct redisAsyncContext;
 

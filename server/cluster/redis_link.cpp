@@ -1,4 +1,4 @@
-#include "redis_link.h"
+#include "cluster/redis_link.h"
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>

@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "cluster/redis_url.h"
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 
 struct redisAsyncContext;
 struct redisReply;

@@ -1,4 +1,4 @@
-#include "redis_url.h"
+#include "cluster/redis_url.h"
 
 #include <charconv>
 

@@ -1,12 +1,12 @@
-#include "room.h"
+#include "core/room.h"
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
 
+#include "classic/messages.h"
 #include "command.h"
-#include "messages.h"
 #include "nickname.h"
 #include "room_name.h"
 #include "utf8.h"

@@ -19,10 +19,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "bus.h"
-#include "room_config.h"
-#include "server_log.h"
-#include "shared_line.h"
+#include "base/server_log.h"
+#include "base/shared_line.h"
+#include "core/bus.h"
+#include "core/room_config.h"
 
 namespace chat {
 

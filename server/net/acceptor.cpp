@@ -1,4 +1,4 @@
-#include "acceptor.h"
+#include "net/acceptor.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "admission.h"
-#include "messages.h"
-#include "server_log.h"
+#include "base/server_log.h"
+#include "classic/messages.h"
+#include "net/admission.h"
 #include "socket_address.h"
 
 namespace chat {

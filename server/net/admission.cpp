@@ -1,4 +1,4 @@
-#include "admission.h"
+#include "net/admission.h"
 
 namespace chat {
 

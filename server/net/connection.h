@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "app/options.h"
+#include "core/room.h"
 #include "line_framer.h"
-#include "options.h"
-#include "output_queue.h"
-#include "rate_limiter.h"
-#include "room.h"
-#include "send_progress.h"
+#include "net/output_queue.h"
+#include "net/rate_limiter.h"
+#include "net/send_progress.h"
 #include "socket_address.h"
 #include "tls_stream.h"
 #include "unique_fd.h"

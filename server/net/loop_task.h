@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 
 namespace chat {
 

@@ -1,9 +1,9 @@
-#include "output_queue.h"
+#include "net/output_queue.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "messages.h"
+#include "classic/messages.h"
 
 namespace chat {
 

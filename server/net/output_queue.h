@@ -16,7 +16,7 @@
 #include <vector>
 #include <span>
 
-#include "shared_line.h"
+#include "base/shared_line.h"
 
 namespace chat {
 

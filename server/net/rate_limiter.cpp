@@ -1,4 +1,4 @@
-#include "rate_limiter.h"
+#include "net/rate_limiter.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,13 +1,13 @@
-#include "reactor.h"
+#include "net/reactor.h"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
-#include "messages.h"
-#include "signal_pipe.h"
-#include "tls_log_lines.h"
+#include "classic/messages.h"
+#include "net/signal_pipe.h"
+#include "tls/tls_log_lines.h"
 
 namespace chat {
 

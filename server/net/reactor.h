@@ -7,17 +7,17 @@
 #include <memory>
 #include <vector>
 
-#include "acceptor.h"
-#include "admission.h"
-#include "connection.h"
-#include "join_gate.h"
-#include "loop_task.h"
-#include "memory_trim.h"
-#include "options.h"
-#include "pollers/poller.h"
-#include "room.h"
-#include "server_log.h"
-#include "tls_credentials.h"
+#include "app/options.h"
+#include "base/memory_trim.h"
+#include "base/server_log.h"
+#include "core/room.h"
+#include "net/acceptor.h"
+#include "net/admission.h"
+#include "net/connection.h"
+#include "net/join_gate.h"
+#include "net/loop_task.h"
+#include "net/pollers/poller.h"
+#include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
 namespace chat {

@@ -1,4 +1,4 @@
-#include "send_progress.h"
+#include "net/send_progress.h"
 
 #include <sys/ioctl.h>
 #if defined(__linux__)

@@ -1,4 +1,4 @@
-#include "signal_pipe.h"
+#include "net/signal_pipe.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <csignal>
 
-#include "server_log.h"
+#include "base/server_log.h"
 
 namespace chat {
 

@@ -1,4 +1,4 @@
-#include "history_store.h"
+#include "store/history_store.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -10,7 +10,7 @@
 
 #include "room_name.h"
 
-#include "server_log.h"
+#include "base/server_log.h"
 
 namespace chat {
 

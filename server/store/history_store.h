@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "room.h"
+#include "core/room.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

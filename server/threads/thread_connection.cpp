@@ -1,4 +1,4 @@
-#include "thread_connection.h"
+#include "threads/thread_connection.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,11 +11,11 @@
 #include <cerrno>
 #include <vector>
 
+#include "classic/messages.h"
 #include "line_framer.h"
-#include "messages.h"
-#include "rate_limiter.h"
-#include "send_progress.h"
-#include "thread_server.h"
+#include "net/rate_limiter.h"
+#include "net/send_progress.h"
+#include "threads/thread_server.h"
 
 namespace chat {
 

@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "output_queue.h"
-#include "room.h"
-#include "send_progress.h"
+#include "core/room.h"
+#include "net/output_queue.h"
+#include "net/send_progress.h"
 #include "socket_address.h"
 #include "tls_stream.h"
 #include "unique_fd.h"

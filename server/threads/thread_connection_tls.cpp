@@ -12,10 +12,10 @@
 #include <chrono>
 #include <cstring>
 
-#include "server_log.h"
-#include "thread_connection.h"
-#include "thread_server.h"
-#include "tls_log_lines.h"
+#include "base/server_log.h"
+#include "threads/thread_connection.h"
+#include "threads/thread_server.h"
+#include "tls/tls_log_lines.h"
 
 namespace chat {
 

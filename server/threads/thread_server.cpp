@@ -1,4 +1,4 @@
-#include "thread_server.h"
+#include "threads/thread_server.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -11,10 +11,10 @@
 #include <system_error>
 #include <utility>
 
-#include "acceptor.h"
-#include "messages.h"
-#include "signal_pipe.h"
-#include "thread_connection.h"
+#include "classic/messages.h"
+#include "net/acceptor.h"
+#include "net/signal_pipe.h"
+#include "threads/thread_connection.h"
 
 namespace chat {
 

@@ -12,15 +12,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "acceptor.h"
-#include "admission.h"
-#include "join_gate.h"
-#include "memory_trim.h"
-#include "options.h"
-#include "room.h"
-#include "server_log.h"
-#include "shared_line.h"
-#include "tls_credentials.h"
+#include "app/options.h"
+#include "base/memory_trim.h"
+#include "base/server_log.h"
+#include "base/shared_line.h"
+#include "core/room.h"
+#include "net/acceptor.h"
+#include "net/admission.h"
+#include "net/join_gate.h"
+#include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
 namespace chat {

@@ -1,6 +1,6 @@
-#include "tls_credentials.h"
+#include "tls/tls_credentials.h"
 
-#include "server_log.h"
+#include "base/server_log.h"
 #include "tls_context.h"
 
 namespace chat {

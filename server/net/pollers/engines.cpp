@@ -1,5 +1,5 @@
 // The backend table: which pollers this build has, in order of preference.
-#include "poller.h"
+#include "net/pollers/poller.h"
 
 #include <array>
 

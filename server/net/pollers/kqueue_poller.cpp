@@ -36,7 +36,7 @@
 #include <cstdint>
 #include <span>
 
-#include "poller.h"
+#include "net/pollers/poller.h"
 #include "unique_fd.h"
 
 namespace chat {

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "poller.h"
+#include "net/pollers/poller.h"
 
 namespace chat {
 

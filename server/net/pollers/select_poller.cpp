@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "poller.h"
+#include "net/pollers/poller.h"
 
 namespace chat {
 

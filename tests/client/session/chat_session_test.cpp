@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "chat_session.h"
+#include "session/chat_session.h"
 #include "unique_fd.h"
 
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "colors.h"
+#include "terminal/colors.h"
 
 using namespace chat::client;
 

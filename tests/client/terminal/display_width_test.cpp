@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "display_width.h"
+#include "terminal/display_width.h"
 
 using chat::client::char_width;
 using chat::client::text_width;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "grapheme.h"
+#include "terminal/grapheme.h"
 
 using namespace chat::client;
 

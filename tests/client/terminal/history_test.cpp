@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "history.h"
+#include "terminal/history.h"
 
 using chat::client::History;
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "key_decoder.h"
+#include "terminal/key_decoder.h"
 
 using chat::client::Key;
 using chat::client::KeyDecoder;

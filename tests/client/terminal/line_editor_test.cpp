@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "line_editor.h"
+#include "terminal/line_editor.h"
 
 using chat::client::Key;
 using chat::client::LineEditor;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "prompt.h"
+#include "terminal/prompt.h"
 
 using chat::client::PromptParts;
 using chat::client::prompt_for_width;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "line_editor.h"
-#include "screen.h"
+#include "terminal/line_editor.h"
+#include "terminal/screen.h"
 
 using namespace chat::client;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "attention.h"
+#include "tracking/attention.h"
 
 using chat::client::Attention;
 using chat::client::attention;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "nick_tracker.h"
+#include "tracking/nick_tracker.h"
 
 using chat::client::complete_word;
 using chat::client::NickTracker;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "outgoing_line.h"
+#include "tracking/outgoing_line.h"
 
 using chat::client::OutgoingContext;
 using chat::client::OutgoingLine;

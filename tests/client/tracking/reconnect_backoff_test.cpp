@@ -2,8 +2,8 @@
 
 #include <ctime>
 
-#include "reconnect_backoff.h"
-#include "timestamp.h"
+#include "tracking/reconnect_backoff.h"
+#include "tracking/timestamp.h"
 
 using namespace std::chrono_literals;
 using chat::client::reconnect_delay;

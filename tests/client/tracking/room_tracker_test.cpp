@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "nick_tracker.h"
-#include "room_tracker.h"
+#include "tracking/nick_tracker.h"
+#include "tracking/room_tracker.h"
 
 using chat::client::complete_word;
 using chat::client::NickTracker;

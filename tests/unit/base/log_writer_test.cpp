@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "log_writer.h"
+#include "base/log_writer.h"
 #include "unique_fd.h"
 
 using namespace std::chrono_literals;

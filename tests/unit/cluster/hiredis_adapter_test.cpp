@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cluster/hiredis_poller_adapter.h"
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 #include "unique_fd.h"
 
 using chat::UniqueFd;

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "room.h"
+#include "core/room.h"
 
 namespace chat::test {
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "admission.h"
+#include "net/admission.h"
 
 using chat::Admission;
 using chat::PeerAddress;

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "output_queue.h"
+#include "net/output_queue.h"
 
 using chat::OutputQueue;
 using namespace std::chrono_literals;

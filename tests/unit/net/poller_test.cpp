@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "pollers/poller.h"
+#include "net/pollers/poller.h"
 #include "unique_fd.h"
 
 using chat::UniqueFd;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "rate_limiter.h"
+#include "net/rate_limiter.h"
 
 using chat::RateLimiter;
 using namespace std::chrono_literals;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "connection.h"
+#include "net/connection.h"
 #include "tls_certs.h"
 #include "tls_context.h"
 
