@@ -9,9 +9,12 @@
 
 #include "app/options.h"
 #include "base/server_log.h"
+#include "classic/classic_renderer.h"
 #include "classic/messages.h"
 #include "cluster/cluster_bus.h"
 #include "cluster/redis_url.h"
+#include "core/chat.h"
+#include "core/renderer.h"
 #include "net/listener.h"
 #include "net/pollers/poller.h"
 #include "net/reactor.h"
@@ -47,7 +50,7 @@ void fit_fd_limit(chat::Options& options) {
 }
 
 // Loads the stored history into the rooms and keeps storing new lines.
-void attach_store(chat::Room& room, chat::HistoryStore* store, std::size_t per_room) {
+void attach_store(chat::Chat& room, chat::HistoryStore* store, std::size_t per_room) {
   if (store == nullptr) return;
   store->load_into(room, per_room);
   room.set_history_sink(store);
@@ -195,20 +198,27 @@ int main(int argc, char** argv) {
   chat::LogWriter err(STDERR_FILENO);
   chat::set_diagnostic_writer(&err);
   chat::ServerLog log(out, options.quiet);
+  // The chat and the protocols it is rendered in: the classic line
+  // protocol is the canonical one (the log's and the store's text).
+  const chat::ClassicRenderer classic({.max_line = options.max_line, .local_time = options.history_local});
+  const chat::Renderers renderers(classic);
+  chat::Chat chat(log, renderers, chat::room_config(options));
+  attach_store(chat, store.get(), options.history);
+  const chat::ServerLimits limits = chat::server_limits(options);
   int status = 0;
   if (!poller) {
-    chat::ThreadServer server(options, std::move(fds), signals.read_fd(), log, std::move(tls));
-    attach_store(server.room(), store.get(), options.history);
+    chat::ThreadServer server(limits, chat, renderers, std::move(fds), signals.read_fd(), log, std::move(tls));
     status = server.run();
   } else {
-    chat::Reactor reactor(options, std::move(poller), std::move(fds), signals.read_fd(), log, std::move(tls));
-    attach_store(reactor.room(), store.get(), options.history);
+    chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
+                          std::move(tls));
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {
       const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options
-      cluster = std::make_unique<chat::ClusterBus>(reactor.room(), reactor.poller(), url, redis_address,
+      cluster = std::make_unique<chat::ClusterBus>(chat, reactor.poller(), url, redis_address,
                                                    options.node_name.value_or(default_node_name()),
-                                                   std::chrono::seconds(options.node_timeout_s), log);
+                                                   std::chrono::seconds(options.node_timeout_s), log,
+                                                   static_cast<int>(options.cluster_wire));
       reactor.attach(cluster.get());
     }
     status = reactor.run();

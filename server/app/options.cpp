@@ -261,6 +261,9 @@ const std::vector<OptionRow>& option_table() {
        .help = "a node silent this long is gone: its users leave",
        .unit = Unit::seconds, .store = store_in<&Options::node_timeout_s>, .min = 2, .max = 3600,
        .default_value = "10"},
+      {.name = "--cluster-wire", .placeholder = "N",
+       .help = "write cluster events in wire version N: 1 while nodes of the release before run (upgrades)",
+       .unit = Unit::number, .store = store_in<&Options::cluster_wire>, .min = 1, .max = 2, .default_value = "2"},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .alias = "-q"},
       {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h"},
@@ -281,6 +284,17 @@ std::string usage_text() {
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
          "\n" +
          format_help(entries);
+}
+
+ServerLimits server_limits(const Options& o) {
+  return ServerLimits{.max_clients = o.max_clients,
+                      .max_per_ip = o.max_per_ip,
+                      .max_line = o.max_line,
+                      .max_queue = o.max_queue,
+                      .rate_limit = o.rate_limit,
+                      .stall_timeout_s = o.stall_timeout_s,
+                      .idle_timeout_s = o.idle_timeout_s,
+                      .tls_handshake_timeout_s = o.tls_handshake_timeout_s};
 }
 
 RoomConfig room_config(const Options& o) {

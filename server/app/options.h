@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/room_config.h"
+#include "net/limits.h"
 #include "net/rate_limiter.h"
 
 namespace chat {
@@ -30,7 +31,7 @@ struct Options {
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
   bool reuse_port = false;  // --reuse-port: SO_REUSEPORT, several chatd on one port
-  // Rooms and history (RoomConfig, server/room_config.h).
+  // Rooms and history (RoomConfig, core/room_config.h).
   std::string default_room = "#lobby";        // --default-room
   std::size_t history = 50;                   // --history: lines kept per room; 0 = off
   bool history_local = false;                 // --history-time local
@@ -47,6 +48,7 @@ struct Options {
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID
   unsigned node_timeout_s = 10;          // --node-timeout
+  unsigned cluster_wire = 2;             // --cluster-wire: the wire version written (both are read)
 
   bool operator==(const Options&) const = default;
 };
@@ -66,6 +68,8 @@ std::string usage_text();
 
 // The room settings in `o`.
 RoomConfig room_config(const Options& o);
+// The network's limits in `o`.
+ServerLimits server_limits(const Options& o);
 
 // How an option's value is read; each kind has one parser and one wording
 // for "expected ..." in options.cpp.

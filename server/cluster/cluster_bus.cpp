@@ -9,7 +9,6 @@
 
 #include <unistd.h>
 
-#include "classic/messages.h"
 #include "cluster/cluster_scripts.h"
 #include "nickname.h"
 
@@ -74,9 +73,10 @@ std::size_t for_each_user(const redisReply* reply, Fn&& fn, std::size_t first = 
 
 }  // namespace
 
-ClusterBus::ClusterBus(Room& room, Poller& poller, const RedisUrl& url, const std::string& address,
-                       std::string node, std::chrono::seconds node_timeout, ServerLog& log)
+ClusterBus::ClusterBus(Chat& room, Poller& poller, const RedisUrl& url, const std::string& address,
+                       std::string node, std::chrono::seconds node_timeout, ServerLog& log, int wire_version)
     : room_(room),
+      wire_(wire_version),
       node_(std::move(node)),
       node_timeout_(node_timeout),
       heartbeat_every_(std::min<std::chrono::milliseconds>(std::chrono::seconds(1), node_timeout_ / 3)),
@@ -123,7 +123,7 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
     ++skipped_;
     return Sent::behind;
   }
-  const std::string payload = encode(event);
+  const std::string payload = encode(event, wire_);
   bool queued = false;
   if (presence && event.node == node_) {
     const std::string users = key("users");
@@ -258,7 +258,7 @@ void ClusterBus::on_reaped(const redisReply* reply) {
 }
 
 ClusterEvent ClusterBus::own_event(ClusterEvent::Kind kind, std::uint64_t user, std::string_view name,
-                                   std::string_view room, std::string line) const {
+                                   std::string_view room, std::optional<std::size_t> count) const {
   ClusterEvent e;
   e.kind = kind;
   e.from = node_;
@@ -266,7 +266,8 @@ ClusterEvent ClusterBus::own_event(ClusterEvent::Kind kind, std::uint64_t user, 
   e.user = user;
   e.name = std::string(name);
   e.room = std::string(room);
-  e.line = std::move(line);
+  e.shown = count.has_value();
+  e.count = count.value_or(0);
   return e;
 }
 
@@ -275,9 +276,9 @@ void ClusterBus::on_shutdown() {
     // Leaving for good: other nodes hear each user leave now, not after
     // --node-timeout.
     std::size_t online = room_.online();
-    for (const Room::LocalUser& u : room_.local_users()) {
+    for (const Chat::LocalUser& u : room_.local_users()) {
       const std::string payload =
-          encode(own_event(ClusterEvent::Kind::leave, u.user, u.name, u.room, msg::left(u.name, --online)));
+          encode(own_event(ClusterEvent::Kind::leave, u.user, u.name, u.room, --online), wire_);
       const std::string_view args[] = {"PUBLISH", channel_, payload};
       link_.command(args);
     }
@@ -335,7 +336,7 @@ void ClusterBus::on_snapshot(const redisReply* reply) {
   std::vector<Gone> gone;
   std::unordered_set<std::uint64_t> here;
   if (!first) {
-    for (const Room::LocalUser& u : room_.local_users()) here.insert(u.user);
+    for (const Chat::LocalUser& u : room_.local_users()) here.insert(u.user);
   }
   for (Gone& g : entry) {
     if (!here.contains(g.user)) gone.push_back(std::move(g));
@@ -373,7 +374,7 @@ void ClusterBus::announce_gone(const std::vector<Gone>& gone, bool first) {
   payloads.reserve(gone.size());
   for (const Gone& g : gone) {
     payloads.push_back(
-        encode(own_event(ClusterEvent::Kind::leave, g.user, g.name, g.room, msg::left(g.name, --online))));
+        encode(own_event(ClusterEvent::Kind::leave, g.user, g.name, g.room, --online), wire_));
   }
   const std::string users_key = key("users");
   std::vector<std::string> ids;
@@ -394,14 +395,14 @@ void ClusterBus::announce_gone(const std::vector<Gone>& gone, bool first) {
 void ClusterBus::register_node() {
   // Register: this node's users replace whatever Redis had for it, and the
   // other nodes drop what they knew of it ("reset") and hear it again.
-  const std::vector<Room::LocalUser> users = room_.local_users();
+  const std::vector<Chat::LocalUser> users = room_.local_users();
   std::vector<std::string> values;
   values.reserve(users.size() * 2 + users.size());
-  for (const Room::LocalUser& u : users) {
+  for (const Chat::LocalUser& u : users) {
     values.push_back(std::to_string(u.user));
     values.push_back(encode_presence(u.name, u.room));
   }
-  for (const Room::LocalUser& u : users) {
+  for (const Chat::LocalUser& u : users) {
     if (u.named) values.push_back("chat:nick:" + nickname_key(u.name));
   }
   ClusterEvent reset;
@@ -410,21 +411,21 @@ void ClusterBus::register_node() {
   reset.node = node_;
   const std::string users_key = key("users"), nicks = key("nicks"), alive = key("alive");
   const std::string ms = std::to_string(node_timeout_.count());
-  const std::string reset_payload = encode(reset);
+  const std::string reset_payload = encode(reset, wire_);
   const std::string count = std::to_string(users.size());
   std::vector<std::string_view> args = {"EVAL", lua::kRegister, "4", users_key, nicks, alive, kNodes,
                                         node_,  ms,             channel_, reset_payload, count};
   for (const std::string& v : values) args.push_back(v);
   link_.command(args);
 
-  for (const Room::LocalUser& u : users) {
-    const std::string payload = encode(own_event(ClusterEvent::Kind::enter, u.user, u.name, u.room, {}));
+  for (const Chat::LocalUser& u : users) {
+    const std::string payload = encode(own_event(ClusterEvent::Kind::enter, u.user, u.name, u.room, std::nullopt), wire_);
     const std::string_view publish_args[] = {"PUBLISH", channel_, payload};
     link_.command(publish_args);
   }
   // Nicknames held before the loss are claimed again; one someone else
   // took meanwhile goes back (its holder keeps it).
-  for (const Room::LocalUser& u : users) {
+  for (const Chat::LocalUser& u : users) {
     if (!u.named) continue;
     const std::string k = "chat:nick:" + nickname_key(u.name);
     const std::string who = owner(u.user);
@@ -445,7 +446,7 @@ void ClusterBus::on_link_down(const std::string& reason, bool was_up) {
     // What the other nodes mirror of this node now; kept (not replaced) if
     // the link drops again before this node has registered.
     known_.clear();
-    for (const Room::LocalUser& u : room_.local_users()) {
+    for (const Chat::LocalUser& u : room_.local_users()) {
       known_.push_back(Gone{u.user, std::string(u.name), std::string(u.room), {}});
     }
   }

@@ -24,7 +24,8 @@
 #include "base/server_log.h"
 #include "cluster/redis_link.h"
 #include "core/bus.h"
-#include "core/room.h"
+#include "cluster/cluster_event.h"
+#include "core/chat.h"
 #include "net/loop_task.h"
 
 namespace chat {
@@ -32,8 +33,9 @@ namespace chat {
 class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler {
  public:
   // `address` is url.host resolved (resolve_redis_host); url.host names it in the log.
-  ClusterBus(Room& room, Poller& poller, const RedisUrl& url, const std::string& address, std::string node,
-             std::chrono::seconds node_timeout, ServerLog& log);
+  // `wire_version`: what this node writes (cluster/cluster_event.h).
+  ClusterBus(Chat& room, Poller& poller, const RedisUrl& url, const std::string& address, std::string node,
+             std::chrono::seconds node_timeout, ServerLog& log, int wire_version = kClusterWireVersion);
   ~ClusterBus();
   ClusterBus(const ClusterBus&) = delete;
   ClusterBus& operator=(const ClusterBus&) = delete;
@@ -71,10 +73,11 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
     std::string record;  // "NAME\nROOM" as read from Redis; empty: Redis lost it
   };
   void announce_gone(const std::vector<Gone>& gone, bool first);
-  // An event about one of this node's users, sent by this node (`line`: the
-  // rendered line, empty for a silent re-announcement).
+  // An event about one of this node's users, sent by this node: shown to
+  // the other nodes' users with `count` users online, or (no count) a
+  // silent re-announcement.
   ClusterEvent own_event(ClusterEvent::Kind kind, std::uint64_t user, std::string_view name, std::string_view room,
-                         std::string line) const;
+                         std::optional<std::size_t> count) const;
   void register_node();
   void send_heartbeat(Clock::time_point now);
   void send_reap();
@@ -82,7 +85,8 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   [[nodiscard]] std::string key(std::string_view kind) const;  // "chat:KIND:NODE"
   [[nodiscard]] std::string owner(std::uint64_t user) const;   // "NODE\nUSER\n"
 
-  Room& room_;
+  Chat& room_;
+  int wire_;  // the wire version written
   std::string node_;
   std::chrono::milliseconds node_timeout_;
   std::chrono::milliseconds heartbeat_every_;

@@ -1,16 +1,22 @@
-// What one chatd node tells the others through Redis pub/sub, and how it is
-// written on the channel. Pure: bytes in, event out.
+// How one chatd node's events (core/bus.h) are written on the Redis
+// channel. Pure: event in, bytes out, and back.
 //
-// The publishing node renders every line its users would see ("> New user
-// X entered (N users online)", "[X] hi"), so a remote user gets the same
-// bytes as a local one; the event also carries the presence change that
-// keeps the other nodes' mirror of remote users current.
-//
-// Wire format, version 1: "chat1 K " followed by eight length-prefixed
+// Version 2 (this release's default): "chat2 K " and twelve length-prefixed
 // fields, each "LEN:BYTES" (LEN in decimal): from, node, user, name, room,
-// old_room, line, line2. Anything else (another version, a bad length, trailing
-// bytes) is refused, so a garbage message on the channel is logged and
-// ignored, never half-applied.
+// old_room, old_name, text, said, count, count2, shown. The event is
+// structured, never rendered: each node renders it for its own users'
+// protocols.
+//
+// Version 1 (the release before): "chat1 K " and eight fields: from, node,
+// user, name, room, old_room, line, line2, where the lines are the classic
+// protocol's rendering. Both versions are always read, so nodes of two
+// releases run side by side in one cluster; during a rolling upgrade the new
+// nodes write version 1 (chatd --cluster-wire 1) until the last old node is
+// gone (docs/CLUSTER.md, "Upgrades").
+//
+// Anything else (another version, a bad length, trailing bytes, a line
+// that is not one the classic protocol writes) is refused, so a garbage
+// message on the channel is logged and ignored, never half-applied.
 #pragma once
 
 #include <cstdint>
@@ -18,37 +24,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/bus.h"
+
 namespace chat {
 
-struct ClusterEvent {
-  enum class Kind : char {
-    // Presence events carry the user's name and room as they are after it.
-    enter = 'E',    // user joined the cluster: line = "New user" line or empty
-    leave = 'L',    // user left `room`: line = "left" line or empty
-    nick = 'N',     // user renamed: name = new name; line for the user's room
-    move = 'M',     // user moved from old_room to room: line to the old, line2 to the new
-    line = 'T',     // text, /me, a late "New user" line: line to everyone in `room`
-    direct = 'P',   // /msg: line to user `user` on node `node` only
-    reset = 'R',    // node `node` (re)registered: forget its users, entries follow
-  };
+inline constexpr int kClusterWireVersion = 2;  // what this release writes by default
 
-  Kind kind = Kind::line;
-  std::string from;        // the publishing node; a node ignores its own events
-  std::string node;        // the user's node (differs from `from` for a reaped node's users)
-  std::uint64_t user = 0;  // the user's id on its node
-  std::string name;
-  std::string room;
-  std::string old_room;
-  std::string line;
-  std::string line2;
+// `event` on the wire, in `version` (1 or 2).
+std::string encode(const ClusterEvent& event, int version = kClusterWireVersion);
 
-  bool operator==(const ClusterEvent&) const = default;
-};
-
-std::string encode(const ClusterEvent& event);
-
-// The event in `wire`, or nullopt when it is not a well-formed version 1
-// event.
+// The event in `wire` (either version), or nullopt when it is not a
+// well-formed one.
 std::optional<ClusterEvent> decode_cluster_event(std::string_view wire);
 
 // A user as kept in Redis (the per-node hash) and in a node snapshot:

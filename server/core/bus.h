@@ -1,20 +1,52 @@
-// The Room's window on other chatd nodes (chatd --cluster). Without
-// --cluster the Room holds no Bus (a null pointer, one predictable branch)
+// The chat's window on other chatd nodes (chatd --cluster). Without
+// --cluster the chat holds no Bus (a null pointer, one predictable branch)
 // and nothing else changes.
 //
-// The Room publishes what its users do, rendered (server/cluster/
-// cluster_event.h); the bus hands other nodes' events back through
-// Room::apply_remote() and the link's state through Room::on_link_lost(),
-// Room::on_link_restored() and Room::on_claim(). Every call is on the
-// Room's thread and never blocks: a nickname claim is answered later.
+// The chat publishes what its users do as ClusterEvents: structured, never
+// rendered, so each node renders them for its own users' protocols. The bus
+// (server/cluster/) carries them on the wire and hands other nodes' events
+// back through Room::apply_remote(), the link's state through
+// Room::on_link_lost() and Room::on_link_restored(), and nickname claims
+// through Room::on_claim(). Every call is on the chat's thread and never
+// blocks: a nickname claim is answered later.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
-#include "cluster/cluster_event.h"
+#include "core/event.h"
 
 namespace chat {
+
+struct ClusterEvent {
+  enum class Kind : char {
+    // Presence events carry the user's name and room as they are after it.
+    enter = 'E',   // user joined the cluster (shown: the others are told; count = online)
+    leave = 'L',   // user left the chat from `room` (shown; count = online)
+    nick = 'N',    // user renamed from old_name to name, in `room`
+    move = 'M',    // user moved from old_room (count = users left there) to room (count2 = users there now)
+    line = 'T',    // name said text in `room` (said: text or action), or a late entered line (said: entered)
+    direct = 'P',  // /msg: name said text to user `user` of node `node` only
+    reset = 'R',   // node `node` (re)registered: forget its users, entries follow
+  };
+
+  Kind kind = Kind::line;
+  std::string from;        // the publishing node; a node ignores its own events
+  std::string node;        // the user's node (differs from `from` for a reaped node's users)
+  std::uint64_t user = 0;  // the user's id on its node
+  std::string name;
+  std::string room;
+  std::string old_room;
+  std::string old_name;
+  std::string text;
+  Event::Kind said = Event::Kind::text;
+  std::uint64_t count = 0;
+  std::uint64_t count2 = 0;
+  bool shown = true;  // enter, leave: false for a join storm's unannounced member
+
+  bool operator==(const ClusterEvent&) const = default;
+};
 
 class Bus {
  public:

@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "base/server_log.h"
-#include "classic/messages.h"
 #include "net/admission.h"
 #include "socket_address.h"
 
@@ -24,7 +23,7 @@ UniqueFd open_spare() { return UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC
 Acceptor::Acceptor(bool nonblocking)
     : flags_(SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0)), spare_fd_(open_spare()) {}
 
-std::optional<Accepted> Acceptor::accept(int listener_fd) {
+std::optional<Accepted> Acceptor::accept(int listener_fd, const Renderer& notices) {
   while (true) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
@@ -38,7 +37,7 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
     if (errno == EMFILE || errno == ENFILE) {
       spare_fd_.reset();
       UniqueFd shed(::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-      if (shed) refuse_client(std::move(shed), msg::server_full(), "out of file descriptors");
+      if (shed) refuse_client(std::move(shed), notices, Event::Kind::server_full, "out of file descriptors");
       spare_fd_ = open_spare();
     } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
       diagnostic("accept failed", std::string("accept failed: ") + std::strerror(errno));
@@ -47,22 +46,24 @@ std::optional<Accepted> Acceptor::accept(int listener_fd) {
   }
 }
 
-void refuse_client(UniqueFd client, std::string_view line, std::string_view why) {
+void refuse_client(UniqueFd client, const Renderer& notices, Event::Kind notice, std::string_view why) {
+  std::string line;
+  notices.render(Event{.kind = notice}, line);
   // A fresh socket's buffer takes this line without blocking.
   [[maybe_unused]] const ssize_t n = ::send(client.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   diagnostic("refused a connection", "refused a connection: " + std::string(why));
 }
 
-bool admit_or_refuse(Admission& admission, Accepted& client) {
+bool admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices) {
   switch (admission.admit(client.peer)) {
     case Admission::Verdict::admitted:
       return true;
     case Admission::Verdict::server_full:
-      refuse_client(std::move(client.fd), msg::server_full(),
+      refuse_client(std::move(client.fd), notices, Event::Kind::server_full,
                     client.peer.name() + ": server full (--max-clients " + std::to_string(admission.max_clients()) + ")");
       return false;
     case Admission::Verdict::too_many_from_address:
-      refuse_client(std::move(client.fd), msg::too_many_from_address(),
+      refuse_client(std::move(client.fd), notices, Event::Kind::too_many_from_address,
                     client.peer.name() + ": too many connections from " + client.peer.host + " (--max-per-ip " +
                         std::to_string(admission.max_per_address()) + ")");
       return false;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/event.h"
+#include "core/renderer.h"
 #include "socket_address.h"
 #include "unique_fd.h"
 
@@ -24,21 +26,22 @@ class Acceptor {
   // Accepts one pending connection; nullopt when none is pending or accept
   // failed. Out of file descriptors, the pending connection would keep the
   // listener readable forever (a busy loop): the spare fd is released to
-  // accept it and turn it away with "! server full", then taken back.
-  std::optional<Accepted> accept(int listener_fd);
+  // accept it and turn it away with the server_full notice, rendered by
+  // `notices` (the listener's protocol), then taken back.
+  std::optional<Accepted> accept(int listener_fd, const Renderer& notices);
 
  private:
   int flags_;
   UniqueFd spare_fd_;
 };
 
-// Best effort `line` (e.g. "! server full\n") to a client we will not
-// serve, then close; logs `why` on stderr.
-void refuse_client(UniqueFd client, std::string_view line, std::string_view why);
+// Best effort `notice` (e.g. server_full) rendered by `notices` to a client
+// we will not serve, then close; logs `why` on stderr.
+void refuse_client(UniqueFd client, const Renderer& notices, Event::Kind notice, std::string_view why);
 
 class Admission;
 // Asks `admission` about a newly accepted client; if it is turned away,
-// tells it why, closes it and returns false.
-bool admit_or_refuse(Admission& admission, Accepted& client);
+// tells it why (in `notices`' protocol), closes it and returns false.
+bool admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices);
 
 }  // namespace chat

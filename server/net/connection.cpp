@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <climits>
 
+#include "classic/classic_renderer.h"
+
 namespace chat {
 
 namespace {
@@ -15,18 +17,25 @@ constexpr std::size_t kMaxIovecs = IOV_MAX < 1024 ? IOV_MAX : 1024;
 constexpr std::size_t kTlsRecord = 16 * 1024;
 }  // namespace
 
-Connection::Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop, tls::Stream tls)
-    : last_input(loop.now),
-      rate_limiter(options.rate_limit, loop.now),
+Connection::Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls,
+                       ProtocolId protocol)
+    : Member(protocol),
+      last_input(loop.now),
+      rate_limiter(limits.rate_limit, loop.now),
       fd_(std::move(fd)),
       peer_(std::move(peer)),
       peer_name_(peer_.name()),
-      framer_(options.max_line),
-      output_(options.max_queue),
+      framer_(limits.max_line),
+      output_(limits.max_queue, loop.renderers != nullptr ? &(*loop.renderers)[protocol] : nullptr),
       loop_(loop),
       tls_(std::move(tls)),
       user_space_tls_(static_cast<bool>(tls_)) {
   handshaking = is_tls();
+}
+
+void Connection::notice(const Event& event) {
+  const Renderer& renderer = loop_.renderers != nullptr ? (*loop_.renderers)[protocol()] : ClassicRenderer::plain();
+  deliver_control(SharedLine::build([&](std::string& out) { renderer.render(event, out); }));
 }
 
 // close_notify for a TLS peer whose handshake was done (best effort: the

@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "app/options.h"
-#include "core/room.h"
+#include "core/member.h"
+#include "core/renderer.h"
 #include "line_framer.h"
 #include "net/output_queue.h"
 #include "net/rate_limiter.h"
+#include "net/limits.h"
 #include "net/send_progress.h"
 #include "socket_address.h"
 #include "tls_stream.h"
@@ -30,13 +31,17 @@ struct LoopContext {
   // Connections whose wait for the cluster (a /nick claim) is over: the
   // reactor hands them lines again (Reactor::resume_paused).
   std::vector<class Connection*> to_resume;
+  // The protocols' renderers, for the notices connections send on their
+  // own ("! 3 messages skipped"); none: the classic protocol's.
+  const Renderers* renderers = nullptr;
 };
 
 class Connection final : public Member {
  public:
   // `tls`: a server-side TLS stream on `fd` (a connection to the TLS port),
-  // or empty for plain TCP.
-  Connection(UniqueFd fd, PeerAddress peer, const Options& options, LoopContext& loop, tls::Stream tls = {});
+  // or empty for plain TCP. `protocol`: what its lines are rendered in.
+  Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls = {},
+             ProtocolId protocol = kCanonicalProtocol);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -47,6 +52,9 @@ class Connection final : public Member {
   // A line the server must get through (shutdown, idle disconnect, refusal,
   // drop notice): queued within OutputQueue::kControlReserve past the limit.
   void deliver_control(const SharedLine& line);
+  // A notice the network layer sends on its own ("! slow down: ..."),
+  // rendered in this connection's protocol and queued as a control line.
+  void notice(const Event& event);
   // Member: the line that paused this connection is answered.
   void resume() override;
 
@@ -98,7 +106,7 @@ class Connection final : public Member {
   void note_output_progress(OutputQueue::Clock::time_point now) noexcept { output_.note_progress(now); }
 
   // The reactor's bookkeeping for this connection.
-  std::optional<Room::MemberId> member;  // set while in the room
+  std::optional<MemberId> member;  // set while in the chat
   bool reading = true;                   // false after EOF, /quit or shutdown
   bool paused = false;                   // a line awaits the cluster: no more lines until resume()
   bool dead = false;                     // closed this iteration; reaped after it

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "classic/messages.h"
+#include "classic/classic_renderer.h"
 
 namespace chat {
 
@@ -14,15 +14,23 @@ namespace {
 constexpr std::size_t kKeepCapacity = 128;
 }  // namespace
 
+OutputQueue::OutputQueue(std::size_t max_bytes, const Renderer* notices)
+    : max_bytes_(max_bytes), notices_(notices != nullptr ? notices : &ClassicRenderer::plain()) {}
+
 std::size_t OutputQueue::charge_estimate(std::size_t bytes) noexcept {
   return SharedLine::footprint_for(bytes) + 2 * sizeof(SharedLine);
+}
+
+SharedLine OutputQueue::skipped_notice(std::size_t count) const {
+  return SharedLine::build(
+      [&](std::string& out) { notices_->render(Event{.kind = Event::Kind::skipped, .count = count}, out); });
 }
 
 bool OutputQueue::push(const SharedLine& line, Clock::time_point now, Kind kind) {
   if (kind == Kind::control && skipped_ > 0) {
     // The count of what was skipped comes before the notice, in order; the
     // last thing a reader sees before "> Server shutting down" is accurate.
-    const SharedLine notice = make_line(msg::skipped(std::exchange(skipped_, 0)));
+    const SharedLine notice = skipped_notice(std::exchange(skipped_, 0));
     push(notice, now, Kind::control);
   }
   const std::size_t cost = charge(line);
@@ -104,8 +112,7 @@ void OutputQueue::consume(std::size_t n, Clock::time_point now) {
     pop_front();
   }
   if (skipped_ > 0 && charged_ < max_bytes_ / 2) {
-    const SharedLine notice = make_line(msg::skipped(skipped_));
-    skipped_ = 0;
+    const SharedLine notice = skipped_notice(std::exchange(skipped_, 0));
     push(notice, now, Kind::control);
   }
 }

@@ -17,6 +17,7 @@
 #include <span>
 
 #include "base/shared_line.h"
+#include "core/renderer.h"
 
 namespace chat {
 
@@ -24,7 +25,9 @@ class OutputQueue {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit OutputQueue(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  // `notices` renders the queue's own "N messages skipped" notice in the
+  // receiver's protocol; none: the classic protocol's.
+  explicit OutputQueue(std::size_t max_bytes, const Renderer* notices = nullptr);
 
   // Control lines (shutdown, idle disconnect, refusals, drop and skip
   // notices) may use this much beyond the limit, so a full queue still
@@ -83,7 +86,11 @@ class OutputQueue {
   void grow();
   void pop_front();
 
+  [[nodiscard]] SharedLine skipped_notice(std::size_t count) const;
+
   std::size_t max_bytes_;
+  const Renderer* notices_;
+
   // A ring of lines, oldest at head_: unlike a deque it allocates only when
   // it grows, not every few dozen pushes. Its capacity is a power of two.
   std::vector<SharedLine> ring_;

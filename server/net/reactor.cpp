@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "classic/messages.h"
 #include "net/signal_pipe.h"
 #include "tls/tls_log_lines.h"
 
@@ -42,19 +41,20 @@ void discard_unread_input(int fd) {
 
 }  // namespace
 
-Reactor::Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
-                 int signal_fd, ServerLog& log, TlsSetup tls)
-    : options_(options),
+Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
+                 std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls)
+    : limits_(limits),
       poller_(std::move(poller)),
       listeners_(std::move(listeners)),
       tls_(std::move(tls)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log, room_config(options)),
-      admission_(options.max_clients, options.max_per_ip),
+      chat_(chat),
+      admission_(limits.max_clients, limits.max_per_ip),
       scratch_(kReadChunk),
-      acceptor_(/*nonblocking=*/true),
-      too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
+      acceptor_(/*nonblocking=*/true) {
+  loop_.renderers = &renderers;
+}
 
 Reactor::~Reactor() = default;
 
@@ -169,12 +169,14 @@ void Reactor::dispatch(const PollEvent& event) {
 }
 
 void Reactor::accept_clients(int listener_fd, bool tls) {
+  // Every listener speaks the canonical protocol today.
+  const Renderer& notices = (*loop_.renderers)[kCanonicalProtocol];
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
-    std::optional<Accepted> accepted = acceptor_.accept(listener_fd);
+    std::optional<Accepted> accepted = acceptor_.accept(listener_fd, notices);
     if (!accepted) return;
     // Counted from the first byte: a client stuck in its handshake holds a
     // seat (and its address's share) until the handshake timeout.
-    if (!admit_or_refuse(admission_, *accepted)) continue;
+    if (!admit_or_refuse(admission_, *accepted, notices)) continue;
     const int fd = accepted->fd.get();
     tls::Stream stream;
     if (tls) {
@@ -188,7 +190,7 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
     }
     if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
       admission_.release(accepted->peer);
-      refuse_client(std::move(accepted->fd), msg::server_full(),
+      refuse_client(std::move(accepted->fd), notices, Event::Kind::server_full,
                     accepted->peer.name() + ": " + std::string(poller_->name()) + " cannot watch fd " +
                         std::to_string(fd) + ": " + ec.message());
       continue;
@@ -196,7 +198,7 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), options_,
+    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), limits_,
                                                       loop_, std::move(stream));
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
@@ -209,7 +211,7 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
 }
 
 void Reactor::admit_to_room(Connection& conn) {
-  conn.member = room_.join(conn, conn.peer_name(), join_gate_.announce_now(loop_.now));
+  conn.member = chat_.join(conn, conn.peer_name(), join_gate_.announce_now(loop_.now));
 }
 
 void Reactor::on_handshake(Connection& conn) {
@@ -248,21 +250,21 @@ void Reactor::on_readable(Connection& conn) {
   using Cost = Connection::FrameCost;
   const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
     if (frame.kind == Frame::Kind::too_long) {
-      conn.deliver_control(too_long_line_);
+      conn.notice(Event{.kind = Event::Kind::line_too_long, .count = limits_.max_line});
       return Cost::counted;
     }
     // Every line counts, commands included, before it is interpreted: a
     // burst of /nick, /who or /join costs what a burst of text does.
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
-    if (rate.report_dropped > 0) conn.deliver_control(make_line(msg::slow_down(rate.report_dropped)));
+    if (rate.report_dropped > 0) conn.notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
     if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
-    switch (room_.handle_line(*conn.member, frame.text)) {
-      case Room::Outcome::stay:
+    switch (chat_.handle_line(*conn.member, frame.text)) {
+      case Chat::Outcome::stay:
         return Cost::counted;
-      case Room::Outcome::quit:
+      case Chat::Outcome::quit:
         leave_room(conn);
         return Cost::stop;
-      case Room::Outcome::wait:  // a /nick claim in the cluster: later lines wait for its answer
+      case Chat::Outcome::wait:  // a /nick claim in the cluster: later lines wait for its answer
         conn.paused = true;
         return Cost::pause;
     }
@@ -326,7 +328,7 @@ void Reactor::send_due_reports() {
     Connection* conn = connection(report_waiters_[i]);
     if (conn != nullptr && !conn->dead && conn->reading) {
       if (const std::size_t dropped = conn->rate_limiter.take_due_report(loop_.now)) {
-        conn->deliver_control(make_line(msg::slow_down(dropped)));
+        conn->notice(Event{.kind = Event::Kind::slow_down, .count = dropped});
       }
       if (conn->rate_limiter.report_due()) {
         ++i;
@@ -350,7 +352,7 @@ void Reactor::leave_room(Connection& conn) {
 }
 
 void Reactor::process_leaves() {
-  for (std::size_t i = 0; i < pending_leaves_.size(); ++i) room_.leave(pending_leaves_[i]);
+  for (std::size_t i = 0; i < pending_leaves_.size(); ++i) chat_.leave(pending_leaves_[i]);
   pending_leaves_.clear();
 }
 
@@ -434,16 +436,16 @@ void Reactor::close_connection(Connection& conn) {
 }
 
 void Reactor::check_timeouts() {
-  const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
-  const bool idles = options_.idle_timeout_s > 0 && !shutting_down_;
+  const bool stalls = limits_.stall_timeout_s > 0 && write_waiters_ > 0;
+  const bool idles = limits_.idle_timeout_s > 0 && !shutting_down_;
   if (!stalls && !idles && handshakes_ == 0) return;
-  const auto handshake_limit = std::chrono::seconds(options_.tls_handshake_timeout_s);
+  const auto handshake_limit = std::chrono::seconds(limits_.tls_handshake_timeout_s);
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
     if (slot->handshaking) {  // slowloris: a socket that never finishes its handshake
       if (loop_.now - slot->last_input < handshake_limit) continue;
       diagnostic("TLS handshake timed out",
-                 tls_handshake_timed_out(slot->peer_name(), options_.tls_handshake_timeout_s));
+                 tls_handshake_timed_out(slot->peer_name(), limits_.tls_handshake_timeout_s));
       close_connection(*slot);
       continue;
     }
@@ -455,16 +457,16 @@ void Reactor::check_timeouts() {
 void Reactor::drop_stalled(Connection& conn) {
   if (!(conn.interest & kWritable)) return;  // not waiting for the socket
   if (conn.peer_read_since_last_check()) conn.note_output_progress(loop_.now);
-  if (!conn.output().stalled(loop_.now, std::chrono::seconds(options_.stall_timeout_s))) return;
-  const std::string name = conn.member ? room_.name_of(*conn.member) : conn.peer_name();
-  diagnostic("dropping", "dropping " + name + ": it accepted no output for " + std::to_string(options_.stall_timeout_s) +
+  if (!conn.output().stalled(loop_.now, std::chrono::seconds(limits_.stall_timeout_s))) return;
+  const std::string name = conn.member ? chat_.name_of(*conn.member) : conn.peer_name();
+  diagnostic("dropping", "dropping " + name + ": it accepted no output for " + std::to_string(limits_.stall_timeout_s) +
              " s (" + std::to_string(conn.output().bytes()) + " bytes pending)");
   close_connection(conn);
 }
 
 void Reactor::drop_idle(Connection& conn) {
-  if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(options_.idle_timeout_s)) return;
-  conn.deliver_control(make_line(msg::idle_disconnect(options_.idle_timeout_s)));
+  if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(limits_.idle_timeout_s)) return;
+  conn.notice(Event{.kind = Event::Kind::idle_disconnect, .count = limits_.idle_timeout_s});
   leave_room(conn);
   update_interest(conn, kWritable);  // closed once the notice is out
 }
@@ -490,11 +492,12 @@ void Reactor::begin_shutdown() {
       l.reset();
     }
   }
-  const SharedLine notice = make_line(msg::shutting_down());
+  const Event shutting_down{.kind = Event::Kind::shutting_down};
+  Rendering notice(*loop_.renderers, shutting_down);
   // Everyone leaves at once: no "left" lines, just flush and close.
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
-    if (slot->member) slot->deliver_control(notice);
+    if (slot->member) slot->deliver_control(notice.line(slot->protocol()));
     slot->member.reset();
     slot->reading = false;
     if (slot->output().empty()) close_connection(*slot);
@@ -507,8 +510,8 @@ int Reactor::wait_timeout_ms() const {
     return static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
   }
   if (!backlogged_.empty()) return 0;  // lines already read are waiting for their turn
-  const bool stalls = options_.stall_timeout_s > 0 && write_waiters_ > 0;
-  const bool idles = options_.idle_timeout_s > 0 && admission_.clients() > 0;
+  const bool stalls = limits_.stall_timeout_s > 0 && write_waiters_ > 0;
+  const bool idles = limits_.idle_timeout_s > 0 && admission_.clients() > 0;
   int timeout = stalls || idles || handshakes_ > 0 ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
   const auto now = Clock::now();
   for (int fd : report_waiters_) {

@@ -7,14 +7,15 @@
 #include <memory>
 #include <vector>
 
-#include "app/options.h"
 #include "base/memory_trim.h"
 #include "base/server_log.h"
-#include "core/room.h"
+#include "core/chat.h"
+#include "core/renderer.h"
 #include "net/acceptor.h"
 #include "net/admission.h"
 #include "net/connection.h"
 #include "net/join_gate.h"
+#include "net/limits.h"
 #include "net/loop_task.h"
 #include "net/pollers/poller.h"
 #include "tls/tls_credentials.h"
@@ -26,17 +27,16 @@ class Reactor {
  public:
   // Takes the listening sockets and the read end of the signal pipe; a byte
   // on it starts the shutdown (SIGINT, SIGTERM) or reloads the TLS
-  // certificate (SIGHUP). `tls`: the TLS port's listeners, if any.
-  Reactor(const Options& options, std::unique_ptr<Poller> poller, std::vector<UniqueFd> listeners,
-          int signal_fd, ServerLog& log, TlsSetup tls = {});
+  // certificate (SIGHUP). `tls`: the TLS port's listeners, if any. Lines
+  // go to `chat`; `renderers` render what the reactor says itself.
+  Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
+          std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls = {});
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
   // Serves until SIGINT/SIGTERM has been handled; returns the exit code.
   int run();
-  // The chat state, for wiring up a history store before run().
-  Room& room() { return room_; }
   // The poller, for a LoopTask's own fds.
   Poller& poller() { return *poller_; }
   // Drives `task` (not owned) too: --cluster. At most one; set before run().
@@ -68,13 +68,13 @@ class Reactor {
   int wait_timeout_ms() const;
   [[nodiscard]] Connection* connection(int fd) const;
 
-  const Options options_;
+  const ServerLimits limits_;
   std::unique_ptr<Poller> poller_;
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
   int signal_fd_;
   ServerLog& log_;
-  Room room_;
+  Chat& chat_;
   LoopContext loop_;
   LoopTask* task_ = nullptr;  // the cluster link, or none
 
@@ -83,7 +83,7 @@ class Reactor {
   std::vector<int> backlogged_;  // fds with lines read but not yet handled
   std::vector<int> report_waiters_;  // fds whose dropped lines are not yet reported
   std::uint64_t iteration_ = 0;
-  std::vector<Room::MemberId> pending_leaves_;  // left this iteration; announced by settle()
+  std::vector<MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
   JoinGate join_gate_;
   MemoryTrim memory_trim_;
@@ -91,7 +91,6 @@ class Reactor {
   std::size_t handshakes_ = 0;     // TLS connections not done with their handshake
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;
-  SharedLine too_long_line_;
   Clock::time_point next_timeout_check_{};
   bool shutting_down_ = false;
   Clock::time_point shutdown_deadline_{};

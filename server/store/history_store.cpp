@@ -135,7 +135,7 @@ HistoryStore::~HistoryStore() {
   writer_.join();
 }
 
-void HistoryStore::load_into(Room& room, std::size_t per_room) {
+void HistoryStore::load_into(Chat& room, std::size_t per_room) {
   if (per_room == 0) return;
   // Newest chunk first, keeping at most `per_room` lines of each room, so
   // only what will be replayed is ever copied.

@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/room.h"
+#include "core/chat.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -49,7 +49,7 @@ class HistoryStore final : public HistorySink {
   HistoryStore& operator=(const HistoryStore&) = delete;
 
   // Gives `room` the last `per_room` lines of every stored room.
-  void load_into(Room& room, std::size_t per_room);
+  void load_into(Chat& room, std::size_t per_room);
 
   // Every stored line of `room_name` (any ASCII case), oldest first, as
   // {time, line without its "\n"}; an error line instead on failure.

@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <vector>
 
-#include "classic/messages.h"
 #include "line_framer.h"
 #include "net/rate_limiter.h"
 #include "net/send_progress.h"
@@ -24,7 +23,7 @@ ThreadConnection::ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddres
       fd_(std::move(fd)),
       peer_(std::move(peer)),
       peer_name_(peer_.name()),
-      output_(server.options_.max_queue),
+      output_(server.limits_.max_queue, &server.renderers_[protocol()]),
       is_tls_(static_cast<bool>(tls)),
       tls_(std::move(tls)) {}
 
@@ -45,6 +44,10 @@ DeferredSends::~DeferredSends() {
 
 DeferredSends* DeferredSends::current() noexcept { return current_sends; }
 
+void ThreadConnection::notice(const Event& event) {
+  deliver_control(server_.renderers_.render(protocol(), event));
+}
+
 bool ThreadConnection::start() {
   // Detached: the server waits for every connection to unregister (the
   // last thing each thread does) before it goes away.
@@ -53,7 +56,7 @@ bool ThreadConnection::start() {
     std::thread([self = shared_from_this()] { self->read_loop(); }).detach();
   } catch (const std::system_error&) {
     threads_running = 1;  // the writer sends the refusal, then unregisters
-    deliver_control(make_line(msg::server_full()));
+    notice(Event{.kind = Event::Kind::server_full});
     finish(/*leave=*/false);
     return false;
   }
@@ -111,7 +114,7 @@ void ThreadConnection::send_deferred() {
   // most every kStallCheckEvery (a syscall per line cost ~10% of CPU per
   // delivery in room100): a peer that shuts its window is seen at the next
   // line after that; one sent nothing more is not, as on the reactor.
-  if (server_.options_.stall_timeout_s > 0 && output_.empty() && !closing_) {
+  if (server_.limits_.stall_timeout_s > 0 && output_.empty() && !closing_) {
     const auto now = OutputQueue::Clock::now();
     if (now >= next_unsent_check_) {
       next_unsent_check_ = now + kStallCheckEvery;
@@ -122,7 +125,7 @@ void ThreadConnection::send_deferred() {
 }
 
 void ThreadConnection::finish(bool leave) {
-  if (leave && member) server_.room_.leave(*member);
+  if (leave && member) server_.chat_.leave(*member);
   member.reset();
   std::lock_guard lock(mutex_);
   closing_ = true;
@@ -138,8 +141,8 @@ void ThreadConnection::refuse(std::string_view line) noexcept {
 void ThreadConnection::abort() noexcept { ::shutdown(fd_.get(), SHUT_RDWR); }
 
 void ThreadConnection::read_loop() {
-  LineFramer framer(server_.options_.max_line);
-  RateLimiter rate_limiter(server_.options_.rate_limit, OutputQueue::Clock::now());
+  LineFramer framer(server_.limits_.max_line);
+  RateLimiter rate_limiter(server_.limits_.rate_limit, OutputQueue::Clock::now());
   std::vector<char> buffer(16 * 1024);
   bool reading = true;
   if (is_tls_) {
@@ -154,7 +157,7 @@ void ThreadConnection::read_loop() {
       closing = closing_;
     }
     if (reading && !closing) {
-      member = server_.room_.join(*this, peer_name_, server_.join_gate_.announce_now(JoinGate::Clock::now()));
+      member = server_.chat_.join(*this, peer_name_, server_.join_gate_.announce_now(JoinGate::Clock::now()));
     } else {
       reading = false;
     }
@@ -170,7 +173,7 @@ void ThreadConnection::read_loop() {
         std::lock_guard lock(server_.room_mutex_);
         if (!member) break;
         if (const std::size_t dropped = rate_limiter.take_due_report(OutputQueue::Clock::now())) {
-          deliver_control(make_line(msg::slow_down(dropped)));
+          notice(Event{.kind = Event::Kind::slow_down, .count = dropped});
         }
         continue;
       }
@@ -179,7 +182,7 @@ void ThreadConnection::read_loop() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // SO_RCVTIMEO: --idle-timeout
       std::lock_guard lock(server_.room_mutex_);
-      deliver_control(make_line(msg::idle_disconnect(server_.options_.idle_timeout_s)));
+      notice(Event{.kind = Event::Kind::idle_disconnect, .count = server_.limits_.idle_timeout_s});
       break;
     }
     if (n <= 0) break;  // EOF, reset, or woken by shutdown()
@@ -190,12 +193,12 @@ void ThreadConnection::read_loop() {
     const auto now = OutputQueue::Clock::now();
     framer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
       if (f.kind == Frame::Kind::too_long) {
-        deliver_control(server_.too_long_line_);
+        notice(Event{.kind = Event::Kind::line_too_long, .count = server_.limits_.max_line});
         return true;
       }
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
-      if (rate.report_dropped > 0) deliver_control(make_line(msg::slow_down(rate.report_dropped)));
-      if (rate.pass && server_.room_.handle_line(*member, f.text) == Room::Outcome::quit) reading = false;
+      if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
+      if (rate.pass && server_.chat_.handle_line(*member, f.text) == Chat::Outcome::quit) reading = false;
       return reading;
     });
   }
@@ -258,8 +261,8 @@ class StallWatch {
 void ThreadConnection::write_loop() {
   using Clock = OutputQueue::Clock;
   std::array<iovec, 64> iov;
-  StallWatch watch(fd_.get(), std::chrono::seconds(server_.options_.stall_timeout_s));
-  const bool watching = server_.options_.stall_timeout_s > 0;
+  StallWatch watch(fd_.get(), std::chrono::seconds(server_.limits_.stall_timeout_s));
+  const bool watching = server_.limits_.stall_timeout_s > 0;
   bool stalled = false;
   while (!stalled) {
     std::size_t count = 0;
@@ -316,13 +319,13 @@ void ThreadConnection::write_loop() {
     DeferredSends sends;
     std::lock_guard lock(server_.room_mutex_);
     if (stalled) {
-      const std::string& name = member ? server_.room_.name_of(*member) : peer_name_;
+      const std::string& name = member ? server_.chat_.name_of(*member) : peer_name_;
       std::lock_guard out_lock(mutex_);
       // Pending: queued, and what the kernel holds unsent for the peer.
       const std::size_t pending = output_.bytes() + static_cast<std::size_t>(
                                                         std::max(0, SendProgress::unsent_bytes(fd_.get())));
       diagnostic("dropping", "dropping " + name + ": it accepted no output for " +
-                 std::to_string(server_.options_.stall_timeout_s) + " s (" + std::to_string(pending) +
+                 std::to_string(server_.limits_.stall_timeout_s) + " s (" + std::to_string(pending) +
                  " bytes pending)");
     }
     finish(/*leave=*/true);

@@ -14,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/room.h"
+#include "core/event.h"
+#include "core/member.h"
 #include "net/output_queue.h"
 #include "net/send_progress.h"
 #include "socket_address.h"
@@ -61,6 +62,9 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   bool accepts_reply(std::size_t bytes, std::size_t lines) override;
   // A line the server must get through (see OutputQueue::Kind::control).
   void deliver_control(const SharedLine& line);
+  // A notice the server sends on its own, rendered in this connection's
+  // protocol and queued as a control line (see Connection::notice).
+  void notice(const Event& event);
   // DeferredSends: try the socket without blocking, outside the room lock.
   void send_deferred();
 
@@ -79,7 +83,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   [[nodiscard]] const std::string& peer_name() const { return peer_name_; }
 
   // Guarded by the room lock.
-  std::optional<Room::MemberId> member;
+  std::optional<MemberId> member;
   int threads_running = 2;
 
  private:

@@ -39,7 +39,7 @@ bool ThreadConnection::await(tls::Status status, int timeout) const {
 
 bool ThreadConnection::handshake() {
   using Clock = std::chrono::steady_clock;
-  const unsigned limit_s = server_.options_.tls_handshake_timeout_s;
+  const unsigned limit_s = server_.limits_.tls_handshake_timeout_s;
   const auto deadline = Clock::now() + std::chrono::seconds(limit_s);
   while (true) {
     tls::Result r;
@@ -79,7 +79,7 @@ ssize_t ThreadConnection::read_tls(std::span<char> buffer) {
       case tls::Status::want_read:
       case tls::Status::want_write:
         // As SO_RCVTIMEO does for plain: --idle-timeout without a byte.
-        if (!await(r.status, timeout_ms(server_.options_.idle_timeout_s))) {
+        if (!await(r.status, timeout_ms(server_.limits_.idle_timeout_s))) {
           errno = EAGAIN;
           return -1;
         }
@@ -124,7 +124,7 @@ ssize_t ThreadConnection::write_tls(std::span<const iovec> iov) {
         tls_retry_ = len;
         // As SO_SNDTIMEO does for plain: --stall-timeout without a byte
         // taken; write_loop then asks whether the peer read meanwhile.
-        if (!await(r.status, timeout_ms(server_.options_.stall_timeout_s))) {
+        if (!await(r.status, timeout_ms(server_.limits_.stall_timeout_s))) {
           errno = EAGAIN;
           return -1;
         }

@@ -11,7 +11,6 @@
 #include <system_error>
 #include <utility>
 
-#include "classic/messages.h"
 #include "net/acceptor.h"
 #include "net/signal_pipe.h"
 #include "threads/thread_connection.h"
@@ -25,16 +24,17 @@ constexpr auto kShutdownJoinTime = std::chrono::seconds(5);
 
 }  // namespace
 
-ThreadServer::ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd,
+ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Renderers& renderers,
+                           std::vector<UniqueFd> listeners, int signal_fd,
                            ServerLog& log, TlsSetup tls)
-    : options_(options),
+    : limits_(limits),
+      renderers_(renderers),
       listeners_(std::move(listeners)),
       tls_(std::move(tls)),
       signal_fd_(signal_fd),
       log_(log),
-      room_(log, room_config(options)),
-      admission_(options.max_clients, options.max_per_ip),
-      too_long_line_(make_line(msg::line_too_long(options.max_line))) {}
+      chat_(chat),
+      admission_(limits.max_clients, limits.max_per_ip) {}
 
 ThreadServer::~ThreadServer() = default;
 
@@ -66,7 +66,7 @@ int ThreadServer::run() {
       if (fds[i].revents == 0) continue;
       // Listeners are non-blocking: take every pending connection.
       const bool tls = i >= listeners_.size();
-      while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd)) {
+      while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd, renderers_[kCanonicalProtocol])) {
         start_connection(std::move(*accepted), tls);
       }
     }
@@ -89,19 +89,19 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
       return;
     }
     stream = std::move(std::get<tls::Stream>(opened));
-  } else if (options_.stall_timeout_s > 0) {
+  } else if (limits_.stall_timeout_s > 0) {
     // A writer blocked this long without a single byte accepted gives up.
-    const timeval timeout{static_cast<time_t>(options_.stall_timeout_s), 0};
+    const timeval timeout{static_cast<time_t>(limits_.stall_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   }
-  if (options_.idle_timeout_s > 0 && !tls) {
+  if (limits_.idle_timeout_s > 0 && !tls) {
     // A reader blocked this long without a byte from the user: idle.
-    const timeval timeout{static_cast<time_t>(options_.idle_timeout_s), 0};
+    const timeval timeout{static_cast<time_t>(limits_.idle_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
   DeferredSends sends;  // the welcome and "entered" lines, after the lock
   std::lock_guard lock(room_mutex_);
-  if (!admit_or_refuse(admission_, client)) return;
+  if (!admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol])) return;
   const PeerAddress peer = client.peer;
   auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer), std::move(stream));
   connections_.emplace(conn.get(), conn);
@@ -112,7 +112,7 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
     // No thread runs for it: refuse this one client, keep serving the rest.
     connections_.erase(conn.get());
     admission_.release(peer);
-    conn->refuse(msg::server_full());
+    conn->refuse(*renderers_.render(conn->protocol(), Event{.kind = Event::Kind::server_full}));
     note_thread_failure(peer, e);
     return;
   }
@@ -122,7 +122,7 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
   }
   thread_failure_logged_ = false;
   if (tls) return;  // its reader joins the room once the handshake is done
-  conn->member = room_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
+  conn->member = chat_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
 }
 
 void ThreadServer::note_thread_failure(const PeerAddress& peer, const std::system_error& e) {
@@ -143,11 +143,12 @@ void ThreadServer::thread_finished(ThreadConnection& conn) {
 void ThreadServer::shut_down() {
   for (UniqueFd& l : listeners_) l.reset();
   std::unique_lock lock(room_mutex_);
-  const SharedLine notice = make_line(msg::shutting_down());
+  const Event shutting_down{.kind = Event::Kind::shutting_down};
+  Rendering notice(renderers_, shutting_down);
   // Everyone leaves at once: no "left" lines. Readers are woken by the
   // half-shutdown; writers flush, then close.
   for (auto& [ptr, conn] : connections_) {
-    if (conn->member) conn->deliver_control(notice);
+    if (conn->member) conn->deliver_control(notice.line(conn->protocol()));
     conn->finish(/*leave=*/false);
     conn->stop_reading();
   }

@@ -12,14 +12,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/options.h"
 #include "base/memory_trim.h"
 #include "base/server_log.h"
 #include "base/shared_line.h"
-#include "core/room.h"
+#include "core/chat.h"
+#include "core/renderer.h"
 #include "net/acceptor.h"
 #include "net/admission.h"
 #include "net/join_gate.h"
+#include "net/limits.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -29,17 +30,16 @@ class ThreadConnection;
 
 class ThreadServer {
  public:
-  // `tls`: the TLS port's listeners, if any (see Reactor).
-  ThreadServer(const Options& options, std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log,
-               TlsSetup tls = {});
+  // `tls`: the TLS port's listeners, if any (see Reactor). Lines go to
+  // `chat`; `renderers` render what the server says itself.
+  ThreadServer(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::vector<UniqueFd> listeners,
+               int signal_fd, ServerLog& log, TlsSetup tls = {});
   ~ThreadServer();
   ThreadServer(const ThreadServer&) = delete;
   ThreadServer& operator=(const ThreadServer&) = delete;
 
   // Accepts until SIGINT/SIGTERM, then shuts down; returns the exit code.
   int run();
-  // The chat state, for wiring up a history store before run().
-  Room& room() { return room_; }
 
  private:
   friend class ThreadConnection;
@@ -51,21 +51,21 @@ class ThreadServer {
   // Called by each connection thread as it ends; the last one out unregisters.
   void thread_finished(ThreadConnection& conn);
 
-  const Options options_;
+  const ServerLimits limits_;
+  const Renderers& renderers_;
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
   int signal_fd_;
   ServerLog& log_;
 
-  std::mutex room_mutex_;  // guards room_, connections_, admission_, and each member
-  Room room_;
+  std::mutex room_mutex_;  // guards chat_, connections_, admission_, and each member
+  Chat& chat_;
   std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
   Admission admission_;
   JoinGate join_gate_;  // guarded by room_mutex_
   MemoryTrim memory_trim_;  // guarded by room_mutex_
 
   std::condition_variable all_done_;  // with room_mutex_: connections_ became empty
-  SharedLine too_long_line_;
   bool thread_failure_logged_ = false;  // guarded by room_mutex_
 };
 

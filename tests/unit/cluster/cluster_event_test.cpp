@@ -20,8 +20,8 @@ ClusterEvent sample() {
   e.name = "alice";
   e.room = "#rust";
   e.old_room = "#lobby";
-  e.line = "< alice left for #rust (1 user here)\n";
-  e.line2 = "> alice joined #rust (2 users here)\n";
+  e.count = 1;
+  e.count2 = 2;
   return e;
 }
 
@@ -31,7 +31,10 @@ TEST_CASE("cluster events: every kind round-trips, bytes included") {
   for (const char kind : std::string("ELNMTPR")) {
     ClusterEvent e = sample();
     e.kind = static_cast<ClusterEvent::Kind>(kind);
-    e.line = std::string("x\0y:3:\n", 7);  // a NUL and field-like text inside a field
+    e.text = std::string("x\0y:3:", 6);  // a NUL and field-like text inside a field
+    e.old_name = "bob";
+    e.said = chat::Event::Kind::action;
+    e.shown = false;
     CHECK(decode_cluster_event(encode(e)) == e);
   }
   ClusterEvent empty;
@@ -40,14 +43,60 @@ TEST_CASE("cluster events: every kind round-trips, bytes included") {
   CHECK(decode_cluster_event(encode(empty)) == empty);
 }
 
-TEST_CASE("cluster events: the wire format is version 1, length-prefixed") {
+TEST_CASE("cluster events: the wire format is version 2, structured and length-prefixed") {
   ClusterEvent e;
   e.kind = ClusterEvent::Kind::line;
   e.from = "a";
   e.node = "a";
+  e.name = "bob";
   e.room = "#lobby";
-  e.line = "[bob] hi\n";
-  CHECK(encode(e) == "chat1 T 1:a1:a1:00:6:#lobby0:9:[bob] hi\n0:");
+  e.text = "hi";
+  CHECK(encode(e) == "chat2 T 1:a1:a1:03:bob6:#lobby0:0:2:hi4:text1:01:01:1");
+}
+
+// A node of the release before writes and reads version 1: the classic
+// lines. A node of this release reads both, and writes version 1 while
+// such nodes run (chatd --cluster-wire 1).
+TEST_CASE("cluster events: version 1, the release before's classic lines, both ways") {
+  ClusterEvent said;
+  said.kind = ClusterEvent::Kind::line;
+  said.from = "a";
+  said.node = "a";
+  said.name = "bob";
+  said.room = "#lobby";
+  said.text = "hi";
+  CHECK(encode(said, 1) == "chat1 T 1:a1:a1:03:bob6:#lobby0:9:[bob] hi\n0:");
+  // What the release before wrote: no name on a line event, the line only.
+  const auto old_line = decode_cluster_event("chat1 T 1:a1:a1:00:6:#lobby0:9:[bob] hi\n0:");
+  REQUIRE(old_line);
+  CHECK(*old_line == said);
+
+  ClusterEvent e = sample();
+  for (const char kind : std::string("ELNMTPR")) {
+    e.kind = static_cast<ClusterEvent::Kind>(kind);
+    e.said = chat::Event::Kind::text;
+    e.shown = true;
+    e.old_name.clear();
+    e.text.clear();
+    e.count2 = kind == 'M' ? 2 : 0;
+    if (kind == 'N') e.old_name = "10.0.0.1:5";
+    if (kind == 'T' || kind == 'P') e.text = "a [line] with ] and -> you] in it";
+    if (kind == 'T' || kind == 'P' || kind == 'N' || kind == 'R') e.count = 0;
+    if (kind == 'E' || kind == 'L' || kind == 'M') e.count = 1;
+    CAPTURE(kind, encode(e, 1));
+    CHECK(decode_cluster_event(encode(e, 1)) == e);
+  }
+  e.kind = ClusterEvent::Kind::line;  // a storm's member heard at last
+  e.said = chat::Event::Kind::entered;
+  e.text.clear();
+  e.count = 3;
+  CHECK(encode(e, 1).ends_with("42:> New user alice entered (3 users online)\n0:"));
+  CHECK(decode_cluster_event(encode(e, 1)) == e);
+  e.kind = ClusterEvent::Kind::enter;  // a silent re-announcement
+  e.said = chat::Event::Kind::text;
+  e.shown = false;
+  e.count = 0;
+  CHECK(decode_cluster_event(encode(e, 1)) == e);
 }
 
 TEST_CASE("cluster events: malformed input is refused, not half-read") {
@@ -57,7 +106,8 @@ TEST_CASE("cluster events: malformed input is refused, not half-read") {
     CHECK_FALSE(decode_cluster_event(good.substr(0, cut)));
   }
   CHECK_FALSE(decode_cluster_event(good + "x"));                 // trailing bytes
-  CHECK_FALSE(decode_cluster_event("chat2" + good.substr(5)));   // another version
+  CHECK_FALSE(decode_cluster_event("chat3" + good.substr(5)));   // another version
+  CHECK_FALSE(decode_cluster_event("chat1" + good.substr(5)));   // fields of one version, magic of another
   CHECK_FALSE(decode_cluster_event("chat1 X " + good.substr(8)));  // unknown kind
   CHECK_FALSE(decode_cluster_event("chat1 T1:a"));
   CHECK_FALSE(decode_cluster_event("hello"));
@@ -68,6 +118,10 @@ TEST_CASE("cluster events: malformed input is refused, not half-read") {
   CHECK_FALSE(decode_cluster_event("chat1 T 1:a1:a1:00:0:0:2:hi0:"));  // a line without its "\n"
   CHECK_FALSE(decode_cluster_event("chat1 T 1:a1:a1:00:0:0:99999999999:x0:"));  // absurd length
   CHECK_FALSE(decode_cluster_event("chat1 T 1:a1:a1:00:0:0:-1:x0:"));
+  CHECK_FALSE(decode_cluster_event("chat1 T 1:a1:a1:00:0:0:4:\x01x\n0:"));  // not a line chatd writes
+  CHECK_FALSE(decode_cluster_event("chat2 T 1:a1:a1:03:bob0:0:0:3:a\nb4:text1:01:01:1"));  // a line break in text
+  CHECK_FALSE(decode_cluster_event("chat2 T 1:a1:a1:03:bob0:0:0:2:hi4:shout1:01:01:1"));  // unknown said
+  CHECK_FALSE(decode_cluster_event("chat2 T 1:a1:a1:03:bob0:0:0:2:hi4:text1:01:01:2"));  // shown not 0/1
 }
 
 TEST_CASE("cluster events: presence records") {

@@ -1,4 +1,4 @@
-// A Room with members that record what they receive and a log captured in
+// A Chat with members that record what they receive and a log captured in
 // memory: the room's rules checked without sockets or a clock.
 #pragma once
 
@@ -9,11 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/room.h"
+#include "classic/classic_renderer.h"
+#include "core/chat.h"
 
 namespace chat::test {
 
 struct FakeMember final : Member {
+  explicit FakeMember(ProtocolId protocol = kCanonicalProtocol) : Member(protocol) {}
   std::vector<std::string> got;
   bool full = false;        // accepts_reply says no
   int refused_replies = 0;  // replies it was asked to take and refused
@@ -23,10 +25,25 @@ struct FakeMember final : Member {
     return !full;
   }
   std::vector<std::string> take() { return std::exchange(got, {}); }
+  // What take() returns, cut into lines: a reply of several lines (a long
+  // /who) may come as one buffer, and the reader sees only the bytes.
+  std::vector<std::string> take_lines() {
+    std::vector<std::string> lines;
+    for (const std::string& buffer : take()) {
+      for (std::size_t at = 0; at < buffer.size();) {
+        const std::size_t end = buffer.find('\n', at);
+        const std::size_t next = end == std::string::npos ? buffer.size() : end + 1;
+        lines.push_back(buffer.substr(at, next - at));
+        at = next;
+      }
+    }
+    return lines;
+  }
 };
 
 struct Fixture {
-  explicit Fixture(RoomConfig config = {}) : room(log, std::move(config)) {}
+  explicit Fixture(RoomConfig config = {})
+      : classic({.max_line = config.max_line, .local_time = config.local_time}), room(log, renderers, config) {}
   ~Fixture() {
     std::fclose(log_file);
     std::free(log_buf);
@@ -38,10 +55,12 @@ struct Fixture {
   std::size_t log_len = 0;
   std::FILE* log_file = open_memstream(&log_buf, &log_len);
   ServerLog log{log_file, false};
-  Room room;
+  ClassicRenderer classic;
+  Renderers renderers{classic};
+  Chat room;
   std::vector<std::unique_ptr<FakeMember>> members;
 
-  std::pair<Room::MemberId, FakeMember*> join(const std::string& addr) {
+  std::pair<Chat::MemberId, FakeMember*> join(const std::string& addr) {
     members.push_back(std::make_unique<FakeMember>());
     FakeMember* m = members.back().get();
     return {room.join(*m, addr), m};

@@ -6,7 +6,7 @@
 
 #include "room_fixture.h"
 
-using chat::Room;
+using chat::Chat;
 
 using chat::test::FakeMember;
 using chat::test::Fixture;
@@ -91,20 +91,20 @@ TEST_CASE("who lists names in order of arrival") {
 
 TEST_CASE("a long /who reply is split into lines within --max-line") {
   Fixture f;
-  Room room(f.log, [] {
-    chat::RoomConfig c;
-    c.max_line = 64;
-    return c;
-  }());
+  chat::RoomConfig config;
+  config.max_line = 64;
+  const chat::ClassicRenderer classic({.max_line = 64});
+  const chat::Renderers renderers(classic);
+  Chat room(f.log, renderers, config);
   std::vector<std::unique_ptr<FakeMember>> members;
-  std::vector<Room::MemberId> ids;
+  std::vector<Chat::MemberId> ids;
   for (int i = 0; i < 40; ++i) {
     members.push_back(std::make_unique<FakeMember>());
     ids.push_back(room.join(*members.back(), "10.0.0.1:" + std::to_string(40000 + i)));
   }
   members[0]->take();
   room.handle_line(ids[0], "/who");
-  const Lines got = members[0]->take();
+  const Lines got = members[0]->take_lines();
   REQUIRE(got.size() > 1);
   CHECK(got.front().starts_with("> Online (40): 10.0.0.1:40000, "));
   std::string names;
@@ -190,9 +190,9 @@ TEST_CASE("quit is reported to the caller, who then leaves") {
   auto [a, ma] = f.join("1.1.1.1:1");
   auto [b, mb] = f.join("2.2.2.2:2");
   ma->take(); mb->take();
-  CHECK(f.room.handle_line(a, "/quit") == Room::Outcome::quit);
-  CHECK(f.room.handle_line(a, "/QUIT please") == Room::Outcome::quit);
-  CHECK(f.room.handle_line(b, "hi") == Room::Outcome::stay);
+  CHECK(f.room.handle_line(a, "/quit") == Chat::Outcome::quit);
+  CHECK(f.room.handle_line(a, "/QUIT please") == Chat::Outcome::quit);
+  CHECK(f.room.handle_line(b, "hi") == Chat::Outcome::stay);
 }
 
 TEST_CASE("a broadcast shares one line object among all receivers") {
@@ -216,7 +216,9 @@ TEST_CASE("quiet mode leaves messages out of the log but keeps joins and nick ch
   std::FILE* file = open_memstream(&buf, &len);
   {
     chat::ServerLog log(file, true);
-    Room room(log);
+    const chat::ClassicRenderer classic;
+    const chat::Renderers renderers(classic);
+    Chat room(log, renderers);
     FakeMember m1, m2;
     auto a = room.join(m1, "1.1.1.1:1");
     room.join(m2, "2.2.2.2:2");
@@ -258,8 +260,8 @@ TEST_CASE("an unannounced member is announced by its first line, or leaves silen
   Fixture f;
   auto [a, ma] = f.join("1.1.1.1:1");
   FakeMember quiet, talker;
-  const Room::MemberId q = f.room.join(quiet, "2.2.2.2:2", /*announce=*/false);
-  const Room::MemberId t = f.room.join(talker, "3.3.3.3:3", /*announce=*/false);
+  const Chat::MemberId q = f.room.join(quiet, "2.2.2.2:2", /*announce=*/false);
+  const Chat::MemberId t = f.room.join(talker, "3.3.3.3:3", /*announce=*/false);
   ma->take();
   CHECK(quiet.take() == Lines{"> Connected to the chat server (2 users online)\n"});
   f.room.handle_line(t, "hello");

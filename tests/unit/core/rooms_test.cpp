@@ -230,14 +230,14 @@ TEST_CASE("/who in a room and /rooms are split within --max-line like /who") {
   }
   for (auto* m : ms) m->take();
   f.room.handle_line(3, "/who");
-  const Lines who = ms[3]->take();
+  const Lines who = ms[3]->take_lines();
   REQUIRE(who.size() > 1);
   CHECK(who.front().starts_with("> In #r1 (2): "));
   for (const std::string& l : who) CHECK(l.size() <= 41);
   f.room.handle_line(3, "/join #a-rather-long-room-name");
   ms[3]->take();
   f.room.handle_line(3, "/rooms");
-  const Lines rooms = ms[3]->take();
+  const Lines rooms = ms[3]->take_lines();
   REQUIRE(rooms.size() > 1);
   CHECK(rooms.front().starts_with("> Rooms (4): "));
   for (const std::string& l : rooms) CHECK(l.size() <= 41);

@@ -28,7 +28,7 @@ TEST_CASE("tls connection: bytes OpenSSL decrypted but did not return count as a
   const tls::ContextPtr client_ctx(SSL_CTX_new(TLS_client_method()));
   tls::Stream client = std::get<tls::Stream>(tls::Stream::open(client_ctx.get(), client_fd.get(), tls::Stream::Role::client));
 
-  Options options;
+  ServerLimits options;
   options.max_line = 10000;
   options.rate_limit = {};
   LoopContext loop;

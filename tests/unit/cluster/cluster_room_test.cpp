@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "nickname.h"
-#include "room_fixture.h"
+#include "../core/room_fixture.h"
+#include "cluster/cluster_event.h"
 
 using chat::Bus;
 using chat::ClaimResult;
 using chat::ClusterEvent;
-using chat::Room;
+using chat::Chat;
 using chat::test::Fixture;
 using chat::test::Lines;
 
@@ -27,7 +28,7 @@ struct FakeCluster;
 struct FakeBus final : Bus {
   FakeCluster* cluster = nullptr;
   std::string node;
-  Room* room = nullptr;
+  Chat* room = nullptr;
   bool up = true;
   bool full = false;  // Redis behind: text is skipped
   std::vector<std::tuple<std::uint64_t, std::string, std::string, std::string>> claims;  // user, name, key, old
@@ -244,7 +245,8 @@ TEST_CASE("cluster room: a /msg to a user who vanished is confirmed, then droppe
   e.from = "b";
   e.node = "a";
   e.user = 999;  // no such user here
-  e.line = "[x -> You] hi\n";
+  e.name = "x";
+  e.text = "hi";
   a.f.room.apply_remote(e);
   CHECK(m1->take().empty());
 }
@@ -265,7 +267,9 @@ TEST_CASE("cluster room: a reaped node's users leave once, a reset forgets a nod
   CHECK(m1->take() == Lines{"< The user gil left (3 users online)\n"});
   CHECK(gone.kind == ClusterEvent::Kind::leave);
   CHECK(gone.node == "b");
-  CHECK(gone.line == "< The user gil left (3 users online)\n");
+  CHECK(gone.name == "gil");
+  CHECK(gone.count == 3);
+  CHECK(gone.shown);
   (void)a.f.room.remote_left("b", 8, "hap", "#other");
   CHECK(m1->take().empty());  // nobody here is in #other
 

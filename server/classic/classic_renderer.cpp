@@ -1,0 +1,109 @@
+#include "classic/classic_renderer.h"
+
+#include "classic/messages.h"
+
+namespace chat {
+
+namespace {
+
+void append_said(std::string& out, Event::Kind kind, std::string_view name, std::string_view text) {
+  out.reserve(out.size() + name.size() + text.size() + 4);
+  out.append(kind == Event::Kind::action ? "* " : "[");
+  out.append(name);
+  out.append(kind == Event::Kind::action ? " " : "] ");
+  out.append(text);
+  out.push_back('\n');
+}
+
+void append_list(std::string& out, const std::string& header, const Event& e, std::size_t max_line) {
+  for (const std::string& line : msg::list_lines(header, e.items, max_line)) out.append(line);
+}
+
+}  // namespace
+
+const ClassicRenderer& ClassicRenderer::plain() {
+  static const ClassicRenderer renderer;
+  return renderer;
+}
+
+void ClassicRenderer::render(const Event& e, std::string& out) const {
+  using Kind = Event::Kind;
+  switch (e.kind) {
+    case Kind::text:
+    case Kind::action:
+      append_said(out, e.kind, e.name, e.text);
+      return;
+    case Kind::welcome: out.append(msg::welcome(e.count)); return;
+    case Kind::entered: out.append(msg::entered(e.name, e.count)); return;
+    case Kind::left: out.append(msg::left(e.name, e.count)); return;
+    case Kind::renamed: out.append(msg::renamed_other(e.other, e.name)); return;
+    case Kind::joined: out.append(msg::joined(e.name, e.room, e.count)); return;
+    case Kind::left_for: out.append(msg::left_for(e.name, e.room, e.count)); return;
+    case Kind::renamed_self: out.append(msg::renamed_self(e.name)); return;
+    case Kind::private_in: out.append(msg::private_to_recipient(e.name, e.text)); return;
+    case Kind::private_out: out.append(msg::private_to_sender(e.name, e.text)); return;
+    case Kind::now_in: out.append(msg::now_in(e.room, e.count)); return;
+    case Kind::history:
+      out.append(msg::history_begin(e.entries->size()));
+      for (const HistoryEntry& said : *e.entries) {
+        msg::append_clock(out, said.time, style_.local_time);
+        append_said(out, said.kind, said.name, said.text);
+      }
+      out.append(msg::history_end());
+      return;
+    case Kind::who_all: append_list(out, msg::online_header(e.items.size()), e, style_.max_line); return;
+    case Kind::who_room: append_list(out, msg::room_header(e.room, e.items.size()), e, style_.max_line); return;
+    case Kind::rooms: append_list(out, msg::rooms_header(e.items.size()), e, style_.max_line); return;
+    case Kind::help: out.append(msg::help()); return;
+    case Kind::usage: out.append(msg::usage(e.text)); return;
+    case Kind::unknown_command: out.append(msg::unknown_command(e.text)); return;
+    case Kind::invalid_nickname: out.append(msg::invalid_nickname(e.name, e.text)); return;
+    case Kind::nickname_in_use: out.append(msg::nickname_in_use(e.name, e.other)); return;
+    case Kind::no_such_user: out.append(msg::no_such_user(e.name)); return;
+    case Kind::invalid_room_name: out.append(msg::invalid_room_name(e.name)); return;
+    case Kind::too_many_rooms: out.append(msg::too_many_rooms()); return;
+    case Kind::line_too_long: out.append(msg::line_too_long(e.count)); return;
+    case Kind::skipped: out.append(msg::skipped(e.count)); return;
+    case Kind::slow_down: out.append(msg::slow_down(e.count)); return;
+    case Kind::idle_disconnect: out.append(msg::idle_disconnect(static_cast<unsigned>(e.count))); return;
+    case Kind::server_full: out.append(msg::server_full()); return;
+    case Kind::too_many_from_address: out.append(msg::too_many_from_address()); return;
+    case Kind::shutting_down: out.append(msg::shutting_down()); return;
+    case Kind::cluster_link_lost: out.append(msg::cluster_link_lost()); return;
+    case Kind::cluster_link_restored: out.append(msg::cluster_link_restored()); return;
+    case Kind::cluster_behind: out.append(msg::cluster_behind()); return;
+    case Kind::nick_pending: out.append(msg::nick_pending()); return;
+    case Kind::nick_needs_link: out.append(msg::nick_needs_link()); return;
+    case Kind::nick_claim_failed: out.append(msg::nick_claim_failed()); return;
+    case Kind::nick_lost: out.append(msg::nick_lost(e.name, e.other)); return;
+  }
+}
+
+std::optional<HistoryEntry> ClassicRenderer::parse_history(std::int64_t time, std::string_view line) const {
+  if (line.empty() || line.back() != '\n') return std::nullopt;
+  line.remove_suffix(1);
+  HistoryEntry entry;
+  entry.time = time;
+  std::size_t name_end;
+  std::size_t text_at;
+  if (line.starts_with("* ")) {
+    entry.kind = Event::Kind::action;
+    name_end = line.find(' ', 2);
+    text_at = name_end + 1;
+    if (name_end == std::string_view::npos) return std::nullopt;
+    entry.name = std::string(line.substr(2, name_end - 2));
+  } else if (line.starts_with("[")) {
+    entry.kind = Event::Kind::text;
+    name_end = line.find("] ");
+    if (name_end == std::string_view::npos) return std::nullopt;
+    text_at = name_end + 2;
+    entry.name = std::string(line.substr(1, name_end - 1));
+  } else {
+    return std::nullopt;
+  }
+  if (entry.name.empty()) return std::nullopt;
+  entry.text = std::string(line.substr(text_at));
+  return entry;
+}
+
+}  // namespace chat

@@ -1,0 +1,55 @@
+// The rooms: each with its members (this node's, in arrival order) and its
+// recent history. The default room always exists; another lives while
+// someone is in it, or while a store keeps its history.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/directory.h"
+#include "core/event.h"
+
+namespace chat {
+
+struct Channel {
+  std::string name;                           // as first spelled, with its "#"
+  std::vector<Directory::MemberId> members;   // arrival order
+  std::deque<HistoryEntry> history;           // oldest first
+};
+
+class Channels {
+ public:
+  // `history`: lines kept per room (0: none).
+  Channels(std::string_view default_room, std::size_t history);
+
+  // The room called `name` (up to room_key), created if needed; nodes are
+  // stable, so a Channel& stays valid until the room is removed.
+  Channel& get(std::string_view name);
+  [[nodiscard]] Channel* find(std::string_view name);
+  [[nodiscard]] Channel& lobby() noexcept { return *default_; }
+  [[nodiscard]] bool is_lobby(const Channel& ch) const noexcept { return &ch == default_; }
+
+  // Takes `id` out of `ch`, and removes `ch` if that left it empty, unless
+  // it is the default room or `keep_history` and it has history.
+  void remove_member(Channel& ch, Directory::MemberId id, bool keep_history);
+  // Whether removing `id` from `ch` would free the room.
+  [[nodiscard]] bool would_free(const Channel& ch, bool keep_history) const;
+
+  // Adds one line to `ch`'s history, dropping the oldest beyond the limit.
+  // Returns the entry kept, or nullptr with history off.
+  const HistoryEntry* remember(Channel& ch, HistoryEntry entry);
+
+  [[nodiscard]] std::size_t size() const noexcept { return rooms_.size(); }
+  [[nodiscard]] const std::unordered_map<std::string, Channel>& all() const noexcept { return rooms_; }
+
+ private:
+  std::size_t history_;
+  std::unordered_map<std::string, Channel> rooms_;  // room_key -> room
+  Channel* default_ = nullptr;
+};
+
+}  // namespace chat

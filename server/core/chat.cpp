@@ -1,0 +1,210 @@
+#include "core/chat.h"
+
+#include <ctime>
+#include <utility>
+
+#include "command.h"
+#include "nickname.h"
+#include "room_name.h"
+#include "utf8.h"
+
+namespace chat {
+
+namespace {
+std::int64_t system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+}  // namespace
+
+Chat::Chat(ServerLog& log, const Renderers& renderers, RoomConfig config)
+    : log_(log),
+      renderers_(renderers),
+      config_(std::move(config)),
+      channels_(is_valid_room_name(config_.default_room) ? config_.default_room : "#lobby", config_.history) {
+  if (!is_valid_room_name(config_.default_room)) config_.default_room = "#lobby";
+}
+
+std::int64_t Chat::now() const { return config_.clock != nullptr ? config_.clock() : system_now(); }
+
+void Chat::restore_history(std::string_view room, std::int64_t time, std::string_view line) {
+  if (config_.history == 0 || !is_valid_room_name(room)) return;
+  std::optional<HistoryEntry> entry = renderers_[kCanonicalProtocol].parse_history(time, line);
+  if (entry) channels_.remember(channels_.get(room), std::move(*entry));
+}
+
+Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
+  Channel& lobby = channels_.lobby();
+  const MemberId id = directory_.add(Seat{&member, std::move(address_name), &lobby, announce, 0, {}, {}, false});
+  lobby.members.push_back(id);
+
+  tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
+  send_history(id);
+  Seat& seat = directory_[id];
+  const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
+  Rendering rendering(renderers_, entered);
+  log_event(rendering);
+  if (announce) broadcast(lobby, rendering, id);
+  if (bus_ != nullptr) {
+    directory_.set_serial(id, next_serial_++);
+    seat.address = seat.name;
+    ClusterEvent e = presence(ClusterEvent::Kind::enter, seat);
+    e.count = online();
+    e.shown = announce;
+    publish(std::move(e));
+  }
+  return id;
+}
+
+// A member that joined in a storm speaks: now the others hear it entered.
+void Chat::announce(MemberId id) {
+  Seat& seat = directory_[id];
+  seat.announced = true;
+  const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
+  Rendering rendering(renderers_, entered);
+  broadcast(*seat.channel, rendering, id);
+  if (bus_ != nullptr) {
+    ClusterEvent e = presence(ClusterEvent::Kind::line, seat);
+    e.said = Event::Kind::entered;
+    e.count = online();
+    publish(std::move(e));
+  }
+}
+
+void Chat::leave(MemberId id) {
+  const bool had_nickname = directory_.has_nickname(id);
+  const Seat seat = directory_.remove(id);
+  Channel& ch = *seat.channel;
+
+  const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
+  Rendering rendering(renderers_, left);
+  log_event(rendering);
+  if (seat.announced) broadcast(ch, rendering, id);
+  if (bus_ != nullptr) {
+    if (had_nickname) bus_->release_nickname(seat.serial, nickname_key(seat.name));
+    ClusterEvent e = presence(ClusterEvent::Kind::leave, seat);
+    e.count = online();
+    e.shown = seat.announced;
+    publish(std::move(e));
+  }
+  channels_.remove_member(ch, id, sink_ != nullptr);
+}
+
+Chat::Outcome Chat::handle_line(MemberId id, std::string_view line) {
+  if (!directory_[id].announced) announce(id);  // its first line: now others should know it
+  const Command cmd = parse_command(line);
+  switch (cmd.kind) {
+    case Command::Kind::empty:
+      break;
+    case Command::Kind::text:
+      // The hot path: the text is sanitized once into a reused buffer, and
+      // rendered once per protocol for every receiver.
+      scratch_.clear();
+      append_sanitized(scratch_, cmd.arg);
+      if (has_visible_text(scratch_)) say(id, Event::Kind::text, scratch_);
+      break;
+    case Command::Kind::me:
+      scratch_.clear();
+      append_sanitized(scratch_, cmd.arg);
+      if (!has_visible_text(scratch_)) {
+        refuse(id, Event::Kind::usage, {}, "/me TEXT");
+        break;
+      }
+      say(id, Event::Kind::action, scratch_);
+      break;
+    case Command::Kind::nick:
+      rename(id, cmd.arg);
+      if (directory_[id].claiming) return Outcome::wait;  // Redis decides; on_claim() resumes
+      break;
+    case Command::Kind::who:
+      send_who(id, cmd.arg);
+      break;
+    case Command::Kind::msg:
+      send_private(id, cmd.arg, cmd.text);
+      break;
+    case Command::Kind::join:
+      move(id, cmd.arg);
+      break;
+    case Command::Kind::rooms:
+      send_rooms(id);
+      break;
+    case Command::Kind::help:
+      tell(id, Event{.kind = Event::Kind::help});
+      break;
+    case Command::Kind::quit:
+      return Outcome::quit;
+    case Command::Kind::unknown:
+      refuse(id, Event::Kind::unknown_command, {}, sanitize_text(cmd.arg));
+      break;
+  }
+  return Outcome::stay;
+}
+
+// Text and /me: to the sender's room, and into its history if anyone heard
+// it (a line said to an empty room is heard by nobody, later arrivals
+// included, as in the classic server).
+void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
+  const Seat& seat = directory_[id];
+  Channel& ch = *seat.channel;
+  const Event said{.kind = kind, .name = seat.name, .text = text};
+  Rendering rendering(renderers_, said);
+  log_.message(*rendering.canonical());
+  if (bus_ != nullptr) {
+    if (here(ch) < 2) return;
+    ClusterEvent e;
+    e.kind = ClusterEvent::Kind::line;
+    e.name = seat.name;
+    e.room = ch.name;
+    e.text = std::string(text);
+    e.said = kind;
+    publish_said(id, std::move(e));
+  } else if (ch.members.size() < 2) {
+    return;
+  }
+  broadcast(ch, rendering, id);
+  remember(ch, kind, seat.name, text, rendering);
+}
+
+void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::string_view text,
+                    Rendering& rendering) {
+  if (config_.history == 0) return;
+  const std::int64_t time = now();
+  channels_.remember(ch, HistoryEntry{time, kind, std::string(name), std::string(text)});
+  if (sink_ != nullptr) sink_->append(ch.name, time, rendering.canonical());
+}
+
+void Chat::send_history(MemberId id) {
+  const Channel& ch = *directory_[id].channel;
+  if (ch.history.empty()) return;
+  // One buffer for the whole replay: it reaches one member only.
+  tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .entries = &ch.history});
+}
+
+void Chat::broadcast(const Channel& ch, Rendering& rendering, std::optional<MemberId> except) {
+  for (const MemberId m : ch.members) {
+    if (m == except) continue;
+    Member& member = *directory_[m].member;
+    member.deliver(rendering.line(member.protocol()));
+  }
+}
+
+void Chat::tell(MemberId id, const Event& event) {
+  Member& member = *directory_[id].member;
+  member.deliver(renderers_.render(member.protocol(), event));
+}
+
+void Chat::tell_everyone(const Event& event) {
+  Rendering rendering(renderers_, event);
+  for (const MemberId m : directory_.local()) {
+    Member& member = *directory_[m].member;
+    member.deliver(rendering.line(member.protocol()));
+  }
+}
+
+void Chat::refuse(MemberId id, Event::Kind kind, std::string_view name, std::string_view text,
+                  std::string_view other) {
+  tell(id, Event{.kind = kind, .name = name, .other = other, .text = text});
+}
+
+std::size_t Chat::here(const Channel& ch) const {
+  return ch.members.size() + (bus_ != nullptr ? directory_.remote_in(ch.name) : 0);
+}
+
+}  // namespace chat

@@ -1,0 +1,161 @@
+// The chat: who is here under which name (core/directory.h), in which room
+// with which history (core/channels.h), and what each command does
+// (core/commands.cpp). With --cluster, the same chat spans several nodes
+// (core/cluster_sync.cpp).
+//
+// Pure: it sees framed lines and produces events (core/event.h), which it
+// hands to each receiver rendered in that receiver's protocol
+// (core/renderer.h): one shared line per protocol, whatever the number of
+// receivers. It never touches a socket and holds no protocol text, so
+// every rule of docs/PROTOCOL.md is unit-tested without the network, and a
+// new protocol is a new renderer and parser, not a branch here. Members are
+// identified by small ids that the chat hands out and reuses. Every member
+// sits in exactly one named room ("#lobby" by default), which scopes text,
+// /me, joins, leaves, nick changes and the recent history.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/server_log.h"
+#include "base/shared_line.h"
+#include "core/bus.h"
+#include "core/channels.h"
+#include "core/directory.h"
+#include "core/event.h"
+#include "core/history_sink.h"
+#include "core/member.h"
+#include "core/renderer.h"
+#include "core/room_config.h"
+
+namespace chat {
+
+class Chat {
+ public:
+  using MemberId = Directory::MemberId;
+
+  // `renderers` (not owned) render every event; its canonical protocol's
+  // text is what `log` prints and the history sink keeps.
+  Chat(ServerLog& log, const Renderers& renderers, RoomConfig config = {});
+
+  // Persists every kept history line to `sink` from now on; rooms with
+  // history then outlive their last member. Not owned.
+  void set_history_sink(HistorySink* sink) { sink_ = sink; }
+  // Adds one line of history (as the store kept it: the canonical
+  // protocol's text) to `room`, creating it; an invalid room name, or a
+  // line the canonical renderer cannot read back, is ignored.
+  void restore_history(std::string_view room, std::int64_t time, std::string_view line);
+
+  // Adds a member known as `address_name` (its IP:PORT) until it picks a
+  // nickname, in the default room: sends it the welcome and the room's
+  // recent history, everyone else there the "entered" event. With
+  // `announce` false (a join storm, see JoinGate) that event waits until
+  // the member's first line, and a member that leaves unannounced leaves
+  // silently; the log has both lines either way.
+  MemberId join(Member& member, std::string address_name, bool announce = true);
+
+  // Removes a member: everyone left in its room is told.
+  void leave(MemberId id);
+
+  enum class Outcome { stay, quit, wait };
+  // Handles one framed line from a member. `quit` means the member asked to
+  // leave (the caller calls leave() and closes after flushing). `wait`
+  // (only with a cluster Bus) means the line's answer depends on Redis (a
+  // /nick claim): the caller hands this member no further line until the
+  // chat calls Member::resume(), so its lines take effect in the order sent.
+  Outcome handle_line(MemberId id, std::string_view line);
+
+  // Sends `event` to one member / to every member of this node.
+  void tell(MemberId id, const Event& event);
+  void tell_everyone(const Event& event);
+
+  // --- chatd --cluster (core/bus.h). Not owned; set before anyone joins.
+  void set_bus(Bus* bus);
+  // Another node's event (never one of this node's own).
+  void apply_remote(const ClusterEvent& event);
+  // The answer to Bus::claim_nickname() for `user`'s claim of `name`.
+  void on_claim(std::uint64_t user, std::string_view name, ClaimResult result, std::string_view owner);
+  // The link is gone: remote users are forgotten, local users told once.
+  void on_link_lost();
+  // The link is back and the mirror reloaded: local users are told.
+  void on_link_restored();
+  // Drops the remote users of `node` (all nodes but this one when empty).
+  void forget_remote(std::string_view node = {}) { directory_.forget_remote(node); }
+  // Adds or replaces a remote user (a snapshot entry).
+  void add_remote(std::string_view node, std::uint64_t user, std::string_view name, std::string_view room) {
+    directory_.add_remote(node, user, name, room);
+  }
+  // A reaped node's user: removed, its "left" event delivered here and
+  // logged; returns the event that tells the other nodes.
+  ClusterEvent remote_left(std::string_view node, std::uint64_t user, std::string_view name, std::string_view room);
+  // After a restore: `user` lost nickname `name` to someone who claimed it
+  // while the link was down; it goes back to its address name.
+  void revoke_nickname(std::uint64_t user, std::string_view name);
+  struct LocalUser {
+    std::uint64_t user;
+    std::string_view name;
+    std::string_view room;
+    bool named;  // has a nickname (not its IP:PORT)
+  };
+  // This node's users, for republishing presence.
+  [[nodiscard]] std::vector<LocalUser> local_users() const;
+
+  // Users online: here, plus those of other nodes in a cluster.
+  [[nodiscard]] std::size_t online() const { return directory_.online(); }
+  [[nodiscard]] std::size_t room_count() const { return channels_.size(); }
+  [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
+
+ private:
+  using Seat = Directory::Seat;
+
+  // --- delivery (core/chat.cpp)
+  // `event` to every member of `ch` but `except`.
+  void broadcast(const Channel& ch, Rendering& rendering, std::optional<MemberId> except = {});
+  void log_event(Rendering& rendering) { log_.event(*rendering.canonical()); }
+  // The text and /me path: to the sender's room and into its history.
+  void say(MemberId id, Event::Kind kind, std::string_view text);
+  // Keeps a said line in `ch`'s history (and the store).
+  void remember(Channel& ch, Event::Kind kind, std::string_view name, std::string_view text, Rendering& rendering);
+  void send_history(MemberId id);
+  void announce(MemberId id);
+  // Users in `ch`: here, plus other nodes' users in a cluster.
+  [[nodiscard]] std::size_t here(const Channel& ch) const;
+  [[nodiscard]] std::int64_t now() const;
+
+  // --- commands (core/commands.cpp)
+  void rename(MemberId id, std::string_view requested);
+  void apply_rename(MemberId id, std::string_view requested);
+  void send_private(MemberId id, std::string_view target, std::string_view text);
+  void send_who(MemberId id, std::string_view arg);
+  void send_rooms(MemberId id);
+  void send_list(MemberId id, Event::Kind kind, std::string_view room, std::span<const std::string_view> items);
+  void move(MemberId id, std::string_view room);
+  void refuse(MemberId id, Event::Kind kind, std::string_view name = {}, std::string_view text = {},
+              std::string_view other = {});
+
+  // --- cluster (core/cluster_sync.cpp)
+  void publish(ClusterEvent event);
+  // Publishes a line `id` said; tells it once if Redis is too far behind.
+  bool publish_said(MemberId id, ClusterEvent event);
+  [[nodiscard]] ClusterEvent presence(ClusterEvent::Kind kind, const Seat& seat) const;
+  // `event` to this node's members of `room`, if any.
+  void deliver_in(std::string_view room, const Event& event);
+
+  ServerLog& log_;
+  const Renderers& renderers_;
+  RoomConfig config_;
+  HistorySink* sink_ = nullptr;
+  Directory directory_;
+  Channels channels_;
+  std::string scratch_;  // a said line's sanitized text, reused
+
+  // --cluster
+  Bus* bus_ = nullptr;
+  std::uint64_t next_serial_ = 1;
+};
+
+}  // namespace chat

@@ -1,0 +1,220 @@
+// What each command does (docs/PROTOCOL.md): /nick, /msg, /who, /rooms and
+// /join. Text, /me, /help and /quit are handled in core/chat.cpp.
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/chat.h"
+#include "nickname.h"
+#include "room_name.h"
+#include "utf8.h"
+
+namespace chat {
+
+void Chat::rename(MemberId id, std::string_view requested) {
+  if (requested.empty()) {
+    refuse(id, Event::Kind::usage, {}, "/nick NAME");
+    return;
+  }
+  if (const NicknameProblem problem = check_nickname(requested); problem != NicknameProblem::none) {
+    refuse(id, Event::Kind::invalid_nickname, sanitize_text(requested), describe(problem));
+    return;
+  }
+  Seat& seat = directory_[id];
+  if (seat.claiming) {
+    refuse(id, Event::Kind::nick_pending);
+    return;
+  }
+  if (const auto owner = directory_.local_owner(requested, id)) {
+    refuse(id, Event::Kind::nickname_in_use, requested, {}, *owner);
+    return;
+  }
+  if (seat.name == requested) {  // nothing changes; just confirm
+    tell(id, Event{.kind = Event::Kind::renamed_self, .name = requested});
+    return;
+  }
+  if (bus_ != nullptr) {
+    if (const auto owner = directory_.remote_owner(requested)) {
+      refuse(id, Event::Kind::nickname_in_use, requested, {}, *owner);
+      return;
+    }
+    if (!bus_->linked()) {
+      refuse(id, Event::Kind::nick_needs_link);
+      return;
+    }
+    // Redis decides; the answer comes through on_claim().
+    seat.claiming = std::string(requested);
+    // A change of case keeps the key, which must not be freed.
+    const std::string new_key = nickname_key(requested);
+    const std::string old_key = nickname_key(seat.name);
+    const bool frees = directory_.has_nickname(id) && old_key != new_key;
+    bus_->claim_nickname(seat.serial, requested, new_key, frees ? old_key : std::string());
+    return;
+  }
+  apply_rename(id, requested);
+}
+
+void Chat::apply_rename(MemberId id, std::string_view requested) {
+  const std::string old_name = directory_.rename(id, std::string(requested));
+  Seat& seat = directory_[id];
+  tell(id, Event{.kind = Event::Kind::renamed_self, .name = seat.name});
+  const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};
+  Rendering rendering(renderers_, renamed);
+  log_event(rendering);
+  broadcast(*seat.channel, rendering, id);
+  if (bus_ != nullptr) {
+    ClusterEvent e = presence(ClusterEvent::Kind::nick, seat);
+    e.old_name = old_name;
+    publish(std::move(e));
+  }
+}
+
+void Chat::send_private(MemberId id, std::string_view target, std::string_view text) {
+  const std::string clean = sanitize_text(text);
+  if (target.empty() || !has_visible_text(clean)) {
+    refuse(id, Event::Kind::usage, {}, "/msg NAME TEXT");
+    return;
+  }
+  const Directory::Found to = directory_.find(target);
+  if (!to) {
+    refuse(id, Event::Kind::no_such_user, sanitize_text(target));
+    return;
+  }
+  const std::string& sender = directory_[id].name;
+  if (to.remote != nullptr) {
+    // Confirmed once handed to the cluster: the other node delivers it if
+    // the user is still there, and says nothing if not.
+    ClusterEvent direct;
+    direct.kind = ClusterEvent::Kind::direct;
+    direct.node = to.remote->node;
+    direct.user = to.remote->user;
+    direct.name = sender;
+    direct.text = clean;
+    const std::string recipient = to.remote->name;
+    if (publish_said(id, std::move(direct))) {
+      tell(id, Event{.kind = Event::Kind::private_out, .name = recipient, .text = clean});
+    }
+    return;
+  }
+  tell(*to.local, Event{.kind = Event::Kind::private_in, .name = sender, .text = clean});
+  tell(id, Event{.kind = Event::Kind::private_out, .name = directory_[*to.local].name, .text = clean});
+}
+
+// `/who` lists the sender's room; `/who *` everyone. While every user is in
+// the default room the two are the same, and the reply is the "everyone"
+// list (the classic "> Online (N): ..." line).
+void Chat::send_who(MemberId id, std::string_view arg) {
+  const Channel& ch = *directory_[id].channel;
+  const bool everyone = arg == "*" || (channels_.is_lobby(ch) && here(ch) == online());
+  const std::vector<MemberId>& who = everyone ? directory_.local() : ch.members;
+  std::vector<std::string_view> names;
+  names.reserve(who.size());
+  for (MemberId m : who) names.push_back(directory_[m].name);
+  if (bus_ != nullptr) {  // then other nodes' users, node by node
+    const std::string key = room_key(ch.name);
+    for (const auto& [node, users] : directory_.remote()) {
+      for (const auto& [user, u] : users) {
+        if (everyone || room_key(u.room) == key) names.push_back(u.name);
+      }
+    }
+  }
+  send_list(id, everyone ? Event::Kind::who_all : Event::Kind::who_room, ch.name, names);
+}
+
+void Chat::send_rooms(MemberId id) {
+  std::vector<std::pair<std::string_view, std::size_t>> list;
+  list.reserve(channels_.size());
+  for (const auto& [key, ch] : channels_.all()) {
+    if (!ch.members.empty() || !ch.history.empty() || channels_.is_lobby(ch)) list.emplace_back(ch.name, here(ch));
+  }
+  if (bus_ != nullptr) {  // rooms only other nodes' users are in
+    std::unordered_map<std::string, std::string_view> seen;
+    for (const auto& [node, users] : directory_.remote()) {
+      for (const auto& [user, u] : users) {
+        const std::string key = room_key(u.room);
+        if (channels_.all().contains(key) || seen.contains(key)) continue;
+        seen.emplace(key, u.room);
+        list.emplace_back(u.room, directory_.remote_in(u.room));
+      }
+    }
+  }
+  // Biggest first; equal sizes by name, so the order is stable.
+  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return room_key(a.first) < room_key(b.first);
+  });
+  std::vector<std::string> items;  // "#random (3)"
+  items.reserve(list.size());
+  for (const auto& [name, size] : list) items.push_back(std::string(name) + " (" + std::to_string(size) + ")");
+  const std::vector<std::string_view> views(items.begin(), items.end());
+  send_list(id, Event::Kind::rooms, {}, views);
+}
+
+// A list reply (/who, /rooms) is not even built for a receiver whose queue
+// cannot take it. Its size is estimated before rendering: the items with a
+// separator each, a header, and a line per --max-line of them.
+void Chat::send_list(MemberId id, Event::Kind kind, std::string_view room, std::span<const std::string_view> items) {
+  constexpr std::size_t kHeader = 24;  // "> In " ROOM " (N): " and the like
+  std::size_t bytes = 0;
+  for (const std::string_view item : items) bytes += item.size() + 2;
+  const std::size_t header = kHeader + room.size();
+  const std::size_t width = config_.max_line > header ? config_.max_line - header : 1;
+  if (!directory_[id].member->accepts_reply(header + bytes, 1 + bytes / width)) return;
+  tell(id, Event{.kind = kind, .room = room, .items = items});
+}
+
+void Chat::move(MemberId id, std::string_view room) {
+  if (room.empty()) {
+    refuse(id, Event::Kind::usage, {}, "/join #ROOM");
+    return;
+  }
+  if (!is_valid_room_name(room)) {
+    refuse(id, Event::Kind::invalid_room_name, sanitize_text(room));
+    return;
+  }
+  Seat& seat = directory_[id];
+  Channel& from = *seat.channel;
+  Channel* existing = channels_.find(room);
+  if (existing == &from) {  // already there: just confirm
+    tell(id, Event{.kind = Event::Kind::now_in, .room = from.name, .count = here(from)});
+    return;
+  }
+  if (existing == nullptr) {
+    const bool frees_one = channels_.would_free(from, sink_ != nullptr);
+    if (channels_.size() - (frees_one ? 1 : 0) >= config_.max_rooms) {
+      refuse(id, Event::Kind::too_many_rooms);
+      return;
+    }
+  }
+
+  // A room only other nodes' users are in keeps their spelling.
+  Channel& to = existing != nullptr ? *existing : channels_.get(bus_ != nullptr ? directory_.remote_spelling(room) : room);
+  const std::string to_name = to.name;  // `from` may be erased below
+  const std::string from_name = from.name;
+  const std::size_t left_behind = here(from) - 1;
+  const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to_name, .count = left_behind};
+  Rendering left_rendering(renderers_, left);
+  broadcast(from, left_rendering, id);
+  channels_.remove_member(from, id, sink_ != nullptr);
+
+  const std::size_t there = here(to) + 1;
+  const Event joined{.kind = Event::Kind::joined, .name = seat.name, .room = to.name, .count = there};
+  Rendering joined_rendering(renderers_, joined);
+  log_event(joined_rendering);
+  broadcast(to, joined_rendering);
+  to.members.push_back(id);
+  seat.channel = &to;
+  tell(id, Event{.kind = Event::Kind::now_in, .room = to.name, .count = here(to)});
+  if (bus_ != nullptr) {
+    ClusterEvent e = presence(ClusterEvent::Kind::move, seat);
+    e.old_room = from_name;
+    e.count = left_behind;
+    e.count2 = there;
+    publish(std::move(e));
+  }
+  send_history(id);
+}
+
+}  // namespace chat

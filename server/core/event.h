@@ -1,0 +1,88 @@
+// What the chat says, before any protocol: "alice said hi in #rust", "bob
+// entered, 3 users online", "that nickname is taken". The core produces
+// events and never bytes; a Renderer (core/renderer.h) per wire protocol
+// turns each event into the bytes its receivers read (server/classic/ for
+// the line protocol).
+//
+// An Event only borrows: every view points at text owned by the caller and
+// is valid during the call that hands the event over.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace chat {
+
+struct HistoryEntry;
+
+struct Event {
+  enum class Kind : std::uint8_t {
+    // Presence, to everyone who should know.
+    welcome,        // to the newcomer; count = users online
+    entered,        // name entered; count = users online
+    left,           // name left the chat; count = users online
+    renamed,        // other (the old name) is now name
+    joined,         // name joined room; count = users there now
+    left_for,       // name left for room; count = users left behind
+    // Said.
+    text,    // name said text
+    action,  // name did text (/me)
+    // To one user.
+    renamed_self,   // you are now name
+    private_in,     // name said text to you
+    private_out,    // you said text to name (as the recipient is known)
+    now_in,         // you are in room; count = users there
+    history,        // room's recent lines: entries, oldest first
+    who_all,        // items: everyone online
+    who_room,       // items: who is in room
+    rooms,          // items: "NAME (N)" for each room
+    help,           // the commands
+    // Refusals and notices, to one user.
+    usage,               // text = the command's synopsis
+    unknown_command,     // text = the word
+    invalid_nickname,    // name = as asked; text = why
+    nickname_in_use,     // name = as asked; other = its owner
+    no_such_user,        // name = as asked
+    invalid_room_name,   // name = as asked
+    too_many_rooms,
+    line_too_long,       // count = the limit in bytes
+    skipped,             // count = lines this reader missed
+    slow_down,           // count = lines dropped by the rate limit
+    idle_disconnect,     // count = seconds
+    server_full,
+    too_many_from_address,
+    shutting_down,
+    // chatd --cluster.
+    cluster_link_lost,
+    cluster_link_restored,
+    cluster_behind,      // your line reached this node's users only
+    nick_pending,
+    nick_needs_link,
+    nick_claim_failed,
+    nick_lost,           // name was taken while the link was down; other = your name now
+  };
+
+  Kind kind = Kind::text;
+  std::string_view name{};
+  std::string_view other{};
+  std::string_view room{};
+  std::string_view text{};
+  std::size_t count = 0;
+  std::span<const std::string_view> items{};  // who_all, who_room, rooms
+  const std::deque<HistoryEntry>* entries = nullptr;  // history
+};
+
+// One line of a room's history: when, who, and what was said (text or
+// action), rendered again for each replay in the receiver's protocol.
+struct HistoryEntry {
+  std::int64_t time = 0;  // seconds since the epoch
+  Event::Kind kind = Event::Kind::text;
+  std::string name;
+  std::string text;  // sanitized
+};
+
+}  // namespace chat

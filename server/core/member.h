@@ -1,0 +1,41 @@
+// What the chat needs from a connection: somewhere to put lines, and the
+// protocol they must be rendered in.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "base/shared_line.h"
+#include "core/renderer.h"
+
+namespace chat {
+
+// A member of the chat, as the chat numbers them: small ids, reused.
+using MemberId = std::uint32_t;
+
+class Member {
+ public:
+  explicit Member(ProtocolId protocol = kCanonicalProtocol) noexcept : protocol_(protocol) {}
+
+  // Queues a line rendered in protocol(); must not call back into the chat.
+  virtual void deliver(const SharedLine& line) = 0;
+  // Whether a reply of `lines` lines, `bytes` in total, built for this
+  // member alone would be queued now. If not, the chat does not build it;
+  // the member counts it as one skipped message.
+  virtual bool accepts_reply(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
+  // The line that returned Outcome::wait has been answered: hand the chat
+  // this member's next lines again. May be called from a Bus callback.
+  virtual void resume() {}
+
+  [[nodiscard]] ProtocolId protocol() const noexcept { return protocol_; }
+
+ protected:
+  ~Member() = default;
+  Member(const Member&) = default;
+  Member& operator=(const Member&) = default;
+
+ private:
+  ProtocolId protocol_;
+};
+
+}  // namespace chat
