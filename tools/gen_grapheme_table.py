@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Writes client/grapheme_table.inc: the Grapheme_Cluster_Break property
+"""Writes client/terminal/grapheme_table.inc: the Grapheme_Cluster_Break property
 (UAX #29) and Extended_Pictographic as sorted code point ranges, from the
 Unicode data files Debian's unicode-data package installs, so the line
 editor moves by user-perceived character without ICU or a locale.
 
-Usage: python3 tools/gen_grapheme_table.py > client/grapheme_table.inc
+Usage: python3 tools/gen_grapheme_table.py > client/terminal/grapheme_table.inc
 """
 import re
 import sys

@@ -61,7 +61,7 @@ std::string engine_names() {
 
 // Stores a parsed value in one field of Options; the field's type picks the
 // alternative, so a row whose unit does not fit its field fails the
-// defaults test in tests/unit/options_test.cpp.
+// defaults test in tests/unit/app/options_test.cpp.
 template <auto Field>
 void store_in(Options& o, const OptionValue& value) {
   using T = std::remove_cvref_t<decltype(o.*Field)>;
@@ -183,7 +183,7 @@ const OptionRow* find_row(std::string_view name) {
 //      (empty for a flag), help text, unit (how the value is read, see
 //      Unit in options.h), .store = store_in<&Options::field>, min/max for
 //      numbers, .default_value exactly as a user would type it (so --help
-//      shows it and tests/unit/options_test.cpp checks it parses to the
+//      shows it and tests/unit/app/options_test.cpp checks it parses to the
 //      field's default), .zero_means when 0 turns the thing off.
 // --help, the "needs a value" and "expected ..." errors and the tests all
 // come from the row; nothing else needs to change. A new kind of value (a

@@ -31,7 +31,7 @@ struct Options {
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
   bool reuse_port = false;  // --reuse-port: SO_REUSEPORT, several chatd on one port
-  // Rooms and history (RoomConfig, core/room_config.h).
+  // Rooms and history (RoomConfig, server/core/room_config.h).
   std::string default_room = "#lobby";        // --default-room
   std::size_t history = 50;                   // --history: lines kept per room; 0 = off
   bool history_local = false;                 // --history-time local

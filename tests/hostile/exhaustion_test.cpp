@@ -181,7 +181,7 @@ TEST_CASE("out of file descriptors chatd refuses newcomers, keeps serving, recov
 
 TEST_CASE("loopback clients are never capped by --max-per-ip", "[hostile][max-per-ip]") {
   // All of 127.0.0.0/8 (and ::1) is loopback, so the cap itself cannot be
-  // reached from a test; tests/unit/admission_test.cpp covers it.
+  // reached from a test; tests/unit/net/admission_test.cpp covers it.
   ChatdProcess server({"--max-per-ip", "1"});
   TestClient a = join(server, {});
   TestClient b = join(server, {&a});

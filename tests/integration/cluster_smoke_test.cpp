@@ -32,7 +32,7 @@ void skip_until(TestClient& client, const std::string& expected) {
 
 TEST_CASE("cluster smoke: two nodes, one chat, a node killed") {
   if (engine_under_test() == "threads") {
-    SUCCEED("--cluster needs a reactor engine (refused: tests/unit/options_test.cpp)");
+    SUCCEED("--cluster needs a reactor engine (refused: tests/unit/app/options_test.cpp)");
     return;
   }
   if (!find_redis_server()) {

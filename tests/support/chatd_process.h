@@ -21,7 +21,7 @@ namespace chat::test {
 using namespace std::chrono_literals;
 
 // The engine under test: the --engine value the test binary was started
-// with (see integration/main.cpp), "epoll" on Linux by default.
+// with (see engine_session.cpp), "epoll" on Linux by default.
 const std::string& engine_under_test();
 // Set once by the test main before any test runs.
 void set_engine_under_test(std::string engine);
