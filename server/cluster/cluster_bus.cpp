@@ -1,3 +1,8 @@
+// ClusterBus: one node's link to the others, as one state machine (link up,
+// snapshot, register, heartbeat, reap, link down) over the helpers below.
+// Over the house's 400 lines on purpose: each step answers the one before
+// it through Redis replies, and the order they run in is the thing a reader
+// must follow; split across files, that order would be hidden.
 #include "cluster/cluster_bus.h"
 
 #include <hiredis/hiredis.h>

@@ -44,6 +44,8 @@ class Reactor {
 
  private:
   using Clock = OutputQueue::Clock;
+  // How often stalls, idle users and handshakes are checked.
+  static constexpr auto kTimeoutCheckEvery = std::chrono::milliseconds(250);
 
   void dispatch(const PollEvent& event);
   void accept_clients(int listener_fd, bool tls);

@@ -1,0 +1,217 @@
+// The reactor's line path: reading and framing a connection's lines into
+// the chat, serving backlogs and rate-limit reports, flushing every queue
+// that got output, and taking leavers out of the chat (settle()).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "net/reactor.h"
+
+namespace chat {
+
+namespace {
+
+// Lines handled per connection per wake-up (lines the rate limit drops are
+// nearly free and do not count). A client that writes 100 KB of "x\n" at
+// once with --rate-limit 0 gets this many lines handled, then everyone
+// else gets a turn: its burst cannot make the loop broadcast 50,000 lines
+// before anyone else is read (docs/SECURITY.md). A paste takes a turn or two.
+constexpr std::size_t kLinesPerWakeup = 64;
+
+}  // namespace
+
+void Reactor::on_readable(Connection& conn) {
+  if (conn.paused) return;  // an event from before it paused
+  if (conn.read_turn == iteration_ && iteration_ != 0) return;  // one turn per wake-up
+  conn.read_turn = iteration_;
+  conn.last_input = loop_.now;
+  using Cost = Connection::FrameCost;
+  const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
+    if (frame.kind == Frame::Kind::too_long) {
+      conn.notice(Event{.kind = Event::Kind::line_too_long, .count = limits_.max_line});
+      return Cost::counted;
+    }
+    // Every line counts, commands included, before it is interpreted: a
+    // burst of /nick, /who or /join costs what a burst of text does.
+    const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
+    if (rate.report_dropped > 0) conn.notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
+    if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
+    switch (chat_.handle_line(*conn.member, frame.text)) {
+      case Chat::Outcome::stay:
+        return Cost::counted;
+      case Chat::Outcome::quit:
+        leave_room(conn);
+        return Cost::stop;
+      case Chat::Outcome::wait:  // a /nick claim in the cluster: later lines wait for its answer
+        conn.paused = true;
+        return Cost::pause;
+    }
+    return Cost::counted;
+  });
+  if (conn.paused) [[unlikely]] {
+    // Not read, not served until resume_paused(): no readable events meanwhile.
+    update_interest(conn, conn.interest & ~kReadable);
+  } else if (conn.has_backlog() && !conn.backlog_listed && conn.reading) {
+    conn.backlog_listed = true;
+    backlogged_.push_back(conn.fd());
+  }
+  if (conn.rate_limiter.report_due() && !conn.report_listed) {
+    conn.report_listed = true;
+    report_waiters_.push_back(conn.fd());
+  }
+
+  if (status == Connection::IoStatus::error) {
+    if (conn.is_tls() && !conn.tls_error().empty()) {
+      diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
+    }
+    close_connection(conn);
+  } else if (status == Connection::IoStatus::eof) {
+    // The peer may only have half-closed (nc at end of input, chat in pipe
+    // mode): it still gets what is queued for it, then we close.
+    leave_room(conn);
+  }
+  if (conn.reading || conn.dead) return;
+  // No more input: stop watching for it (a level-triggered poller would
+  // report the EOF forever) and close once the output is out.
+  if (conn.output().empty()) {
+    close_connection(conn);
+  } else {
+    update_interest(conn, kWritable);
+  }
+}
+
+void Reactor::serve_backlogs() {
+  // Connections whose socket had more lines than one turn's share: the
+  // lines are already read, so no poller event will come for them.
+  std::vector<int> waiting = std::move(backlogged_);
+  backlogged_.clear();
+  for (int fd : waiting) {
+    Connection* conn = connection(fd);
+    if (conn == nullptr) continue;
+    conn->backlog_listed = false;
+    if (conn->dead || !conn->reading || conn->paused || !conn->has_backlog()) continue;
+    if (conn->read_turn == iteration_) {  // had its turn through an event
+      conn->backlog_listed = true;
+      backlogged_.push_back(fd);
+      continue;
+    }
+    on_readable(*conn);
+  }
+}
+
+void Reactor::send_due_reports() {
+  // "! slow down: N messages dropped" once the burst is over, not when the
+  // next line comes (which may be never).
+  for (std::size_t i = 0; i < report_waiters_.size();) {
+    Connection* conn = connection(report_waiters_[i]);
+    if (conn != nullptr && !conn->dead && conn->reading) {
+      if (const std::size_t dropped = conn->rate_limiter.take_due_report(loop_.now)) {
+        conn->notice(Event{.kind = Event::Kind::slow_down, .count = dropped});
+      }
+      if (conn->rate_limiter.report_due()) {
+        ++i;
+        continue;
+      }
+    }
+    if (conn != nullptr) conn->report_listed = false;
+    report_waiters_[i] = report_waiters_.back();
+    report_waiters_.pop_back();
+  }
+}
+
+void Reactor::leave_room(Connection& conn) {
+  conn.reading = false;
+  if (conn.member) {
+    // Announced in settle(), after every connection found dead meanwhile is
+    // marked so: the "left" lines go only to those still there.
+    pending_leaves_.push_back(*conn.member);
+    conn.member.reset();
+  }
+}
+
+void Reactor::process_leaves() {
+  for (std::size_t i = 0; i < pending_leaves_.size(); ++i) chat_.leave(pending_leaves_[i]);
+  pending_leaves_.clear();
+}
+
+void Reactor::resume_paused() {
+  // Connections whose /nick the cluster has answered (Connection::resume):
+  // their next lines, read or still in the socket, get turns again.
+  std::vector<Connection*> resumed = std::move(loop_.to_resume);
+  loop_.to_resume.clear();
+  for (Connection* conn : resumed) {
+    if (conn->dead || !conn->paused) continue;
+    conn->paused = false;
+    if (!conn->reading) continue;
+    update_interest(*conn, conn->interest | kReadable);
+    if (!conn->dead && conn->has_backlog() && !conn->backlog_listed) {
+      conn->backlog_listed = true;
+      backlogged_.push_back(conn->fd());
+    }
+  }
+}
+
+void Reactor::settle() {
+  if (!loop_.to_resume.empty()) [[unlikely]] resume_paused();
+  // Announcing leaves queues output; flushing it can find more dead peers,
+  // whose leaves are announced in turn.
+  do {
+    process_leaves();
+    flush_scheduled();
+  } while (!pending_leaves_.empty());
+}
+
+void Reactor::on_writable(Connection& conn) {
+  if (conn.flush() == Connection::IoStatus::error) {
+    if (conn.is_tls() && !conn.tls_error().empty()) {
+      diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
+    }
+    close_connection(conn);
+    return;
+  }
+  if (conn.output().empty() && !conn.reading) {
+    close_connection(conn);
+    return;
+  }
+  const unsigned reads = conn.reading && !conn.paused ? kReadable : kNone;
+  update_interest(conn, reads | (conn.output().empty() ? kNone : kWritable));
+}
+
+void Reactor::flush_scheduled() {
+  // Try to write everything queued during this iteration now, before
+  // sleeping: most sockets take it at once, and only those that come up
+  // short get write interest. Indexing, not iterators: closing one
+  // connection delivers its "left" line to others, which may append here.
+  for (std::size_t i = 0; i < loop_.to_flush.size(); ++i) {
+    Connection& conn = *loop_.to_flush[i];
+    conn.flush_scheduled = false;
+    if (conn.dead) continue;
+    if (!(conn.interest & kWritable)) on_writable(conn);
+  }
+  loop_.to_flush.clear();
+}
+
+void Reactor::update_interest(Connection& conn, unsigned interest) {
+  if (interest == conn.interest) return;
+  if ((interest & kWritable) && !(conn.interest & kWritable)) ++write_waiters_;
+  if (!(interest & kWritable) && (conn.interest & kWritable)) --write_waiters_;
+  conn.interest = interest;
+  if (const auto ec = poller_->modify(conn.fd(), interest)) {
+    diagnostic("cannot update", "cannot update " + conn.peer_name() + ": " + ec.message());
+    close_connection(conn);
+  }
+}
+
+void Reactor::close_connection(Connection& conn) {
+  if (conn.dead) return;
+  if (conn.handshaking) --handshakes_;
+  conn.handshaking = false;
+  leave_room(conn);
+  if (conn.interest & kWritable) --write_waiters_;
+  conn.dead = true;
+  admission_.release(conn.peer());
+  dead_fds_.push_back(conn.fd());
+}
+
+}  // namespace chat
