@@ -46,8 +46,8 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::history:
       out.append(msg::history_begin(e.entries->size()));
       for (const HistoryEntry& said : *e.entries) {
-        msg::append_clock(out, said.time, style_.local_time);
-        append_said(out, said.kind, said.name, said.text);
+        msg::append_clock(out, said.time(), style_.local_time);
+        append_said(out, said.kind(), said.name(), said.text());
       }
       out.append(msg::history_end());
       return;
@@ -82,28 +82,17 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
 std::optional<HistoryEntry> ClassicRenderer::parse_history(std::int64_t time, std::string_view line) const {
   if (line.empty() || line.back() != '\n') return std::nullopt;
   line.remove_suffix(1);
-  HistoryEntry entry;
-  entry.time = time;
-  std::size_t name_end;
-  std::size_t text_at;
-  if (line.starts_with("* ")) {
-    entry.kind = Event::Kind::action;
-    name_end = line.find(' ', 2);
-    text_at = name_end + 1;
-    if (name_end == std::string_view::npos) return std::nullopt;
-    entry.name = std::string(line.substr(2, name_end - 2));
-  } else if (line.starts_with("[")) {
-    entry.kind = Event::Kind::text;
-    name_end = line.find("] ");
-    if (name_end == std::string_view::npos) return std::nullopt;
-    text_at = name_end + 2;
-    entry.name = std::string(line.substr(1, name_end - 1));
-  } else {
-    return std::nullopt;
+  if (line.starts_with("* ")) {  // "* NAME TEXT"
+    const auto name_end = line.find(' ', 2);
+    if (name_end == std::string_view::npos || name_end == 2) return std::nullopt;
+    return HistoryEntry(time, Event::Kind::action, line.substr(2, name_end - 2), line.substr(name_end + 1));
   }
-  if (entry.name.empty()) return std::nullopt;
-  entry.text = std::string(line.substr(text_at));
-  return entry;
+  if (line.starts_with("[")) {  // "[NAME] TEXT"
+    const auto name_end = line.find("] ");
+    if (name_end == std::string_view::npos || name_end == 1) return std::nullopt;
+    return HistoryEntry(time, Event::Kind::text, line.substr(1, name_end - 1), line.substr(name_end + 2));
+  }
+  return std::nullopt;
 }
 
 }  // namespace chat

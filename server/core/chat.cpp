@@ -166,8 +166,9 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
                     Rendering& rendering) {
   if (config_.history == 0) return;
   const std::int64_t time = now();
-  channels_.remember(ch, HistoryEntry{time, kind, std::string(name), std::string(text)});
-  if (sink_ != nullptr) sink_->append(ch.name, time, rendering.canonical());
+  const SharedLine& canonical = rendering.canonical();
+  channels_.remember(ch, HistoryEntry(time, kind, name, text, canonical));
+  if (sink_ != nullptr) sink_->append(ch.name, time, canonical);
 }
 
 void Chat::send_history(MemberId id) {
@@ -177,11 +178,27 @@ void Chat::send_history(MemberId id) {
   tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .entries = &ch.history});
 }
 
-void Chat::broadcast(const Channel& ch, Rendering& rendering, std::optional<MemberId> except) {
+// The hot loop: one reference-count increment and one queue push per
+// receiver. Receivers of one protocol usually follow each other, so the
+// line is looked up again only when the protocol changes.
+void Chat::broadcast(const Channel& ch, Rendering& rendering, MemberId except) {
+  if (renderers_.size() == 1) {  // one protocol: one line for everyone
+    const SharedLine& line = rendering.canonical();
+    for (const MemberId m : ch.members) {
+      if (m != except) directory_[m].member->deliver(line);
+    }
+    return;
+  }
+  ProtocolId protocol = kCanonicalProtocol;
+  const SharedLine* line = &rendering.line(protocol);
   for (const MemberId m : ch.members) {
     if (m == except) continue;
     Member& member = *directory_[m].member;
-    member.deliver(rendering.line(member.protocol()));
+    if (member.protocol() != protocol) [[unlikely]] {
+      protocol = member.protocol();
+      line = &rendering.line(protocol);
+    }
+    member.deliver(*line);
   }
 }
 

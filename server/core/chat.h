@@ -114,7 +114,8 @@ class Chat {
 
   // --- delivery (core/chat.cpp)
   // `event` to every member of `ch` but `except`.
-  void broadcast(const Channel& ch, Rendering& rendering, std::optional<MemberId> except = {});
+  static constexpr MemberId kNobody = ~MemberId{0};
+  void broadcast(const Channel& ch, Rendering& rendering, MemberId except = kNobody);
   void log_event(Rendering& rendering) { log_.event(*rendering.canonical()); }
   // The text and /me path: to the sender's room and into its history.
   void say(MemberId id, Event::Kind kind, std::string_view text);

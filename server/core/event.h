@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/shared_line.h"
+
 namespace chat {
 
 struct HistoryEntry;
@@ -78,11 +80,27 @@ struct Event {
 
 // One line of a room's history: when, who, and what was said (text or
 // action), rendered again for each replay in the receiver's protocol.
-struct HistoryEntry {
-  std::int64_t time = 0;  // seconds since the epoch
-  Event::Kind kind = Event::Kind::text;
-  std::string name;
-  std::string text;  // sanitized
+//
+// Keeping a line is on the hot path (every line said is kept), so an entry
+// allocates nothing when it can help it: given the line as the canonical
+// protocol rendered it, and that line holds the name and the text verbatim
+// (the classic "[NAME] TEXT\n" does), the entry shares that line and
+// remembers where they are. Otherwise it copies them into a pooled buffer.
+class HistoryEntry {
+ public:
+  HistoryEntry(std::int64_t time, Event::Kind kind, std::string_view name, std::string_view text,
+               const SharedLine& rendered = {});
+
+  [[nodiscard]] std::int64_t time() const noexcept { return time_; }
+  [[nodiscard]] Event::Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] std::string_view name() const noexcept { return std::string_view(*buffer_).substr(name_at_, name_size_); }
+  [[nodiscard]] std::string_view text() const noexcept { return std::string_view(*buffer_).substr(text_at_, text_size_); }
+
+ private:
+  std::int64_t time_;  // seconds since the epoch
+  Event::Kind kind_;
+  std::uint32_t name_at_ = 0, name_size_ = 0, text_at_ = 0, text_size_ = 0;
+  SharedLine buffer_;  // holds the name and the text (sanitized)
 };
 
 }  // namespace chat
