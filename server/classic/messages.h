@@ -80,8 +80,8 @@ std::string cluster_link_lost();      // "! cluster link lost: local users only"
 std::string cluster_link_restored();  // "> cluster link restored"
 std::string cluster_behind();         // a line that reached this node's users only
 // A second /nick before the first is answered. chatd's reactor never hands
-// the Room one (it pauses the connection on Room::Outcome::wait); kept for
-// a caller of the Room that does not pause.
+// the Chat one (it pauses the connection on Chat::Outcome::wait); kept for
+// a caller of the Chat that does not pause.
 std::string nick_pending();
 std::string nick_needs_link();        // /nick while the link is down
 std::string nick_claim_failed();      // the link went down before the answer

@@ -5,9 +5,9 @@
 // The chat publishes what its users do as ClusterEvents: structured, never
 // rendered, so each node renders them for its own users' protocols. The bus
 // (server/cluster/) carries them on the wire and hands other nodes' events
-// back through Room::apply_remote(), the link's state through
-// Room::on_link_lost() and Room::on_link_restored(), and nickname claims
-// through Room::on_claim(). Every call is on the chat's thread and never
+// back through Chat::apply_remote(), the link's state through
+// Chat::on_link_lost() and Chat::on_link_restored(), and nickname claims
+// through Chat::on_claim(). Every call is on the chat's thread and never
 // blocks: a nickname claim is answered later.
 #pragma once
 
@@ -61,7 +61,7 @@ class Bus {
   [[nodiscard]] virtual bool linked() const = 0;
   // Asks Redis for nickname `key` (nickname_key of `name`) for user
   // `user`, freeing `old_key` (empty: none) if the claim wins. The answer
-  // comes through Room::on_claim().
+  // comes through Chat::on_claim().
   virtual void claim_nickname(std::uint64_t user, std::string_view name, std::string_view key,
                               std::string_view old_key) = 0;
   // Frees nickname `key` if `user` of this node holds it.

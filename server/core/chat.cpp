@@ -87,9 +87,8 @@ void Chat::leave(MemberId id) {
   channels_.remove_member(ch, id, sink_ != nullptr);
 }
 
-Chat::Outcome Chat::handle_line(MemberId id, std::string_view line) {
+Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
   if (!directory_[id].announced) announce(id);  // its first line: now others should know it
-  const Command cmd = parse_command(line);
   switch (cmd.kind) {
     case Command::Kind::empty:
       break;

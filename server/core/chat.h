@@ -23,6 +23,7 @@
 
 #include "base/server_log.h"
 #include "base/shared_line.h"
+#include "command.h"
 #include "core/bus.h"
 #include "core/channels.h"
 #include "core/directory.h"
@@ -62,12 +63,16 @@ class Chat {
   void leave(MemberId id);
 
   enum class Outcome { stay, quit, wait };
-  // Handles one framed line from a member. `quit` means the member asked to
-  // leave (the caller calls leave() and closes after flushing). `wait`
-  // (only with a cluster Bus) means the line's answer depends on Redis (a
-  // /nick claim): the caller hands this member no further line until the
-  // chat calls Member::resume(), so its lines take effect in the order sent.
-  Outcome handle_line(MemberId id, std::string_view line);
+  // Handles what a member asked for, as its protocol's parser read it
+  // (common/command.h: a protocol is a parser to Commands and a Renderer of
+  // Events). `quit` means the member asked to leave (the caller calls
+  // leave() and closes after flushing). `wait` (only with a cluster Bus)
+  // means the answer depends on Redis (a /nick claim): the caller hands
+  // this member no further command until the chat calls Member::resume(),
+  // so its commands take effect in the order sent.
+  Outcome handle(MemberId id, const Command& command);
+  // handle() of one line of the classic line protocol (parse_command).
+  Outcome handle_line(MemberId id, std::string_view line) { return handle(id, parse_command(line)); }
 
   // Sends `event` to one member / to every member of this node.
   void tell(MemberId id, const Event& event);

@@ -1,5 +1,5 @@
 // One client's connection: its socket, its line framer (the read side) and
-// its output queue (the write side). The reactor drives it; the room sees it
+// its output queue (the write side). The reactor drives it; the chat sees it
 // only as a Member to deliver lines to.
 #pragma once
 

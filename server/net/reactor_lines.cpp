@@ -37,7 +37,8 @@ void Reactor::on_readable(Connection& conn) {
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
     if (rate.report_dropped > 0) conn.notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
     if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
-    switch (chat_.handle_line(*conn.member, frame.text)) {
+    // The classic line protocol: its parser reads the line into a Command.
+    switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
         return Cost::counted;
       case Chat::Outcome::quit:

@@ -198,7 +198,7 @@ void ThreadConnection::read_loop() {
       }
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
-      if (rate.pass && server_.chat_.handle_line(*member, f.text) == Chat::Outcome::quit) reading = false;
+      if (rate.pass && server_.chat_.handle(*member, parse_command(f.text)) == Chat::Outcome::quit) reading = false;
       return reading;
     });
   }
