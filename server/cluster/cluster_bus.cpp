@@ -471,6 +471,7 @@ void ClusterBus::on_link_down(const std::string& reason, bool was_up) {
 }
 
 void ClusterBus::on_message(std::string_view payload) {
+  if (cluster_event_sender(payload) == std::string_view(node_)) return;  // our own, back from Redis
   std::optional<ClusterEvent> event = decode_cluster_event(payload);
   if (!event) {
     ++malformed_;

@@ -14,10 +14,24 @@ constexpr std::string_view kMagic2 = "chat2 ";
 constexpr std::size_t kFields1 = 8;
 constexpr std::size_t kFields2 = 12;
 
+// Appends `n` in decimal, without a temporary string.
+void put_number(std::string& out, std::uint64_t n) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
 void put(std::string& out, std::string_view field) {
-  out += std::to_string(field.size());
+  put_number(out, field.size());
   out += ':';
   out += field;
+}
+
+// A number as a field: "LEN:DIGITS".
+void put(std::string& out, std::uint64_t n) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  put(out, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 // Reads "LEN:BYTES" from the front of `in`.
@@ -170,12 +184,14 @@ bool read_classic_lines(ClusterEvent& e, std::string_view line, std::string_view
 
 std::string encode(const ClusterEvent& e, int version) {
   std::string out;
+  out.reserve(kMagic2.size() + 2 + 12 * 3 + 40 + e.from.size() + e.node.size() + e.name.size() + e.room.size() +
+              e.old_room.size() + e.old_name.size() + e.text.size());
   out += version == 1 ? kMagic1 : kMagic2;
   out += static_cast<char>(e.kind);
   out += ' ';
   put(out, e.from);
   put(out, e.node);
-  put(out, std::to_string(e.user));
+  put(out, e.user);
   put(out, e.name);
   put(out, e.room);
   put(out, e.old_room);
@@ -188,10 +204,18 @@ std::string encode(const ClusterEvent& e, int version) {
   put(out, e.old_name);
   put(out, e.text);
   put(out, said_name(e.said));
-  put(out, std::to_string(e.count));
-  put(out, std::to_string(e.count2));
+  put(out, e.count);
+  put(out, e.count2);
   put(out, e.shown ? "1" : "0");
   return out;
+}
+
+std::optional<std::string_view> cluster_event_sender(std::string_view in) {
+  if (!in.starts_with(kMagic1) && !in.starts_with(kMagic2)) return std::nullopt;
+  in.remove_prefix(kMagic2.size());
+  if (in.size() < 2 || in[1] != ' ') return std::nullopt;
+  in.remove_prefix(2);
+  return take(in);
 }
 
 std::optional<ClusterEvent> decode_cluster_event(std::string_view in) {

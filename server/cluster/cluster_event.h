@@ -37,6 +37,10 @@ std::string encode(const ClusterEvent& event, int version = kClusterWireVersion)
 // well-formed one.
 std::optional<ClusterEvent> decode_cluster_event(std::string_view wire);
 
+// The publishing node of the event in `wire`, read without decoding the
+// rest (a node skips its own events coming back); nullopt if malformed.
+std::optional<std::string_view> cluster_event_sender(std::string_view wire);
+
 // A user as kept in Redis (the per-node hash) and in a node snapshot:
 // "NAME\nROOM". Names and room names never contain "\n".
 std::string encode_presence(std::string_view name, std::string_view room);

@@ -124,6 +124,16 @@ TEST_CASE("cluster events: malformed input is refused, not half-read") {
   CHECK_FALSE(decode_cluster_event("chat2 T 1:a1:a1:03:bob0:0:0:2:hi4:text1:01:01:2"));  // shown not 0/1
 }
 
+TEST_CASE("cluster events: the sender is read without decoding the rest, in both versions") {
+  ClusterEvent e = sample();
+  e.from = "node-7";
+  CHECK(chat::cluster_event_sender(encode(e)) == "node-7");
+  CHECK(chat::cluster_event_sender(encode(e, 1)) == "node-7");
+  CHECK_FALSE(chat::cluster_event_sender("chat3 T 6:node-7"));
+  CHECK_FALSE(chat::cluster_event_sender("chat2 T 9:node-7"));  // the length runs past the end
+  CHECK_FALSE(chat::cluster_event_sender("chat2 T"));
+}
+
 TEST_CASE("cluster events: presence records") {
   const auto p = chat::decode_presence(chat::encode_presence("alice", "#lobby"));
   REQUIRE(p);
