@@ -51,6 +51,10 @@ std::variant<Stream, TlsError> open_client_stream(ssl_ctx_st* ctx, int fd, const
   if (auto* error = std::get_if<std::string>(&opened)) return TlsError{std::move(*error)};
   Stream stream = std::move(std::get<Stream>(opened));
   if ((SSL_CTX_get_verify_mode(ctx) & SSL_VERIFY_PEER) == 0) return stream;
+  // The name is checked against the subjectAltName only: OpenSSL falls
+  // back to the subject's CN for a certificate without one unless told not
+  // to, and a CN is not a statement of which names a certificate is for.
+  SSL_set_hostflags(stream.native(), X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
   const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(stream.native()), host.c_str())
                     : SSL_set1_host(stream.native(), host.c_str());
   if (ok != 1) return TlsError{"cannot check the server's name " + host + ": " + take_error_line()};

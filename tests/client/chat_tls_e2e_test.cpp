@@ -119,6 +119,18 @@ TEST_CASE("chat --tls refuses a certificate for another name, and for another ad
   }
 }
 
+// OpenSSL falls back to the subject's CN when a certificate has no
+// subjectAltName unless told not to; a name is checked against the
+// subjectAltName only (docs/SECURITY.md).
+TEST_CASE("chat --tls refuses a certificate whose name is only in its CN", "[chat][tls]") {
+  const TlsCerts& certs = tls_certs();
+  SServer server(certs.cn_only);  // CN=localhost, no subjectAltName
+  ChatProcess chat({"--tls", "--ca", certs.ca_cert, "localhost", server.port()});
+  CHECK(chat.wait_exit() == 1);
+  CHECK(chat.stderr_text() ==
+        "chat: TLS: certificate verify failed for localhost:" + server.port() + ": hostname mismatch\n");
+}
+
 TEST_CASE("chat --tls refuses an expired certificate", "[chat][tls]") {
   const TlsCerts& certs = tls_certs();
   SServer server(certs.expired);

@@ -27,7 +27,7 @@ CertPair make_pair(const TlsCerts& certs, const std::string& name, const std::st
   CertPair pair{certs.dir + "/" + name + ".crt", certs.dir + "/" + name + ".key", {}};
   const std::string csr = certs.dir + "/" + name + ".csr";
   const std::string ext = certs.dir + "/" + name + ".ext";
-  write_file(ext, "subjectAltName=" + san + "\n");
+  write_file(ext, san.empty() ? "basicConstraints=CA:FALSE\n" : "subjectAltName=" + san + "\n");
   openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pair.key, "-out", csr,
            "-subj", subject});
   openssl({"x509", "-req", "-in", csr, "-CA", certs.ca_cert, "-CAkey", certs.dir + "/ca.key", "-set_serial",
@@ -53,6 +53,7 @@ struct Generated {
       certs.reloaded = make_pair(certs, "reloaded", "/CN=localhost/O=reloaded", local, 0x1002, "2");
       certs.expired = make_pair(certs, "expired", "/CN=localhost", local, 0x1003, "-1");
       certs.wrong_host = make_pair(certs, "wrong", "/CN=wrong.example", "DNS:wrong.example", 0x1004, "2");
+      certs.cn_only = make_pair(certs, "cn-only", "/CN=localhost", "", 0x1005, "2");
       certs.garbage = certs.dir + "/garbage.pem";
       write_file(certs.garbage, "this is not a certificate\n");
     } catch (...) {

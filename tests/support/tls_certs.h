@@ -21,6 +21,7 @@ struct TlsCerts {
   CertPair reloaded;     // the same names, another key; serial 1002, O=reloaded
   CertPair expired;      // the same names, expired yesterday; serial 1003
   CertPair wrong_host;   // CN/SAN wrong.example only; serial 1004
+  CertPair cn_only;      // CN=localhost and no subjectAltName at all; serial 1005
   std::string garbage;   // a file that is not PEM at all
 };
 
