@@ -61,6 +61,11 @@ std::string format_table(const Results& r) {
   if (r.gaps) t += row("sequence gaps", count(r.gaps));
   if (r.disconnected) t += row("disconnected", count(r.disconnected));
   if (r.notices) t += row("server notices", count(r.notices) + " (first: " + r.first_notice + ")");
+  // The usual first run: a default chatd limits each client's lines.
+  if (r.first_notice.starts_with("! slow down:")) {
+    t += row("why", "chatd's rate limit dropped lines (default 10 lines/s, bursts of 50 per client);");
+    t += row("", "to benchmark, start chatd with --rate-limit 0");
+  }
   t += row("latency us", "p50 " + number(r.p50_us, 1) + "  p90 " + number(r.p90_us, 1) + "  p99 " +
                              number(r.p99_us, 1) + "  p99.9 " + number(r.p999_us, 1) + "  max " +
                              number(r.max_us, 1) + "  mean " + number(r.mean_us, 1));

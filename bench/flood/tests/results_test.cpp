@@ -55,3 +55,17 @@ TEST_CASE("anything lost, duplicated, garbled or late fails the run") {
   CHECK(format_json(error).find("\"error\":\"cannot connect\"") != std::string::npos);
   CHECK(format_table(error).find("FAILED: cannot connect") != std::string::npos);
 }
+
+TEST_CASE("a run the server rate-limited says so and how to turn the limit off") {
+  Results r;
+  r.notices = 5;
+  r.first_notice = "! slow down: 12 messages dropped";
+  r.stalled = true;
+  const std::string t = format_table(r);
+  CHECK(t.find("chatd's rate limit dropped lines") != std::string::npos);
+  CHECK(t.find("start chatd with --rate-limit 0") != std::string::npos);
+  Results other;
+  other.notices = 1;
+  other.first_notice = "! 3 messages skipped (reading too slowly)";
+  CHECK(format_table(other).find("--rate-limit 0") == std::string::npos);
+}
