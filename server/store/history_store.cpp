@@ -203,39 +203,93 @@ std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(cons
   if (version == 0 && !exec(db.get(), kSchemaV1)) return failure("create tables in");
   if (!exec(db.get(), kRoomIndex)) return failure("create tables in");
 
-  // Lines on disk per room, so the writer prunes without counting again.
-  std::unordered_map<std::string, std::size_t> on_disk;
+  // One scan, newest row first (table order: through the room index, each
+  // row would be a random read): every room's lines on disk, so the writer
+  // prunes without counting again, and where to cut the rooms that hold
+  // more than `keep` (written with a larger --history, or by a chatd that
+  // did not prune).
+  struct Scan {
+    std::string name;
+    std::size_t lines = 0;
+    std::int64_t erase_through = -1;  // rows up to this id go
+    std::int64_t trim_id = -1;        // this row keeps only `trimmed`
+    std::string trimmed;
+  };
+  std::unordered_map<std::string, Scan> rooms;  // room_key -> scan
+  bool cut = false;
   {
-    Statement s = prepare(db.get(),
-                          "SELECT room, SUM(length(CAST(lines AS BLOB)) -"
-                          " length(CAST(replace(lines, char(10), '') AS BLOB))) FROM chunks GROUP BY room");
+    Statement s = prepare(db.get(), "SELECT id, room, lines FROM chunks ORDER BY id DESC");
     if (!s) return failure("read");
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-      on_disk[room_key(column_text(s.get(), 0))] += static_cast<std::size_t>(sqlite3_column_int64(s.get(), 1));
+      const std::string_view name = column_text(s.get(), 1);
+      const auto [it, created] = rooms.try_emplace(room_key(name));
+      Scan& room = it->second;
+      if (created) room.name = name;
+      const std::string_view lines = column_text(s.get(), 2);
+      const std::size_t n = count_entries(lines);
+      if (keep > 0 && room.lines >= keep) {
+        if (room.erase_through < 0) room.erase_through = sqlite3_column_int64(s.get(), 0);
+        cut = true;
+        continue;
+      }
+      if (keep > 0 && room.lines + n > keep) {
+        // Keep the newest keep - lines entries of this row.
+        std::size_t drop = room.lines + n - keep;
+        std::size_t at = 0;
+        while (drop-- > 0) at = lines.find('\n', at) + 1;
+        room.trim_id = sqlite3_column_int64(s.get(), 0);
+        room.trimmed.assign(lines.substr(at));
+        room.lines = keep;
+        cut = true;
+        continue;
+      }
+      room.lines += n;
     }
     if (rc != SQLITE_DONE) return failure("read");
   }
-
-  std::unique_ptr<HistoryStore> store(new HistoryStore(path, std::move(lock), std::move(db), keep));
-  // A store written with a larger --history (or by a chatd that did not
-  // prune) is cut to `keep` lines per room now, in one transaction.
-  if (keep > 0) {
-    sqlite3* const raw = store->db_.get();
-    if (!exec(raw, "BEGIN")) return "cannot prune the store " + path + ": " + sqlite3_errmsg(raw);
-    for (auto& [key, total] : on_disk) {
-      if (total > keep && !store->prune(key, total)) {
-        std::string error = "cannot prune the store " + path + ": " + sqlite3_errmsg(raw);
-        exec(raw, "ROLLBACK");
-        return error;
+  if (cut) {
+    // The deletions in one pass over the table: room by room, each would
+    // rewrite every page its rows are spread over.
+    auto prune_failure = [&] {
+      std::string error = "cannot prune the store " + path + ": " + sqlite3_errmsg(db.get());
+      exec(db.get(), "ROLLBACK");
+      return error;
+    };
+    if (!exec(db.get(), "BEGIN") ||
+        !exec(db.get(), "CREATE TEMP TABLE cut (room TEXT PRIMARY KEY COLLATE NOCASE, id INTEGER NOT NULL)")) {
+      return prune_failure();
+    }
+    Statement add = prepare(db.get(), "INSERT INTO temp.cut(room, id) VALUES (?1, ?2)");
+    Statement trim = prepare(db.get(), "UPDATE chunks SET lines = ?2 WHERE id = ?1");
+    if (!add || !trim) return prune_failure();
+    for (const auto& [key, room] : rooms) {
+      if (room.erase_through >= 0) {
+        bind_text(add.get(), 1, room.name);
+        sqlite3_bind_int64(add.get(), 2, room.erase_through);
+        const int rc = sqlite3_step(add.get());
+        sqlite3_reset(add.get());
+        if (rc != SQLITE_DONE) return prune_failure();
+      }
+      if (room.trim_id >= 0) {
+        sqlite3_bind_int64(trim.get(), 1, room.trim_id);
+        bind_text(trim.get(), 2, room.trimmed);
+        const int rc = sqlite3_step(trim.get());
+        sqlite3_reset(trim.get());
+        if (rc != SQLITE_DONE) return prune_failure();
       }
     }
-    if (!exec(raw, "COMMIT")) {
-      std::string error = "cannot prune the store " + path + ": " + sqlite3_errmsg(raw);
-      exec(raw, "ROLLBACK");
-      return error;
+    add.reset();
+    trim.reset();
+    if (!exec(db.get(), "DELETE FROM chunks WHERE id <= (SELECT id FROM temp.cut WHERE cut.room = chunks.room)") ||
+        !exec(db.get(), "DROP TABLE temp.cut") || !exec(db.get(), "COMMIT")) {
+      return prune_failure();
     }
   }
+  std::unordered_map<std::string, std::size_t> on_disk;
+  for (auto& [key, room] : rooms) on_disk.emplace(key, room.lines);
+
+  std::unique_ptr<HistoryStore> store(new HistoryStore(path, std::move(lock), std::move(db), keep));
   store->on_disk_ = std::move(on_disk);
   store->start();
   return store;
