@@ -57,9 +57,10 @@ void attach_store(chat::Chat& room, chat::HistoryStore* store, std::size_t per_r
 }
 
 // --export-history #ROOM: the room's stored lines as they were sent, each
-// after its "HH:MM " time.
-int export_history(chat::HistoryStore& store, const std::string& room, bool local_time) {
-  auto lines = store.read_room(room);
+// after its "HH:MM " time. The store is only read: a missing file or room is
+// one line and exit 1.
+int export_history(const std::string& path, const std::string& room, bool local_time) {
+  auto lines = chat::HistoryStore::export_room(path, room);
   if (const auto* message = std::get_if<std::string>(&lines)) {
     chat::diagnostic(*message);
     return 1;
@@ -105,18 +106,20 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // --store: opened before anything listens, so a bad path is one line and
-  // exit 1 with nothing started.
+  if (options.export_history) return export_history(*options.store, *options.export_history, options.history_local);
+
+  // --store: opened before anything listens, so a bad path, a damaged file
+  // or a file another chatd holds is one line and exit 1 with nothing
+  // started. On disk each room keeps the lines it replays (--history).
   std::unique_ptr<chat::HistoryStore> store;
   if (options.store) {
-    auto opened = chat::HistoryStore::open(*options.store);
+    auto opened = chat::HistoryStore::open(*options.store, options.history);
     if (const auto* message = std::get_if<std::string>(&opened)) {
       chat::diagnostic(*message);
       return 1;
     }
     store = std::move(std::get<std::unique_ptr<chat::HistoryStore>>(opened));
   }
-  if (options.export_history) return export_history(*store, *options.export_history, options.history_local);
 
   // --tls-cert/--tls-key: checked before anything listens, like a bad option.
   std::unique_ptr<chat::TlsCredentials> tls_credentials;

@@ -1,11 +1,16 @@
 #include "store/history_store.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
-#include <unordered_map>
+#include <cstring>
+#include <iterator>
 #include <utility>
 
 #include "room_name.h"
@@ -50,14 +55,18 @@ void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
 // ASCII, as room names do). A row per batch, not per line, keeps the
 // writer's cost per line to a copy: an SQLite insert costs ~1.5 us, which
 // per line would be a fifth of the server's whole cost per delivery in a
-// room of 100 (docs/BENCHMARKS.md). No index: only start-up and
-// --export-history read, each in one scan.
+// room of 100 (docs/BENCHMARKS.md).
 constexpr const char* kSchemaV1 =
     "CREATE TABLE IF NOT EXISTS chunks ("
     "  id INTEGER PRIMARY KEY,"
     "  room TEXT NOT NULL COLLATE NOCASE,"
     "  lines TEXT NOT NULL);"
     "PRAGMA user_version = 1;";
+// The writer prunes each room it writes to its newest lines, oldest rows
+// first: this index finds them without a scan. Added to version 1 files as
+// they are opened; a chatd that does not know it ignores it (it does not
+// prune, and keeps the index up to date).
+constexpr const char* kRoomIndex = "CREATE INDEX IF NOT EXISTS chunks_by_room ON chunks(room, id)";
 
 // Calls f(time, line) for each "SECONDS LINE\n" entry of a chunk; stops at
 // anything malformed.
@@ -75,34 +84,109 @@ void for_each_entry(std::string_view lines, F&& f) {
   }
 }
 
-}  // namespace
+std::size_t count_entries(std::string_view lines) {
+  return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+}
 
-void HistoryStore::DbCloser::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-void HistoryStore::StmtCloser::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+// What makes SQLite's text one line of ours: quick_check's "*** in
+// database main ***" heading dropped, line breaks made "; ".
+std::string one_line(std::string_view text) {
+  constexpr std::string_view kHeading = "*** in database main ***";
+  if (text.starts_with(kHeading)) text.remove_prefix(kHeading.size());
+  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "; ";
+    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    }
+  }
+  return out;
+}
 
-std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(const std::string& path) {
+std::string damaged(const std::string& path, std::string_view why) {
+  return "--store " + path + ": damaged: " + one_line(why);
+}
+
+// Opens the database at `path` with `flags` and checks it: a schema this
+// chatd knows, and PRAGMA quick_check. On success `version` is the file's
+// schema version (0: nothing in it yet).
+using OwnedDb = std::unique_ptr<sqlite3, void (*)(sqlite3*)>;
+void close_db(sqlite3* db) { sqlite3_close_v2(db); }
+
+std::variant<OwnedDb, std::string> open_checked(const std::string& path, int flags, int& version) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
-  std::unique_ptr<sqlite3, DbCloser> db(raw);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+  OwnedDb db(raw, close_db);
   auto failure = [&](std::string_view what) {
     const char* why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
     return "cannot " + std::string(what) + " the store " + path + ": " + why;
   };
   if (rc != SQLITE_OK) return failure("open");
-  sqlite3_busy_timeout(db.get(), 2000);
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), static_cast<int>(HistoryStore::kBusyWait.count()));
 
   // Reading the version is the first real access: a file that is not a
   // database fails here.
-  int version = -1;
+  version = -1;
   if (Statement s = prepare(db.get(), "PRAGMA user_version"); s && sqlite3_step(s.get()) == SQLITE_ROW) {
     version = sqlite3_column_int(s.get(), 0);
   }
-  if (version < 0) return failure("read");
-  if (version > kSchemaVersion) {
-    return "the store " + path + " has schema version " + std::to_string(version) + "; this chatd knows up to " +
-           std::to_string(kSchemaVersion);
+  if (version < 0) {
+    if ((sqlite3_errcode(db.get()) & 0xff) == SQLITE_CORRUPT) return damaged(path, sqlite3_errmsg(db.get()));
+    return failure("read");
   }
+  if (version > HistoryStore::kSchemaVersion) {
+    return "the store " + path + " has schema version " + std::to_string(version) + "; this chatd knows up to " +
+           std::to_string(HistoryStore::kSchemaVersion);
+  }
+  // A damaged file would otherwise start silently and lose its history a
+  // row at a time. quick_check reads every page once (O(file size); the
+  // store is bounded by pruning) and stops at the first problem.
+  Statement check = prepare(db.get(), "PRAGMA quick_check(1)");
+  if (!check) return damaged(path, sqlite3_errmsg(db.get()));
+  if (sqlite3_step(check.get()) != SQLITE_ROW) return damaged(path, sqlite3_errmsg(db.get()));
+  if (const std::string_view result = column_text(check.get(), 0); result != "ok") return damaged(path, result);
+  return db;
+}
+
+std::string strerror_text(int error) { return std::strerror(error); }
+
+}  // namespace
+
+void HistoryStore::DbCloser::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+void HistoryStore::StmtCloser::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+
+std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(const std::string& path,
+                                                                           std::size_t keep) {
+  auto cannot_open = [&](int error) { return "cannot open the store " + path + ": " + strerror_text(error); };
+  // One chatd per file: two would each replay and store every line, so a
+  // restart would replay it twice. The lock is on a file of its own, not on
+  // the database: SQLite's POSIX locks on the database are dropped by any
+  // close() of it in this process, and NFS maps flock() onto those locks.
+  // The kernel releases it when chatd dies, however it dies.
+  UniqueFd lock(::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!lock) return cannot_open(errno);
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return "--store " + path + " is in use by another chatd";
+    return cannot_open(errno);
+  }
+  // History is as private as the server log: a new file is created 0600
+  // here, and SQLite gives the -wal and -shm files the database's mode
+  // (an existing file keeps the mode it has).
+  if (UniqueFd created(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)); !created) {
+    return cannot_open(errno);
+  }
+
+  int version = 0;
+  auto checked = open_checked(path, SQLITE_OPEN_READWRITE, version);
+  if (auto* message = std::get_if<std::string>(&checked)) return std::move(*message);
+  Db db(std::get<OwnedDb>(checked).release());
+  auto failure = [&](std::string_view what) {
+    return "cannot " + std::string(what) + " the store " + path + ": " + sqlite3_errmsg(db.get());
+  };
   // WAL: the writer never blocks readers; NORMAL sync: a committed batch
   // survives the process being killed (not necessarily a power loss).
   // A new file gets 64 KiB pages (SQLite's largest; fixed once the file is
@@ -117,22 +201,133 @@ std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(cons
     return failure("set up");
   }
   if (version == 0 && !exec(db.get(), kSchemaV1)) return failure("create tables in");
-  return std::unique_ptr<HistoryStore>(new HistoryStore(std::move(db)));
+  if (!exec(db.get(), kRoomIndex)) return failure("create tables in");
+
+  // One scan, newest row first (table order: through the room index, each
+  // row would be a random read): every room's lines on disk, so the writer
+  // prunes without counting again, and where to cut the rooms that hold
+  // more than `keep` (written with a larger --history, or by a chatd that
+  // did not prune).
+  struct Scan {
+    std::string name;
+    std::size_t lines = 0;
+    std::int64_t erase_through = -1;  // rows up to this id go
+    std::int64_t trim_id = -1;        // this row keeps only `trimmed`
+    std::string trimmed;
+  };
+  std::unordered_map<std::string, Scan> rooms;  // room_key -> scan
+  bool cut = false;
+  {
+    Statement s = prepare(db.get(), "SELECT id, room, lines FROM chunks ORDER BY id DESC");
+    if (!s) return failure("read");
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      const std::string_view name = column_text(s.get(), 1);
+      const auto [it, created] = rooms.try_emplace(room_key(name));
+      Scan& room = it->second;
+      if (created) room.name = name;
+      const std::string_view lines = column_text(s.get(), 2);
+      const std::size_t n = count_entries(lines);
+      if (keep > 0 && room.lines >= keep) {
+        if (room.erase_through < 0) room.erase_through = sqlite3_column_int64(s.get(), 0);
+        cut = true;
+        continue;
+      }
+      if (keep > 0 && room.lines + n > keep) {
+        // Keep the newest keep - lines entries of this row.
+        std::size_t drop = room.lines + n - keep;
+        std::size_t at = 0;
+        while (drop-- > 0) at = lines.find('\n', at) + 1;
+        room.trim_id = sqlite3_column_int64(s.get(), 0);
+        room.trimmed.assign(lines.substr(at));
+        room.lines = keep;
+        cut = true;
+        continue;
+      }
+      room.lines += n;
+    }
+    if (rc != SQLITE_DONE) return failure("read");
+  }
+  if (cut) {
+    // The deletions in one pass over the table: room by room, each would
+    // rewrite every page its rows are spread over.
+    auto prune_failure = [&] {
+      std::string error = "cannot prune the store " + path + ": " + sqlite3_errmsg(db.get());
+      exec(db.get(), "ROLLBACK");
+      return error;
+    };
+    if (!exec(db.get(), "BEGIN") ||
+        !exec(db.get(), "CREATE TEMP TABLE cut (room TEXT PRIMARY KEY COLLATE NOCASE, id INTEGER NOT NULL)")) {
+      return prune_failure();
+    }
+    Statement add = prepare(db.get(), "INSERT INTO temp.cut(room, id) VALUES (?1, ?2)");
+    Statement trim = prepare(db.get(), "UPDATE chunks SET lines = ?2 WHERE id = ?1");
+    if (!add || !trim) return prune_failure();
+    for (const auto& [key, room] : rooms) {
+      if (room.erase_through >= 0) {
+        bind_text(add.get(), 1, room.name);
+        sqlite3_bind_int64(add.get(), 2, room.erase_through);
+        const int rc = sqlite3_step(add.get());
+        sqlite3_reset(add.get());
+        if (rc != SQLITE_DONE) return prune_failure();
+      }
+      if (room.trim_id >= 0) {
+        sqlite3_bind_int64(trim.get(), 1, room.trim_id);
+        bind_text(trim.get(), 2, room.trimmed);
+        const int rc = sqlite3_step(trim.get());
+        sqlite3_reset(trim.get());
+        if (rc != SQLITE_DONE) return prune_failure();
+      }
+    }
+    add.reset();
+    trim.reset();
+    if (!exec(db.get(), "DELETE FROM chunks WHERE id <= (SELECT id FROM temp.cut WHERE cut.room = chunks.room)") ||
+        !exec(db.get(), "DROP TABLE temp.cut") || !exec(db.get(), "COMMIT")) {
+      return prune_failure();
+    }
+  }
+  std::unordered_map<std::string, std::size_t> on_disk;
+  for (auto& [key, room] : rooms) on_disk.emplace(key, room.lines);
+
+  std::unique_ptr<HistoryStore> store(new HistoryStore(path, std::move(lock), std::move(db), keep));
+  store->on_disk_ = std::move(on_disk);
+  store->start();
+  return store;
 }
 
-HistoryStore::HistoryStore(std::unique_ptr<sqlite3, DbCloser> db) : db_(std::move(db)) {
+HistoryStore::HistoryStore(std::string path, UniqueFd lock, Db db, std::size_t keep)
+    : path_(std::move(path)), keep_(keep), lock_(std::move(lock)), db_(std::move(db)) {
+  // A wait for a lock that the destructor can cut short.
+  sqlite3_busy_handler(db_.get(), &HistoryStore::on_busy, this);
+}
+
+void HistoryStore::start() {
   writer_ = std::thread([this] { writer_loop(); });
   // Named, so top -H and /proc show what the store costs.
   ::pthread_setname_np(writer_.native_handle(), "chatd-store");
 }
 
 HistoryStore::~HistoryStore() {
+  if (!writer_.joinable()) return;
+  stop_deadline_.store((Clock::now() + kStopBudget).time_since_epoch().count());
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
   writer_.join();
+}
+
+int HistoryStore::on_busy(void* self, int count) {
+  // Called under the connection's mutex, so busy_since_ needs no other.
+  auto* store = static_cast<HistoryStore*>(self);
+  const auto now = Clock::now();
+  if (count == 0) store->busy_since_ = now;
+  const auto stop = Clock::time_point(Clock::duration(store->stop_deadline_.load()));
+  const auto limit = std::min(store->busy_since_ + std::chrono::duration_cast<Clock::duration>(kBusyWait), stop);
+  if (now >= limit) return 0;
+  std::this_thread::sleep_for(std::min<Clock::duration>(limit - now, std::chrono::milliseconds(5)));
+  return 1;
 }
 
 void HistoryStore::load_into(Chat& room, std::size_t per_room) {
@@ -170,9 +365,24 @@ void HistoryStore::load_into(Chat& room, std::size_t per_room) {
   }
 }
 
-std::variant<std::vector<HistoryStore::Line>, std::string> HistoryStore::read_room(std::string_view room_name) {
-  Statement s = prepare(db_.get(), "SELECT lines FROM chunks WHERE room = ?1 ORDER BY id");
-  if (!s) return std::string("cannot read the store: ") + sqlite3_errmsg(db_.get());
+std::variant<std::vector<HistoryStore::Line>, std::string> HistoryStore::export_room(const std::string& path,
+                                                                                     std::string_view room_name) {
+  // Read-only, and never created: a mistyped path is an error, not a new
+  // empty database.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return "no such store: " + path;
+    return "cannot open the store " + path + ": " + strerror_text(errno);
+  }
+  int version = 0;
+  auto checked = open_checked(path, SQLITE_OPEN_READONLY, version);
+  if (auto* message = std::get_if<std::string>(&checked)) return std::move(*message);
+  sqlite3* const db = std::get<OwnedDb>(checked).get();
+  const std::string no_history = "no history for " + std::string(room_name) + " in " + path;
+  if (version == 0) return no_history;  // an empty file: no table yet
+
+  Statement s = prepare(db, "SELECT lines FROM chunks WHERE room = ?1 ORDER BY id");
+  if (!s) return std::string("cannot read the store: ") + sqlite3_errmsg(db);
   bind_text(s.get(), 1, room_name);
   std::vector<Line> lines;
   int rc;
@@ -181,18 +391,25 @@ std::variant<std::vector<HistoryStore::Line>, std::string> HistoryStore::read_ro
       lines.push_back(Line{time, std::string(line)});
     });
   }
-  if (rc != SQLITE_DONE) return std::string("cannot read the store: ") + sqlite3_errmsg(db_.get());
+  if (rc != SQLITE_DONE) return std::string("cannot read the store: ") + sqlite3_errmsg(db);
+  if (lines.empty()) return no_history;
   return lines;
 }
 
+std::size_t HistoryStore::charge(const Pending& p) {
+  return kPendingOverhead + p.room.size() + p.line->size();
+}
+
 void HistoryStore::append(std::string_view room, std::int64_t time, const SharedLine& line) {
+  const std::size_t bytes = kPendingOverhead + room.size() + line->size();
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= kMaxQueued) {
+    if (waiting_bytes_ + bytes > kMaxQueuedBytes) {
       ++dropped_;
       return;
     }
+    waiting_bytes_ += bytes;
     queue_.push_back(Pending{std::string(room), time, line});
     ++queued_total_;
     wake = std::exchange(writer_waiting_, false);
@@ -206,44 +423,129 @@ void HistoryStore::flush() {
   flush_wanted_ = true;
   writer_waiting_ = false;
   wake_.notify_one();
-  written_.wait(lock, [&] { return written_total_ >= target; });
+  written_.wait(lock, [&] { return done_total_ >= target; });
+}
+
+void HistoryStore::report(const std::string& text) const { diagnostic("--store " + path_ + ": " + text); }
+
+std::size_t HistoryStore::compact(std::vector<Pending>& batch) const {
+  if (keep_ == 0 || batch.size() <= keep_) return 0;
+  // Lines left to see of each room, counting down: a line goes while more
+  // than keep_ of its room follow it.
+  std::unordered_map<std::string_view, std::size_t> left;
+  for (const Pending& p : batch) ++left[p.room];
+  std::size_t freed = 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::size_t& n = left[batch[i].room];
+    if (n-- > keep_) {
+      freed += charge(batch[i]);
+    } else {
+      if (kept != i) batch[kept] = std::move(batch[i]);
+      ++kept;
+    }
+  }
+  batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(kept), batch.end());
+  return freed;
 }
 
 void HistoryStore::writer_loop() {
-  std::vector<Pending> batch;
+  std::vector<Pending> batch;     // lines taken from the queue and not yet written, oldest first
+  std::vector<Pending> incoming;  // the queue as taken; empty between batches (its buffer is reused)
+  auto retry_wait = std::chrono::duration_cast<Clock::duration>(kRetryFirst);
+  Clock::time_point retry_at{};
+  bool failing = false;
+  Clock::time_point next_stall_report{};
+  std::string last_error;
+  std::uint64_t unreported_drops = 0;
+  auto report_drops = [&] {
+    if (unreported_drops == 0) return;
+    diagnostic("the store fell behind: " + std::to_string(std::exchange(unreported_drops, 0)) +
+               " history lines not stored");
+  };
+
   std::unique_lock lock(mutex_);
   for (;;) {
-    while (!stopping_ && queue_.empty()) {
-      writer_waiting_ = true;
-      wake_.wait(lock);
+    if (batch.empty()) {
+      while (!stopping_ && queue_.empty()) {
+        writer_waiting_ = true;
+        wake_.wait(lock);
+      }
+      writer_waiting_ = false;
+      if (queue_.empty() && stopping_) break;
+      // Let more lines gather (a flush() or the destructor cuts this short).
+      wake_.wait_for(lock, kGather, [&] { return stopping_ || flush_wanted_; });
+    } else if (!stopping_) {
+      // The last batch failed: back off (the destructor cuts this short).
+      wake_.wait_until(lock, retry_at, [&] { return stopping_; });
     }
-    writer_waiting_ = false;
-    if (queue_.empty() && stopping_) return;
-    // Let more lines gather (a flush() or the destructor cuts this short).
-    wake_.wait_for(lock, kGather, [&] { return stopping_ || flush_wanted_; });
     flush_wanted_ = false;
-    batch.clear();
-    batch.swap(queue_);
-    const std::uint64_t dropped = std::exchange(dropped_, 0);
+    const bool last = stopping_;
+    incoming.swap(queue_);  // O(1) under the lock; the merge below is not
+    unreported_drops += std::exchange(dropped_, 0);
     lock.unlock();
+    if (batch.empty()) {
+      batch.swap(incoming);
+    } else {
+      batch.insert(batch.end(), std::make_move_iterator(incoming.begin()), std::make_move_iterator(incoming.end()));
+      incoming.clear();
+    }
 
-    const std::string error = write_batch(batch);
-    const std::size_t batch_size = batch.size();
+    // Lines that pruning would delete at once are never written; while the
+    // store fails they are let go, so an outage holds at most `keep` lines
+    // per room.
+    const std::size_t before = batch.size();
+    std::size_t freed = compact(batch);
+    const std::size_t superseded = before - batch.size();
+    const std::string error = batch.empty() ? std::string() : write_batch(batch);
     const bool ok = error.empty();
-    if (!ok && !failing_) {
-      diagnostic("cannot write history to the store (serving from memory): " + error);
-    } else if (ok && failing_) {
-      diagnostic("the store accepts history again");
-    }
-    failing_ = !ok;
-    if (dropped > 0) {
-      diagnostic("the store fell behind: " + std::to_string(dropped) + " history lines not stored");
+    const auto now = Clock::now();
+    std::size_t written = 0;
+    if (ok) {
+      for (const Pending& p : batch) freed += charge(p);
+      written = batch.size();
+      batch.clear();  // the lines go back to the pool before the next wait
+      if (failing) diagnostic("the store accepts history again");
+      failing = false;
+      retry_wait = std::chrono::duration_cast<Clock::duration>(kRetryFirst);
+    } else {
+      if (!failing) {
+        diagnostic("cannot write history to the store (serving from memory): " + error);
+        next_stall_report = now + kStallReport;
+      }
+      failing = true;
+      last_error = error;
+      retry_at = now + retry_wait;
+      retry_wait = std::min(retry_wait * 2, std::chrono::duration_cast<Clock::duration>(kRetryMax));
     }
 
-    batch.clear();  // the lines go back to the pool before the next wait
     lock.lock();
-    written_total_ += batch_size;
+    waiting_bytes_ -= freed;
+    done_total_ += superseded + written;
+    const std::size_t waiting = batch.size() + queue_.size();
     written_.notify_all();
+    if (last && !ok) break;
+    lock.unlock();
+    if (failing && !last && now >= next_stall_report) {
+      report("writes failing (" + last_error + "); " + std::to_string(waiting) + " lines waiting");
+      next_stall_report = now + kStallRepeat;
+      report_drops();
+    } else if (!failing) {
+      report_drops();
+    }
+    lock.lock();
+    if (last && queue_.empty()) break;
+  }
+  // Stopping: what could not be written is counted, with what was dropped.
+  unreported_drops += std::exchange(dropped_, 0);
+  const std::size_t lost = batch.size() + queue_.size();
+  done_total_ += lost;
+  written_.notify_all();
+  lock.unlock();
+  if (lost > 0) {
+    report(std::to_string(lost + unreported_drops) + " history lines not written at exit (" + last_error + ")");
+  } else {
+    report_drops();
   }
 }
 
@@ -268,6 +570,7 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
       it = chunks_.begin() + static_cast<std::ptrdiff_t>(used++);
       it->room = p.room;
       it->lines.clear();
+      it->count = 0;
       if (it->lines.capacity() > kKeptBytes) it->lines.shrink_to_fit();  // after a rare burst
     }
     std::string_view line = *p.line;
@@ -278,24 +581,97 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
     it->lines.push_back(' ');
     it->lines.append(line);
     it->lines.push_back('\n');
+    ++it->count;
   }
   // Keep the buffers of at most a few rooms (a burst over many rooms must
   // not pin its memory).
   if (chunks_.size() > kKeptChunks) chunks_.resize(std::max(used, kKeptChunks));
   bool ok = true;
   for (std::size_t i = 0; ok && i < used; ++i) {
-    const auto& [room, lines] = chunks_[i];
+    const Chunk& chunk = chunks_[i];
     // `chunks_` outlives each step, so SQLite need not copy the text.
-    sqlite3_bind_text(insert, 1, room.data(), static_cast<int>(room.size()), SQLITE_STATIC);
-    sqlite3_bind_text(insert, 2, lines.data(), static_cast<int>(lines.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert, 1, chunk.room.data(), static_cast<int>(chunk.room.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert, 2, chunk.lines.data(), static_cast<int>(chunk.lines.size()), SQLITE_STATIC);
     ok = sqlite3_step(insert) == SQLITE_DONE;
     sqlite3_reset(insert);
   }
   sqlite3_clear_bindings(insert);
-  if (ok && exec(db, "COMMIT")) return {};
+  // Then each room written is cut back to its newest keep_ lines; the
+  // counts change only once the transaction commits.
+  std::vector<std::pair<std::string, std::size_t>> totals;
+  for (std::size_t i = 0; ok && i < used; ++i) {
+    std::string key = room_key(chunks_[i].room);
+    const auto it = on_disk_.find(key);
+    std::size_t total = (it != on_disk_.end() ? it->second : 0) + chunks_[i].count;
+    ok = prune(chunks_[i].room, total);
+    totals.emplace_back(std::move(key), total);
+  }
+  if (ok && exec(db, "COMMIT")) {
+    for (auto& [key, total] : totals) on_disk_[std::move(key)] = total;
+    return {};
+  }
   std::string error = sqlite3_errmsg(db);
   exec(db, "ROLLBACK");
   return error;
+}
+
+bool HistoryStore::prune(std::string_view room, std::size_t& total) {
+  if (keep_ == 0 || total <= keep_) return true;
+  sqlite3* const db = db_.get();
+  auto prepared = [&](std::unique_ptr<sqlite3_stmt, StmtCloser>& stmt, std::string_view sql) {
+    if (stmt == nullptr) stmt.reset(prepare(db, sql).release());
+    return stmt.get();
+  };
+  sqlite3_stmt* const oldest = prepared(oldest_, "SELECT id, lines FROM chunks WHERE room = ?1 ORDER BY id");
+  sqlite3_stmt* const erase = prepared(erase_, "DELETE FROM chunks WHERE room = ?1 AND id <= ?2");
+  sqlite3_stmt* const trim = prepared(trim_, "UPDATE chunks SET lines = ?2 WHERE id = ?1");
+  if (oldest == nullptr || erase == nullptr || trim == nullptr) return false;
+
+  // Oldest rows first: whole rows go while they are all excess; the row
+  // the cut falls in loses its first lines.
+  std::size_t excess = total - keep_;
+  std::int64_t erase_through = -1;
+  std::int64_t trim_id = -1;
+  std::string trimmed;
+  bind_text(oldest, 1, room);
+  int rc = SQLITE_DONE;
+  while (excess > 0 && (rc = sqlite3_step(oldest)) == SQLITE_ROW) {
+    const std::int64_t id = sqlite3_column_int64(oldest, 0);
+    const std::string_view lines = column_text(oldest, 1);
+    const std::size_t n = count_entries(lines);
+    if (n <= excess) {
+      erase_through = id;
+      excess -= n;
+      continue;
+    }
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < excess; ++k) at = lines.find('\n', at) + 1;
+    trimmed.assign(lines.substr(at));
+    trim_id = id;
+    excess = 0;
+  }
+  sqlite3_reset(oldest);
+  sqlite3_clear_bindings(oldest);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
+  total = keep_ + excess;  // excess is left only if the rows held fewer lines than counted
+
+  if (erase_through >= 0) {
+    bind_text(erase, 1, room);
+    sqlite3_bind_int64(erase, 2, erase_through);
+    rc = sqlite3_step(erase);
+    sqlite3_reset(erase);
+    sqlite3_clear_bindings(erase);
+    if (rc != SQLITE_DONE) return false;
+  }
+  if (trim_id >= 0) {
+    sqlite3_bind_int64(trim, 1, trim_id);
+    sqlite3_bind_text(trim, 2, trimmed.data(), static_cast<int>(trimmed.size()), SQLITE_STATIC);
+    rc = sqlite3_step(trim);
+    sqlite3_reset(trim);
+    sqlite3_clear_bindings(trim);
+    if (rc != SQLITE_DONE) return false;
+  }
+  return true;
 }
 
 }  // namespace chat

@@ -5,11 +5,26 @@
 // under a mutex; a writer thread drains the queue and writes everything
 // queued so far in one transaction (group commit). So what was said before
 // a SIGKILL is lost only if it was still in the queue or in the transaction
-// being written. A disk that fills or fails (or RLIMIT_FSIZE: chatd ignores
-// SIGXFSZ) is reported once on stderr; chatd keeps serving, and the rooms'
-// in-memory history is unaffected.
+// being written.
+//
+// Bounds (docs/SECURITY.md, "History store"):
+// - on disk, at most `keep` lines per room (the newest; older rows are
+//   deleted in the writer's transaction);
+// - in memory, lines waiting for the disk are bounded in bytes
+//   (kMaxQueuedBytes); past it new lines are dropped and counted;
+// - a batch that fails (full disk, locked database, RLIMIT_FSIZE: chatd
+//   ignores SIGXFSZ) is kept and retried with backoff, and said once on
+//   stderr, then as "writes failing" while it lasts; the rooms' in-memory
+//   history is unaffected;
+// - the destructor (SIGTERM) gives up on a locked database after
+//   kStopBudget and counts on stderr the lines it could not write.
+//
+// One chatd per file: open() holds an exclusive flock on PATH.lock for the
+// store's lifetime, so a second chatd on the same file is refused instead
+// of replaying every line twice.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -18,10 +33,12 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "core/chat.h"
+#include "unique_fd.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -30,21 +47,41 @@ namespace chat {
 
 class HistoryStore final : public HistorySink {
  public:
+  using Clock = std::chrono::steady_clock;
+
   // The schema version this chatd writes; an older file is upgraded, a
   // newer one refused.
   static constexpr int kSchemaVersion = 1;
-  // Lines waiting for the writer before new ones are dropped (and counted).
-  static constexpr std::size_t kMaxQueued = 100'000;
+  // Memory for lines waiting for the writer (each charged its text, its
+  // room name and kPendingOverhead); past it new lines are dropped and
+  // counted.
+  static constexpr std::size_t kMaxQueuedBytes = std::size_t{64} << 20;
+  static constexpr std::size_t kPendingOverhead = 128;
   // How long the writer lets lines gather after the first one before it
   // writes them all in one transaction: the loop then almost never has to
   // wake it, and a busy server commits ~50 times a second, not per line.
   static constexpr auto kGather = std::chrono::milliseconds(20);
+  // A write waits at most this long for a lock another process holds on
+  // the database before the batch counts as failed.
+  static constexpr auto kBusyWait = std::chrono::milliseconds(1000);
+  // After a failed batch: wait kRetryFirst, doubling up to kRetryMax.
+  static constexpr auto kRetryFirst = std::chrono::milliseconds(100);
+  static constexpr auto kRetryMax = std::chrono::milliseconds(1000);
+  // "writes failing" is said once writes have failed this long, then every
+  // kStallRepeat while they still fail.
+  static constexpr auto kStallReport = std::chrono::seconds(3);
+  static constexpr auto kStallRepeat = std::chrono::seconds(30);
+  // The destructor's last write gives up waiting for a lock after this.
+  static constexpr auto kStopBudget = std::chrono::milliseconds(1500);
 
-  // Opens (creating if needed) the database at `path`; on failure returns
-  // the one line to show the user.
-  static std::variant<std::unique_ptr<HistoryStore>, std::string> open(const std::string& path);
+  // Opens (creating it 0600 if needed) the database at `path` for a
+  // serving chatd: takes the PATH.lock flock, checks the file (PRAGMA
+  // quick_check), prunes every room to its newest `keep` lines (0: keeps
+  // everything; nothing is written then) and starts the writer. On failure
+  // returns the one line to show the user (without "chatd: ").
+  static std::variant<std::unique_ptr<HistoryStore>, std::string> open(const std::string& path, std::size_t keep);
 
-  ~HistoryStore();  // writes what is queued, then closes
+  ~HistoryStore();  // writes what is queued (bounded by kStopBudget), then closes
   HistoryStore(const HistoryStore&) = delete;
   HistoryStore& operator=(const HistoryStore&) = delete;
 
@@ -52,19 +89,22 @@ class HistoryStore final : public HistorySink {
   void load_into(Chat& room, std::size_t per_room);
 
   // Every stored line of `room_name` (any ASCII case), oldest first, as
-  // {time, line without its "\n"}; an error line instead on failure.
+  // {time, line without its "\n"}. Opens `path` read-only (never creating
+  // it) and checks it like open(); an error line instead on failure,
+  // including "no such store: PATH" and "no history for ROOM in PATH".
   struct Line {
     std::int64_t time;
     std::string text;
   };
-  std::variant<std::vector<Line>, std::string> read_room(std::string_view room_name);
+  static std::variant<std::vector<Line>, std::string> export_room(const std::string& path,
+                                                                  std::string_view room_name);
 
   // HistorySink: queues the line for the writer thread (a reference to the
-  // shared buffer, no copy).
+  // shared buffer, no copy). Never waits for the disk.
   void append(std::string_view room, std::int64_t time, const SharedLine& line) override;
 
-  // Blocks until everything queued before the call is written (for tests
-  // and shutdown).
+  // Blocks until everything queued before the call is written or given up
+  // (for tests).
   void flush();
 
  private:
@@ -79,34 +119,60 @@ class HistoryStore final : public HistorySink {
   struct StmtCloser {
     void operator()(sqlite3_stmt* s) const noexcept;
   };
+  using Db = std::unique_ptr<sqlite3, DbCloser>;
 
-  explicit HistoryStore(std::unique_ptr<sqlite3, DbCloser> db);
+  HistoryStore(std::string path, UniqueFd lock, Db db, std::size_t keep);
+  void start();  // the writer thread
+  static std::size_t charge(const Pending& p);
+  static int on_busy(void* self, int count);
   void writer_loop();
-  // Writes `batch` in one transaction; the error, or empty on success.
+  // Drops from `batch` the lines of each room older than its newest
+  // `keep_` (they would be pruned at once); returns their charge.
+  std::size_t compact(std::vector<Pending>& batch) const;
+  // Writes `batch` and prunes its rooms in one transaction; the error, or
+  // empty on success.
   std::string write_batch(const std::vector<Pending>& batch);
+  // Within a transaction: deletes `room`'s oldest lines past keep_, given
+  // it holds `total` lines on disk, and sets `total` to what is left.
+  // False on an SQLite error (see sqlite3_errmsg).
+  bool prune(std::string_view room, std::size_t& total);
+  void report(const std::string& text) const;
 
   // One room's lines of a batch, as written in one row. Writer thread only.
   struct Chunk {
     std::string room;
     std::string lines;
+    std::size_t count = 0;
   };
   static constexpr std::size_t kKeptChunks = 16;
   static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;
 
-  std::unique_ptr<sqlite3, DbCloser> db_;
+  const std::string path_;
+  const std::size_t keep_;
+  UniqueFd lock_;  // PATH.lock, flock()ed; released after the database closes
+  Db db_;
   std::vector<Chunk> chunks_;  // writer thread only: reused from batch to batch
-  std::unique_ptr<sqlite3_stmt, StmtCloser> insert_;  // writer thread only; prepared once
+  // Prepared once, by the writer thread (or open() before it starts).
+  std::unique_ptr<sqlite3_stmt, StmtCloser> insert_, oldest_, erase_, trim_;
+  // Writer thread only (open() before it starts): lines on disk per
+  // room_key, as committed.
+  std::unordered_map<std::string, std::size_t> on_disk_;
+  Clock::time_point busy_since_{};  // the busy handler's current wait
+  // Clock::rep of the time the destructor's last write stops waiting for a
+  // lock; max until then.
+  std::atomic<Clock::rep> stop_deadline_{Clock::time_point::max().time_since_epoch().count()};
+
   std::mutex mutex_;
   std::condition_variable wake_;     // the writer: work or stop
   std::condition_variable written_;  // flush(): a batch finished
   std::vector<Pending> queue_;       // guarded by mutex_
+  std::size_t waiting_bytes_ = 0;    // guarded by mutex_: queue_ and the writer's unwritten batch
   std::uint64_t queued_total_ = 0;   // guarded by mutex_: lines ever queued
-  std::uint64_t written_total_ = 0;  // guarded by mutex_: lines the writer finished with
-  std::uint64_t dropped_ = 0;        // guarded by mutex_
+  std::uint64_t done_total_ = 0;     // guarded by mutex_: lines the writer finished with
+  std::uint64_t dropped_ = 0;        // guarded by mutex_: refused since the writer last looked
   bool stopping_ = false;            // guarded by mutex_
   bool writer_waiting_ = false;      // guarded by mutex_: the writer sleeps until told
   bool flush_wanted_ = false;        // guarded by mutex_: flush() waits, do not gather
-  bool failing_ = false;             // writer thread only: an error was reported
   std::thread writer_;
 };
 

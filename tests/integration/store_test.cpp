@@ -1,15 +1,22 @@
 // --store: history and rooms survive a restart (SIGTERM and SIGKILL),
 // --export-history prints a room, and a store that cannot be used is one
-// line and exit 1.
+// line and exit 1. The store's bounds (docs/SECURITY.md, "History store"):
+// a damaged or shared file is refused, each room keeps --history lines on
+// disk, an outage is retried without losing lines, files are 0600, and
+// --export-history never creates a store.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,9 +43,11 @@ struct TempDir {
 };
 
 // The stored lines of `room` without their "HH:MM " prefix, read by a
-// second chatd while the first may still be running (WAL allows it).
+// second chatd while the first may still be running (WAL allows it). None
+// while the room has no line stored yet (then export says so and exits 1).
 std::vector<std::string> exported(const std::string& db, const std::string& room) {
   const RunResult r = run_program(CHATD_PATH, {"--store", db, "--export-history", room});
+  if (r.exit_code == 1 && r.err == "chatd: no history for " + room + " in " + db + "\n") return {};
   REQUIRE(r.exit_code == 0);
   std::vector<std::string> lines;
   std::size_t at = 0;
@@ -208,4 +217,298 @@ TEST_CASE("a store that fails while running is logged once and history stays in 
   }
   CHECK(reports == 1);
   CHECK(err.find("accepts history again") == std::string::npos);
+}
+
+namespace {
+
+// A connection of the test's own to a store chatd has open, closed at
+// scope exit. Never waits for a lock (busy_timeout 0).
+struct SqliteDb {
+  sqlite3* db = nullptr;
+  SqliteDb(const std::string& path, int flags) {
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, flags, nullptr) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 0);
+  }
+  ~SqliteDb() { sqlite3_close_v2(db); }
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  bool exec(const char* sql) const { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+};
+
+// The rows and lines (entries "SECONDS LINE\n") `room` has on disk,
+// read as any other program would, read-only, while chatd runs.
+struct OnDisk {
+  std::size_t rows = 0, lines = 0;
+};
+OnDisk on_disk(const std::string& db, const std::string& room) {
+  SqliteDb reader(db, SQLITE_OPEN_READONLY);
+  sqlite3_stmt* raw = nullptr;
+  REQUIRE(sqlite3_prepare_v2(reader.db, "SELECT lines FROM chunks WHERE room = ?1", -1, &raw, nullptr) ==
+          SQLITE_OK);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> s(raw, sqlite3_finalize);
+  sqlite3_bind_text(s.get(), 1, room.c_str(), -1, SQLITE_TRANSIENT);
+  OnDisk found;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    ++found.rows;
+    found.lines += static_cast<std::size_t>(std::count(text, text + sqlite3_column_bytes(s.get(), 0), '\n'));
+  }
+  REQUIRE(rc == SQLITE_DONE);
+  return found;
+}
+
+// Waits (bounded) until the store's newest line of `room` is `line`.
+bool await_newest(const std::string& db, const std::string& room, const std::string& line) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto lines = exported(db, room);
+    if (!lines.empty() && lines.back() == line) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+// ann and a second user in #lobby; ann's lines reach the other one (so
+// they are history).
+struct Lobby {
+  TestClient a, b;
+  explicit Lobby(const ChatdProcess& server) : a(join(server, {})), b(join(server, {&a})) {
+    a.send_line("/nick ann");
+    a.expect_line("> You are now known as ann");
+    b.expect_line("> " + a.address_name() + " is now known as ann");
+  }
+  // Says "line FROM" .. "line TO-1"; returns them as heard.
+  std::vector<std::string> say(int from, int to) {
+    std::vector<std::string> said;
+    for (int i = from; i < to; ++i) {
+      a.send_line("line " + std::to_string(i));
+      said.push_back("[ann] line " + std::to_string(i));
+      b.expect_line(said.back());
+    }
+    return said;
+  }
+};
+
+// A newcomer to #lobby is replayed exactly `lines`.
+void expect_lobby_replay(const ChatdProcess& server, const std::vector<std::string>& lines) {
+  TestClient c(server.port());
+  c.expect_line("> Connected to the chat server (1 user online)");
+  c.expect_line("> Recent messages (" + std::to_string(lines.size()) + "):");
+  for (const std::string& line : lines) {
+    const auto got = c.read_line();
+    REQUIRE(got);
+    CHECK(got->substr(6) == line);
+  }
+  c.expect_line("> End of recent messages");
+}
+
+std::string stderr_line(const std::string& text) { return "chatd: " + text + "\n"; }
+
+}  // namespace
+
+TEST_CASE("a damaged store is one line and exit 1", "[store]") {
+  TempDir dir;
+  {
+    ChatdProcess first({"--store", dir.db()});
+    talk_in_side(first);
+    first.signal(SIGTERM);
+    REQUIRE(first.wait_exit() == 0);
+  }
+  // Page 2 (the chunks table's root) overwritten with junk. The page size
+  // is in the header (bytes 16-17, big-endian; 1 means 65536).
+  {
+    std::fstream file(dir.db(), std::ios::in | std::ios::out | std::ios::binary);
+    unsigned char header[18] = {};
+    file.read(reinterpret_cast<char*>(header), sizeof header);
+    REQUIRE(file);
+    std::size_t page = (std::size_t{header[16]} << 8) | header[17];
+    if (page == 1) page = 65536;
+    file.seekp(static_cast<std::streamoff>(page));
+    const std::string junk(4096, '\x55');
+    file.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    REQUIRE(file);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult r = run_program(CHATD_PATH, {"--port", "0", "--engine", engine_under_test(), "--store", dir.db()},
+                                  {}, 1500ms);
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());  // nothing started
+  const std::string prefix = "chatd: --store " + dir.db() + ": damaged: ";
+  CHECK(r.err.starts_with(prefix));
+  CHECK(r.err.size() > prefix.size() + 1);
+  CHECK(r.err.find('\n') == r.err.size() - 1);
+
+  // --export-history checks it too.
+  const RunResult e = run_program(CHATD_PATH, {"--store", dir.db(), "--export-history", "#side"});
+  CHECK(e.exit_code == 1);
+  CHECK(e.out.empty());
+  CHECK(e.err.starts_with(prefix));
+}
+
+TEST_CASE("a store another chatd has open is refused", "[store]") {
+  TempDir dir;
+  std::vector<std::string> said;
+  {
+    ChatdProcess first({"--store", dir.db()});
+    const RunResult second =
+        run_program(CHATD_PATH, {"--port", "0", "--engine", engine_under_test(), "--store", dir.db()});
+    CHECK(second.exit_code == 1);
+    CHECK(second.out.empty());
+    CHECK(second.err == stderr_line("--store " + dir.db() + " is in use by another chatd"));
+    // The first one is unaffected, and --export-history still reads.
+    said = talk_in_side(first);
+    REQUIRE(await_stored(dir.db(), "#side", said.size()));
+    first.signal(SIGKILL);  // the kernel drops the lock however chatd ends
+    REQUIRE(first.wait_exit() == 128 + SIGKILL);
+  }
+  ChatdProcess again({"--store", dir.db()});
+  expect_replayed(again, said);  // once, not twice
+}
+
+TEST_CASE("the store keeps the newest --history lines of each room on disk", "[store]") {
+  TempDir dir;
+  std::vector<std::string> said;
+  {
+    ChatdProcess server({"--store", dir.db(), "--history", "5", "--rate-limit", "0"});
+    Lobby lobby(server);
+    for (int i = 0; i < 10; ++i) {
+      // Ten rounds of 20 lines: each awaited on disk, so pruning runs over
+      // many batches, not once.
+      const auto round = lobby.say(i * 20, i * 20 + 20);
+      said.insert(said.end(), round.begin(), round.end());
+      REQUIRE(await_newest(dir.db(), "#lobby", said.back()));
+      const OnDisk stored = on_disk(dir.db(), "#lobby");
+      CHECK(stored.lines == 5);
+      CHECK(stored.rows <= 5);
+    }
+    CHECK(exported(dir.db(), "#lobby") == std::vector<std::string>(said.end() - 5, said.end()));
+    server.signal(SIGTERM);
+    REQUIRE(server.wait_exit() == 0);
+  }
+  // A smaller --history cuts the store at start.
+  ChatdProcess again({"--store", dir.db(), "--history", "3"});
+  CHECK(on_disk(dir.db(), "#lobby").lines == 3);
+  const std::vector<std::string> newest(said.end() - 3, said.end());
+  CHECK(exported(dir.db(), "#lobby") == newest);
+  expect_lobby_replay(again, newest);
+}
+
+TEST_CASE("a locked store is retried until every line is written", "[store]") {
+  TempDir dir;
+  std::vector<std::string> said;
+  {
+    ChatdProcess server({"--store", dir.db(), "--rate-limit", "0"});
+    Lobby lobby(server);
+    said = lobby.say(0, 1);
+    REQUIRE(await_stored(dir.db(), "#lobby", 1));
+    {
+      // Another process holds the write lock: every batch fails.
+      SqliteDb holder(dir.db(), SQLITE_OPEN_READWRITE);
+      REQUIRE(holder.exec("BEGIN EXCLUSIVE"));
+      const auto more = lobby.say(1, 21);
+      said.insert(said.end(), more.begin(), more.end());
+      REQUIRE(server.wait_stderr("chatd: cannot write history to the store (serving from memory): ", 10s));
+      REQUIRE(server.wait_stderr("chatd: --store " + dir.db() + ": writes failing (", 15s));
+      CHECK(server.stderr_text().find("); 20 lines waiting\n") != std::string::npos);
+      // Users keep chatting meanwhile.
+      const auto during = lobby.say(21, 25);
+      said.insert(said.end(), during.begin(), during.end());
+      REQUIRE(holder.exec("ROLLBACK"));
+    }
+    REQUIRE(server.wait_stderr("chatd: the store accepts history again\n", 10s));
+    REQUIRE(await_stored(dir.db(), "#lobby", said.size()));
+    server.signal(SIGTERM);
+    REQUIRE(server.wait_exit() == 0);
+    CHECK(server.stderr_text().find("not written at exit") == std::string::npos);
+    CHECK(server.stderr_text().find("not stored") == std::string::npos);
+  }
+  CHECK(exported(dir.db(), "#lobby") == said);
+  ChatdProcess again({"--store", dir.db()});
+  expect_lobby_replay(again, said);
+}
+
+TEST_CASE("SIGTERM with the store locked exits within 3 s and counts the lines not written", "[store]") {
+  TempDir dir;
+  ChatdProcess server({"--store", dir.db(), "--rate-limit", "0"});
+  Lobby lobby(server);
+  lobby.say(0, 1);
+  REQUIRE(await_stored(dir.db(), "#lobby", 1));
+  SqliteDb holder(dir.db(), SQLITE_OPEN_READWRITE);
+  REQUIRE(holder.exec("BEGIN EXCLUSIVE"));
+  lobby.say(1, 21);
+  REQUIRE(server.wait_stderr("chatd: cannot write history to the store (serving from memory): ", 10s));
+  const auto start = std::chrono::steady_clock::now();
+  server.signal(SIGTERM);
+  const auto status = server.wait_exit(3s);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(status == 0);
+  CHECK(took < 3s);
+  CHECK(server.stderr_text().find(stderr_line("--store " + dir.db() +
+                                              ": 20 history lines not written at exit (database is locked)")) !=
+        std::string::npos);
+  REQUIRE(holder.exec("ROLLBACK"));
+}
+
+TEST_CASE("the store's files are created 0600", "[store]") {
+  TempDir dir;
+  ChatdProcess server({"--store", dir.db()});
+  const auto said = talk_in_side(server);
+  REQUIRE(await_stored(dir.db(), "#side", said.size()));
+  // While chatd runs the -wal and -shm files exist too.
+  for (const std::string suffix : {"", "-wal", "-shm", ".lock"}) {
+    struct stat info {};
+    INFO(dir.db() + suffix);
+    REQUIRE(::stat((dir.db() + suffix).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+  }
+}
+
+TEST_CASE("an export neither creates a store nor prints an unknown room", "[store]") {
+  TempDir dir;
+  RunResult r = run_program(CHATD_PATH, {"--store", dir.db(), "--export-history", "#release"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == stderr_line("no such store: " + dir.db()));
+  CHECK(std::filesystem::is_empty(dir.path));  // nothing created
+
+  {
+    ChatdProcess server({"--store", dir.db()});
+    const auto said = talk_in_side(server);
+    REQUIRE(await_stored(dir.db(), "#side", said.size()));
+  }
+  r = run_program(CHATD_PATH, {"--store", dir.db(), "--export-history", "#release"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == stderr_line("no history for #release in " + dir.db()));
+}
+
+TEST_CASE("lines waiting for a locked store are bounded at 64 MiB and the rest counted", "[store]") {
+  TempDir dir;
+  // Lines of 1,000,007 bytes ("[ann] " + 1,000,000 x + "\n"), each charged
+  // 128 + 6 (#lobby) + its size: 67 fit in 64 MiB, the rest are dropped.
+  ChatdProcess server({"--store", dir.db(), "--rate-limit", "0", "--history", "1000", "--max-line", "2M",
+                       "--max-queue", "256M"});
+  Lobby lobby(server);
+  const std::string text(1'000'000, 'x');
+  std::vector<std::string> said = lobby.say(0, 1);
+  REQUIRE(await_stored(dir.db(), "#lobby", 1));
+  {
+    SqliteDb holder(dir.db(), SQLITE_OPEN_READWRITE);
+    REQUIRE(holder.exec("BEGIN EXCLUSIVE"));
+    for (int i = 0; i < 70; ++i) {
+      lobby.a.send_line(text);
+      said.push_back("[ann] " + text);
+      REQUIRE(lobby.b.read_line(10s) == said.back());
+    }
+    REQUIRE(server.wait_stderr("chatd: --store " + dir.db() + ": writes failing (", 15s));
+    CHECK(server.stderr_text().find("); 67 lines waiting\n") != std::string::npos);
+    REQUIRE(holder.exec("ROLLBACK"));
+  }
+  REQUIRE(server.wait_stderr("chatd: the store accepts history again\n", 10s));
+  REQUIRE(server.wait_stderr("chatd: the store fell behind: 3 history lines not stored\n", 10s));
+  const auto stored = exported(dir.db(), "#lobby");
+  CHECK(stored.size() == 68);
+  CHECK((stored == std::vector<std::string>(said.begin(), said.begin() + 68)));
 }
