@@ -2,6 +2,8 @@
 
 #include "classic/messages.h"
 
+#include <ctime>
+
 namespace chat {
 
 namespace {
@@ -43,14 +45,16 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::private_in: out.append(msg::private_to_recipient(e.name, e.text)); return;
     case Kind::private_out: out.append(msg::private_to_sender(e.name, e.text)); return;
     case Kind::now_in: out.append(msg::now_in(e.room, e.count)); return;
-    case Kind::history:
+    case Kind::history: {
       out.append(msg::history_begin(e.entries->size()));
+      const std::int64_t now = style_.clock != nullptr ? style_.clock() : static_cast<std::int64_t>(std::time(nullptr));
       for (const HistoryEntry& said : *e.entries) {
-        msg::append_clock(out, said.time(), style_.local_time);
+        msg::append_stamp(out, said.time(), now, style_.local_time);
         append_said(out, said.kind(), said.name(), said.text());
       }
       out.append(msg::history_end());
       return;
+    }
     case Kind::who_all: append_list(out, msg::online_header(e.items.size()), e, style_.max_line); return;
     case Kind::who_room: append_list(out, msg::room_header(e.room, e.items.size()), e, style_.max_line); return;
     case Kind::rooms: append_list(out, msg::rooms_header(e.items.size()), e, style_.max_line); return;

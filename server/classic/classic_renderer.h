@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ class ClassicRenderer final : public Renderer {
   struct Style {
     std::size_t max_line = 4096;  // --max-line: list replies are split within it
     bool local_time = false;      // history times in the server's zone, not UTC
+    // What "today" is for replayed lines' dates: seconds since the epoch;
+    // null: the system clock.
+    std::int64_t (*clock)() = nullptr;
   };
   ClassicRenderer() = default;
   explicit ClassicRenderer(Style style) : style_(style) {}

@@ -141,7 +141,8 @@ std::string history_begin(std::size_t count) {
 }
 std::string history_end() { return "> End of recent messages\n"; }
 
-void append_clock(std::string& out, std::int64_t time, bool local) {
+namespace {
+std::tm calendar(std::int64_t time, bool local) {
   const auto t = static_cast<std::time_t>(time);
   std::tm parts{};
   if (local) {
@@ -149,8 +150,22 @@ void append_clock(std::string& out, std::int64_t time, bool local) {
   } else {
     ::gmtime_r(&t, &parts);
   }
+  return parts;
+}
+}  // namespace
+
+void append_clock(std::string& out, std::int64_t time, bool local) {
+  const std::tm parts = calendar(time, local);
   char buf[8];
   out.append(buf, std::strftime(buf, sizeof buf, "%H:%M ", &parts));
+}
+
+void append_stamp(std::string& out, std::int64_t time, std::int64_t now, bool local) {
+  const std::tm when = calendar(time, local);
+  const std::tm today = calendar(now, local);
+  const bool same_day = when.tm_year == today.tm_year && when.tm_yday == today.tm_yday;
+  char buf[24];
+  out.append(buf, std::strftime(buf, sizeof buf, same_day ? "%H:%M " : "%Y-%m-%d %H:%M ", &when));
 }
 
 

@@ -58,6 +58,9 @@ std::string history_begin(std::size_t count);
 std::string history_end();
 // Appends "HH:MM " of `time` (seconds since the epoch), UTC or local.
 void append_clock(std::string& out, std::int64_t time, bool local);
+// A replayed line's time: "HH:MM " if `time` is on the same day as `now`
+// (in UTC or local time), else "YYYY-MM-DD HH:MM ".
+void append_stamp(std::string& out, std::int64_t time, std::int64_t now, bool local);
 
 // "! nickname in use: NEW", or with " (looks like OWNER)" when the owner's
 // name is not NEW up to ASCII case (a confusable: Cyrillic "а", full width...).

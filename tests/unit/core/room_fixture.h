@@ -43,7 +43,8 @@ struct FakeMember final : Member {
 
 struct Fixture {
   explicit Fixture(RoomConfig config = {})
-      : classic({.max_line = config.max_line, .local_time = config.local_time}), room(log, renderers, config) {}
+      : classic({.max_line = config.max_line, .local_time = config.local_time, .clock = config.clock}),
+        room(log, renderers, config) {}
   ~Fixture() {
     std::fclose(log_file);
     std::free(log_buf);

@@ -215,7 +215,24 @@ TEST_CASE("a restored history line is replayed like a live one") {
   f.room.handle_line(a, "/join #OLD");
   CHECK(ma->take() == Lines{"> Connected to the chat server (1 user online)\n",
                             "> You are now in #old (1 user here)\n",
-                            "> Recent messages (1):\n00:00 [bob] from before\n> End of recent messages\n"});
+                            "> Recent messages (1):\n1970-01-01 00:00 [bob] from before\n> End of recent messages\n"});
+}
+
+// Lines of an earlier day carry their date; today's only their time.
+TEST_CASE("history lines older than today show their date") {
+  Fixture f(with_clock());                                   // 2026-12-01 09:05 UTC
+  f.room.restore_history("#old", 1'795'996'800, "[bob] monday\n");  // 2026-11-30 00:00
+  f.room.restore_history("#old", 1'796'083'199, "[bob] last night\n");  // 2026-11-30 23:59:59
+  f.room.restore_history("#old", 1'796'083'200, "* bob is up\n");       // 2026-12-01 00:00
+  auto [a, ma] = f.join("1.1.1.1:1");
+  f.room.handle_line(a, "/join #old");
+  CHECK(ma->take() == Lines{"> Connected to the chat server (1 user online)\n",
+                            "> You are now in #old (1 user here)\n",
+                            "> Recent messages (3):\n"
+                            "2026-11-30 00:00 [bob] monday\n"
+                            "2026-11-30 23:59 [bob] last night\n"
+                            "00:00 * bob is up\n"
+                            "> End of recent messages\n"});
 }
 
 TEST_CASE("/who in a room and /rooms are split within --max-line like /who") {
