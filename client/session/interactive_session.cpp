@@ -165,8 +165,9 @@ class Interactive {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
     nicks_.observe(line);
     if (rooms_.observe(line)) {
-      // History: dim, with the time it was said (sent by the server).
-      show(config_.color ? "\x1b[2m" + line + "\x1b[0m" : line, false);
+      // History, with the time it was said (sent by the server): the time
+      // dim, names in their colours.
+      show(config_.color ? color_history_line(line) : line, false);
       return;
     }
     const Attention kind = attention(line, nicks_.own().value_or(""));

@@ -66,6 +66,33 @@ std::string color_server_line(std::string_view line) {
   return std::string(line);
 }
 
+namespace {
+// The length of a history line's "HH:MM " or "YYYY-MM-DD HH:MM " prefix,
+// or 0.
+std::size_t stamp_length(std::string_view line) {
+  const auto digits = [&](std::size_t at, std::size_t n) {
+    if (line.size() < at + n) return false;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (line[i] < '0' || line[i] > '9') return false;
+    }
+    return true;
+  };
+  const auto clock_at = [&](std::size_t at) {
+    return digits(at, 2) && line.size() > at + 5 && line[at + 2] == ':' && digits(at + 3, 2) && line[at + 5] == ' ';
+  };
+  if (clock_at(0)) return 6;
+  const bool date = digits(0, 4) && line.size() > 10 && line[4] == '-' && digits(5, 2) && line[7] == '-' &&
+                    digits(8, 2) && line[10] == ' ';
+  return date && clock_at(11) ? 17 : 0;
+}
+}  // namespace
+
+std::string color_history_line(std::string_view line) {
+  const std::size_t stamp = stamp_length(line);
+  if (stamp == 0) return wrap(kDim, line);
+  return wrap(kDim, line.substr(0, stamp - 1)) + " " + color_server_line(line.substr(stamp));
+}
+
 std::string color_attention_line(std::string_view line, Attention kind) {
   if (kind == Attention::private_message) {
     const auto close = line.find("] ");

@@ -27,6 +27,11 @@ namespace chat::client {
 // tag in reverse video, a mention's text in bold yellow.
 [[nodiscard]] std::string color_attention_line(std::string_view line, Attention kind);
 
+// A replayed history line ("HH:MM [NAME] TEXT", or with the date first for
+// an earlier day): the time dim, the rest coloured as color_server_line
+// would a live line, so a name has the same colour then as now.
+[[nodiscard]] std::string color_history_line(std::string_view line);
+
 // One of the user's own lines ("[You] ...", "* You ..."): bold.
 [[nodiscard]] std::string color_own_line(std::string_view line);
 

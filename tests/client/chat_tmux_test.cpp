@@ -479,7 +479,7 @@ TEST_CASE("Ctrl-Z gives the shell its terminal back, and fg resumes the typed li
   CHECK(pane->wait_for("chat exited 0\nTTY-RESTORED"));
 }
 
-TEST_CASE("chat --room joins a room shown in the prompt, history is dimmed, Tab completes rooms",
+TEST_CASE("chat --room joins a room shown in the prompt with history coloured, and Tab completes rooms",
           "[chat][tmux][rooms]") {
   SKIP_WITHOUT_TMUX();
   ChatdProcess server;
@@ -501,11 +501,13 @@ TEST_CASE("chat --room joins a room shown in the prompt, history is dimmed, Tab 
   REQUIRE(pane->wait_for("> You are now in #random (3 users here)"));
   REQUIRE(pane->wait_for("] said before alice came"));
   REQUIRE(pane->wait_cursor_row("alice #random " + std::string(kPrompt)));
-  // The replayed line carries its time and is dim as a whole: no colour
-  // for bob's name (tmux merges the dim runs of adjacent lines).
+  // The replayed line carries its time, dim, and bob's name in its colour
+  // as in a live line (tmux merges the dim runs of adjacent lines, so the
+  // dim's start may be lines above; its end follows the time).
   const std::string screen = pane->capture(true);
   INFO(screen);
-  CHECK(std::regex_search(screen, std::regex("\x1b\\[2m[^\x1b]*\n[0-9]{2}:[0-9]{2} \\[bob\\] said before alice came\n")));
+  CHECK(std::regex_search(
+      screen, std::regex("\n[0-9]{2}:[0-9]{2}\x1b\\[0m[^\n]* \\[\x1b\\[[0-9;]+mbob\x1b\\[39m\\] said before alice came\n")));
 
   pane->type("/join #lob");
   pane->press({"Tab"});  // no known room matches: asks the server (/rooms)

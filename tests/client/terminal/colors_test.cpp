@@ -29,6 +29,14 @@ TEST_CASE("server lines: names coloured, notices dim, errors red", "[colors]") {
   CHECK(color_server_line("[unclosed") == "[unclosed");
 }
 
+TEST_CASE("history lines: the time dim, names coloured as in live lines", "[colors]") {
+  const std::string bob = "\x1b[" + std::string(name_color("bob")) + "mbob\x1b[0m";
+  CHECK(color_history_line("09:05 [bob] hi") == "\x1b[2m09:05\x1b[0m [" + bob + "] hi");
+  CHECK(color_history_line("2026-12-05 13:07 * bob waves") == "\x1b[2m2026-12-05 13:07\x1b[0m * " + bob + " waves");
+  CHECK(color_history_line("no stamp here") == "\x1b[2mno stamp here\x1b[0m");
+  CHECK(color_history_line("9:05 [bob] hi") == "\x1b[2m9:05 [bob] hi\x1b[0m");
+}
+
 TEST_CASE("own lines are bold", "[colors]") {
   CHECK(color_own_line("[You] hi") == "\x1b[1m[You] hi\x1b[0m");
 }
