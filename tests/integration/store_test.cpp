@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -503,11 +504,17 @@ TEST_CASE("lines waiting for a locked store are bounded at 64 MiB and the rest c
       REQUIRE(lobby.b.read_line(10s) == said.back());
     }
     REQUIRE(server.wait_stderr("chatd: --store " + dir.db() + ": writes failing (", 15s));
-    CHECK(server.stderr_text().find("); 67 lines waiting\n") != std::string::npos);
+    // The report comes 3 s into the outage: under a sanitizer not all 70
+    // lines have arrived by then, so it counts what waited at that moment,
+    // never more than the bound holds.
+    std::smatch waiting;
+    const std::string err = server.stderr_text();
+    REQUIRE(std::regex_search(err, waiting, std::regex("\\); ([0-9]+) lines waiting\n")));
+    CHECK(std::stoi(waiting[1].str()) <= 67);
     REQUIRE(holder.exec("ROLLBACK"));
   }
-  REQUIRE(server.wait_stderr("chatd: the store accepts history again\n", 10s));
-  REQUIRE(server.wait_stderr("chatd: the store fell behind: 3 history lines not stored\n", 10s));
+  REQUIRE(server.wait_stderr("chatd: the store accepts history again\n", 30s));
+  REQUIRE(server.wait_stderr("chatd: the store fell behind: 3 history lines not stored\n", 30s));
   const auto stored = exported(dir.db(), "#lobby");
   CHECK(stored.size() == 68);
   CHECK((stored == std::vector<std::string>(said.begin(), said.begin() + 68)));
