@@ -503,6 +503,11 @@ TEST_CASE("lines waiting for a locked store are bounded at 64 MiB and the rest c
       said.push_back("[ann] " + text);
       REQUIRE(lobby.b.read_line(10s) == said.back());
     }
+    // A line reaches its readers before the store's queue has it (the
+    // threads engine delivers first): ann's next command is answered only
+    // after her last line was kept, so every line waits before the lock goes.
+    lobby.a.send_line("/help");
+    REQUIRE(lobby.a.read_line(10s) == "> Commands:");
     REQUIRE(server.wait_stderr("chatd: --store " + dir.db() + ": writes failing (", 15s));
     // The report comes 3 s into the outage: under a sanitizer not all 70
     // lines have arrived by then, so it counts what waited at that moment,
