@@ -218,6 +218,8 @@ std::optional<std::string_view> config_argument(std::span<const std::string_view
 
 }  // namespace
 
+std::string option_description(const OptionRow& row) { return describe(row); }
+
 std::string_view config_name(const OptionRow& row) {
   std::string_view name = row.name;
   while (name.starts_with('-')) name.remove_prefix(1);

@@ -132,6 +132,10 @@ struct OptionRow {
   bool live = false;               // a SIGHUP with --config applies a new value at once
 };
 
+// A row's --help text with its default and range notes, as --help shows it
+// (and the man page, from the same table).
+std::string option_description(const OptionRow& row);
+
 // The name an option has in a config file: "max-line" for "--max-line".
 std::string_view config_name(const OptionRow& row);
 
