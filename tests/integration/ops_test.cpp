@@ -123,7 +123,7 @@ bool connects(std::uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("--config: the file sets options, flags override it", "[ops][config]") {
+TEST_CASE("config file: the file sets options, flags override it", "[ops][config]") {
   TempDir dir("config");
   // port = 1 would fail to bind: the harness's --port 0 must win.
   const auto conf = dir.write("chatd.conf", "# a comment\n\nport = 1\ndefault-room = #ops\nmax-line = 64\n");
@@ -136,7 +136,7 @@ TEST_CASE("--config: the file sets options, flags override it", "[ops][config]")
   user.expect_line("! line too long (max 64 bytes)");
 }
 
-TEST_CASE("--config: a bad line is one line naming file, line and range, exit 2", "[ops][config]") {
+TEST_CASE("config file: a bad line is one line naming file, line and range, exit 2", "[ops][config]") {
   TempDir dir("badconfig");
   const auto conf = dir.write("chatd.conf", "port = 0\nmax-line = 10\n");
   RunResult r = run_program(CHATD_PATH, {"--config", conf});
