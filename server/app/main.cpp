@@ -1,9 +1,11 @@
-// chatd: parse the command line, size the fd limit, open the listeners and
-// hand everything to the reactor.
+// chatd: parse the command line (and --config), size the fd limit, take
+// or open the listeners, tell systemd, and hand everything to the engine.
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@
 #include "net/reactor.h"
 #include "net/signal_pipe.h"
 #include "store/history_store.h"
+#include "systemd/listen_fds.h"
+#include "systemd/notify.h"
+#include "systemd/service_task.h"
 #include "threads/thread_server.h"
 #include "tls/tls_credentials.h"
 #include "tls_context.h"
@@ -87,6 +92,77 @@ std::string default_node_name() {
   return name + ":" + std::to_string(::getpid());
 }
 
+// Open file descriptors, from /proc/self/fd (nullopt where there is none).
+std::optional<std::size_t> open_fds() {
+  std::error_code error;
+  std::size_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", error), end; !error && it != end; it.increment(error)) ++n;
+  if (error || n == 0) return std::nullopt;
+  return n - 1;  // the directory iterator's own fd
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// SIGHUP with --config: re-reads the file (and the same command line over
+// it), applies what can change live, and logs one line saying what changed
+// and what waits for a restart. `running` holds the values in force.
+class Reloader {
+ public:
+  Reloader(std::vector<std::string_view> args, chat::Options running, chat::TlsCredentials* tls)
+      : args_(std::move(args)), running_(std::move(running)), tls_(tls) {}
+
+  void operator()() {
+    std::string line = "SIGHUP: re-read " + *running_.config + ": ";
+    auto parsed = chat::parse_options(args_);
+    if (const auto* error = std::get_if<std::string>(&parsed)) {
+      line += *error + " (keeping the running configuration)";
+      reload_tls(running_.tls_cert, running_.tls_key, line);
+      chat::diagnostic(line);
+      return;
+    }
+    const chat::Options& wanted = std::get<chat::ParsedOptions>(parsed).options;
+    std::vector<std::string> now, later;
+    const bool tls_on = tls_ != nullptr && wanted.tls_cert.has_value();
+    for (const std::string& name : chat::changed_options(running_, wanted)) {
+      const bool live = (name == "tls-cert" || name == "tls-key") && tls_on;  // the rows marked .live
+      (live ? now : later).push_back(name);
+    }
+    if (now.empty() && later.empty()) line += "nothing changed";
+    if (!now.empty()) line += "changed now: " + join(now);
+    if (!later.empty()) line += std::string(now.empty() ? "" : "; ") + "needs a restart: " + join(later);
+    if (tls_on) {
+      reload_tls(wanted.tls_cert, wanted.tls_key, line);
+    } else {
+      reload_tls(running_.tls_cert, running_.tls_key, line);
+    }
+    chat::diagnostic(line);
+  }
+
+ private:
+  // Re-reads the certificate and key (new connections get them; connected
+  // users keep theirs); a bad pair keeps the one loaded before.
+  void reload_tls(const std::optional<std::string>& cert, const std::optional<std::string>& key, std::string& line) {
+    if (tls_ == nullptr || !cert || !key) return;
+    auto loaded = chat::TlsCredentials::load(*cert, *key);
+    if (const auto* error = std::get_if<std::string>(&loaded)) {
+      line += "; keeping the TLS certificate loaded before: " + *error;
+      return;
+    }
+    *tls_ = std::move(*std::get<std::unique_ptr<chat::TlsCredentials>>(loaded));
+    running_.tls_cert = cert;
+    running_.tls_key = key;
+    line += "; reloaded the TLS certificate from " + *cert + " and its key from " + *key;
+  }
+
+  std::vector<std::string_view> args_;
+  chat::Options running_;
+  chat::TlsCredentials* tls_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,6 +181,7 @@ int main(int argc, char** argv) {
     std::puts("chatd " CHAT_VERSION);
     return 0;
   }
+  const chat::Options configured = options;  // before fit_fd_limit: what SIGHUP compares with
 
   if (options.export_history) return export_history(*options.store, *options.export_history, options.history_local);
 
@@ -112,7 +189,7 @@ int main(int argc, char** argv) {
   // or a file another chatd holds is one line and exit 1 with nothing
   // started. On disk each room keeps the lines it replays (--history).
   std::unique_ptr<chat::HistoryStore> store;
-  if (options.store) {
+  if (options.store && !options.check_config) {  // a check creates no file
     auto opened = chat::HistoryStore::open(*options.store, options.history);
     if (const auto* message = std::get_if<std::string>(&opened)) {
       chat::diagnostic(*message);
@@ -130,6 +207,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     tls_credentials = std::move(std::get<std::unique_ptr<chat::TlsCredentials>>(loaded));
+  }
+  if (options.check_config) {
+    std::puts(options.config ? ("chatd: " + *options.config + ": configuration OK").c_str()
+                             : "chatd: configuration OK");
+    return 0;
   }
 
   fit_fd_limit(options);
@@ -160,8 +242,28 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<chat::UniqueFd> fds;
-  if (!options.tls_only) {
+  // Socket activation: listeners passed by systemd (LISTEN_FDS) replace
+  // those chatd would open for that port, whatever --host and --port say.
+  auto activated_or = chat::take_listen_fds();
+  if (const auto* message = std::get_if<std::string>(&activated_or)) {
+    chat::diagnostic(*message);
+    return 2;
+  }
+  auto& activated = std::get<chat::ActivatedListeners>(activated_or);
+  for (const std::string& name : activated.ignored) {
+    chat::diagnostic("ignoring the passed socket named '" + name + "' (chatd serves 'plain' and 'tls')");
+  }
+  if (!activated.tls.empty() && !tls_credentials) {
+    chat::diagnostic("a socket named 'tls' was passed, but there is no --tls-cert and --tls-key");
+    return 2;
+  }
+  if (!activated.plain.empty() && options.tls_only) {
+    chat::diagnostic("a plain socket was passed, but --tls-only says there is no plain port");
+    return 2;
+  }
+
+  std::vector<chat::UniqueFd> fds = std::move(activated.plain);
+  if (!options.tls_only && fds.empty()) {
     auto listeners = chat::open_listeners(options.host, options.port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
@@ -170,7 +272,10 @@ int main(int argc, char** argv) {
     fds = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
   }
   chat::TlsSetup tls;
-  if (tls_credentials) {
+  if (tls_credentials && !activated.tls.empty()) {
+    tls.listeners = std::move(activated.tls);
+    tls.credentials = tls_credentials.get();
+  } else if (tls_credentials) {
     auto listeners = chat::open_listeners(options.host, options.tls_port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
@@ -179,6 +284,10 @@ int main(int argc, char** argv) {
     tls.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
     tls.credentials = tls_credentials.get();
   }
+
+  const chat::Notifier notifier = chat::Notifier::from_environment();
+  const auto watchdog = chat::watchdog_interval_from_environment();
+  if (watchdog && !poller) chat::diagnostic("WATCHDOG_USEC is ignored with --engine threads: its loop sends no pings");
 
   chat::SignalPipe signals = chat::SignalPipe::install(error);
   if (error) {
@@ -208,6 +317,35 @@ int main(int argc, char** argv) {
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
   const chat::ServerLimits limits = chat::server_limits(options);
+
+  // Signals the engine hands back to us, on its loop's thread.
+  const bool reactor_engine = poller != nullptr;
+  const auto started_at = std::chrono::steady_clock::now();
+  const auto counters = [&] {
+    // With --engine threads the chat is under that engine's lock: not read here.
+    std::string text = reactor_engine ? "users online " + std::to_string(chat.online()) + ", rooms " +
+                                            std::to_string(chat.room_count()) + ", "
+                                      : "";
+    if (const auto fds_now = open_fds()) text += "open fds " + std::to_string(*fds_now) + ", ";
+    const auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_at);
+    return text + "up " + std::to_string(up.count()) + " s";
+  };
+  chat::SignalPipe::Handlers handlers;
+  handlers.report = [&] { chat::diagnostic("SIGUSR1: " + counters()); };
+  handlers.stopping = [&] { notifier.send("STOPPING=1\nSTATUS=shutting down"); };
+  if (configured.config) handlers.reload = Reloader(args, configured, tls_credentials.get());
+  chat::SignalPipe::set_handlers(std::move(handlers));
+
+  std::string listening = "listening";
+  if (!fds.empty()) listening += " on port " + std::to_string(chat::bound_port(fds.front().get()));
+  if (tls.credentials != nullptr) {
+    listening += std::string(fds.empty() ? " on" : ",") + " TLS port " +
+                 std::to_string(chat::bound_port(tls.listeners.front().get()));
+  }
+  // The listeners listen and the store is loaded: connections wait in the
+  // backlog until the loop's first turn.
+  notifier.send("READY=1\nSTATUS=" + listening);
+
   int status = 0;
   if (!poller) {
     chat::ThreadServer server(limits, chat, renderers, std::move(fds), signals.read_fd(), log, std::move(tls));
@@ -222,10 +360,19 @@ int main(int argc, char** argv) {
                                                    options.node_name.value_or(default_node_name()),
                                                    std::chrono::seconds(options.node_timeout_s), log,
                                                    static_cast<int>(options.cluster_wire));
+    }
+    // Under systemd the loop also pings the watchdog and refreshes STATUS.
+    std::unique_ptr<chat::ServiceTask> service;
+    if (notifier.active()) {
+      service = std::make_unique<chat::ServiceTask>(cluster.get(), notifier, watchdog,
+                                                    [&] { return listening + ", " + counters(); });
+      reactor.attach(service.get());
+    } else if (cluster) {
       reactor.attach(cluster.get());
     }
     status = reactor.run();
   }
+  chat::SignalPipe::set_handlers({});  // they refer to what is about to go
   chat::set_diagnostic_writer(nullptr);
   return status;
 }

@@ -1,7 +1,11 @@
 #include "app/options.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <type_traits>
 
@@ -76,6 +80,11 @@ void store_in(Options& o, const OptionValue& value) {
   }
 }
 
+template <auto Field>
+bool same_in(const Options& a, const Options& b) {
+  return a.*Field == b.*Field;
+}
+
 // What a row expects, for "invalid --NAME 'VALUE': expected ...".
 std::string expected(const OptionRow& row) {
   std::string text;
@@ -98,8 +107,11 @@ std::string expected(const OptionRow& row) {
 }
 
 // Reads the value of an option that takes one; on error, the one line.
-std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::string_view text) {
-  const auto bad = [&] { return "invalid " + std::string(row.name) + " '" + std::string(text) + "': expected " + expected(row); };
+// `shown` is how the error names the option: "--max-line" on the command
+// line, "max-line" in a config file.
+std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::string_view text,
+                                                   std::string_view shown) {
+  const auto bad = [&] { return "invalid " + std::string(shown) + " '" + std::string(text) + "': expected " + expected(row); };
   switch (row.unit) {
     case Unit::number:
     case Unit::seconds:
@@ -175,13 +187,97 @@ const OptionRow* find_row(std::string_view name) {
   return nullptr;
 }
 
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+// A flag's value in a config file.
+std::optional<bool> parse_switch(std::string_view text) {
+  for (std::string_view yes : {"yes", "true", "on", "1"}) {
+    if (text == yes) return true;
+  }
+  for (std::string_view no : {"no", "false", "off", "0"}) {
+    if (text == no) return false;
+  }
+  return std::nullopt;
+}
+
+// The value of --config in `args` ("--config FILE" or "--config=FILE"), the
+// last one if given twice, as the command line's other options.
+std::optional<std::string_view> config_argument(std::span<const std::string_view> args) {
+  std::optional<std::string_view> found;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) found = args[++i];
+    else if (args[i].starts_with("--config=")) found = args[i].substr(9);
+  }
+  return found;
+}
+
 }  // namespace
+
+std::string option_description(const OptionRow& row) { return describe(row); }
+
+std::string_view config_name(const OptionRow& row) {
+  std::string_view name = row.name;
+  while (name.starts_with('-')) name.remove_prefix(1);
+  return name;
+}
+
+std::optional<std::string> apply_config(std::string_view text, std::string_view file, Options& o) {
+  std::vector<std::pair<const OptionRow*, std::size_t>> seen;  // row, line first set
+  std::size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    const auto newline = text.find('\n');
+    const std::string_view raw = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    const std::string_view line = trim(raw);
+    if (line.empty() || line.starts_with('#')) continue;
+    const std::string where = std::string(file) + ":" + std::to_string(number) + ": ";
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) return where + "expected NAME = VALUE, got '" + std::string(line) + "'";
+    const std::string_view name = trim(line.substr(0, eq));
+    const std::string_view value = trim(line.substr(eq + 1));
+    const OptionRow* row = nullptr;
+    for (const OptionRow& r : option_table()) {
+      if (!r.command_line_only && config_name(r) == name) row = &r;
+    }
+    if (row == nullptr) {
+      return where + "unknown option '" + std::string(name) + "' (the names are chatd --help's, without --)";
+    }
+    for (const auto& [earlier, at] : seen) {
+      if (earlier == row) return where + std::string(name) + " is set twice (first on line " + std::to_string(at) + ")";
+    }
+    seen.emplace_back(row, number);
+    if (row->unit == Unit::flag) {
+      const auto on = parse_switch(value);
+      if (!on) return where + "invalid " + std::string(name) + " '" + std::string(value) + "': expected yes or no";
+      row->store(o, *on);
+      continue;
+    }
+    auto parsed = parse_value(*row, value, name);
+    if (auto* error = std::get_if<std::string>(&parsed)) return where + *error;
+    row->store(o, std::get<OptionValue>(parsed));
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> changed_options(const Options& a, const Options& b) {
+  std::vector<std::string> names;
+  for (const OptionRow& row : option_table()) {
+    if (row.same != nullptr && !row.command_line_only && !row.same(a, b)) names.emplace_back(config_name(row));
+  }
+  return names;
+}
 
 // chatd's options, one row each. To add one:
 //   1. add its field, with its default, to Options in options.h;
 //   2. add a row here, where it should appear in --help: name, placeholder
 //      (empty for a flag), help text, unit (how the value is read, see
-//      Unit in options.h), .store = store_in<&Options::field>, min/max for
+//      Unit in options.h), .store = store_in<&Options::field>, .same = same_in<&Options::field>, min/max for
 //      numbers, .default_value exactly as a user would type it (so --help
 //      shows it and tests/unit/app/options_test.cpp checks it parses to the
 //      field's default), .zero_means when 0 turns the thing off.
@@ -193,81 +289,89 @@ const std::vector<OptionRow>& option_table() {
   static const std::vector<OptionRow> table = {
       {.name = "--host", .placeholder = "ADDR",
        .help = "address to listen on (default: every interface, IPv4 and IPv6)",
-       .unit = Unit::address, .store = store_in<&Options::host>},
+       .unit = Unit::address, .store = store_in<&Options::host>, .same = same_in<&Options::host>},
       {.name = "--port", .placeholder = "N", .help = "TCP port, 0 picks a free one",
-       .unit = Unit::port, .store = store_in<&Options::port>, .min = 0, .max = 65535, .default_value = "8888"},
+       .unit = Unit::port, .store = store_in<&Options::port>, .same = same_in<&Options::port>, .min = 0, .max = 65535, .default_value = "8888"},
       {.name = "--reuse-port", .help = "share the port with other chatd started with it (SO_REUSEPORT)",
-       .unit = Unit::flag, .store = store_in<&Options::reuse_port>},
+       .unit = Unit::flag, .store = store_in<&Options::reuse_port>, .same = same_in<&Options::reuse_port>},
       {.name = "--engine", .placeholder = "NAME", .help = "event engine: " + engine_names(),
-       .unit = Unit::engine, .store = store_in<&Options::engine>,
+       .unit = Unit::engine, .store = store_in<&Options::engine>, .same = same_in<&Options::engine>,
        .default_value = std::string(engines().front().name)},
       {.name = "--max-clients", .placeholder = "N", .help = "most users at once",
-       .unit = Unit::number, .store = store_in<&Options::max_clients>, .min = 1, .max = 10'000'000,
+       .unit = Unit::number, .store = store_in<&Options::max_clients>, .same = same_in<&Options::max_clients>, .min = 1, .max = 10'000'000,
        .default_value = "10000"},
       {.name = "--max-line", .placeholder = "BYTES", .help = "longest accepted line",
-       .unit = Unit::size, .store = store_in<&Options::max_line>, .min = 16, .max = 16 << 20,
+       .unit = Unit::size, .store = store_in<&Options::max_line>, .same = same_in<&Options::max_line>, .min = 16, .max = 16 << 20,
        .default_value = "4096"},
       {.name = "--max-queue", .placeholder = "BYTES",
        .help = "unsent output kept per user before lines are skipped",
-       .unit = Unit::size, .store = store_in<&Options::max_queue>, .min = 1024, .max = std::size_t{1} << 32,
+       .unit = Unit::size, .store = store_in<&Options::max_queue>, .same = same_in<&Options::max_queue>, .min = 1024, .max = std::size_t{1} << 32,
        .default_value = "1M"},
       {.name = "--stall-timeout", .placeholder = "SECS", .help = "drop a user who accepts no output for this long",
-       .unit = Unit::seconds, .store = store_in<&Options::stall_timeout_s>, .min = 0, .max = 86400,
+       .unit = Unit::seconds, .store = store_in<&Options::stall_timeout_s>, .same = same_in<&Options::stall_timeout_s>, .min = 0, .max = 86400,
        .default_value = "30", .zero_means = "never"},
       {.name = "--max-per-ip", .placeholder = "N",
        .help = "most connections from one address, loopback exempt",
-       .unit = Unit::number, .store = store_in<&Options::max_per_ip>, .min = 0, .max = 10'000'000,
+       .unit = Unit::number, .store = store_in<&Options::max_per_ip>, .same = same_in<&Options::max_per_ip>, .min = 0, .max = 10'000'000,
        .default_value = "16", .zero_means = "no limit"},
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
-       .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .max = 1'000'000,
+       .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .same = same_in<&Options::rate_limit>, .max = 1'000'000,
        .default_value = "10:50", .zero_means = "off"},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
-       .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
+       .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .same = same_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
        .default_value = "0", .zero_means = "never"},
       {.name = "--default-room", .placeholder = "#NAME", .help = "the room new users enter",
-       .unit = Unit::room, .store = store_in<&Options::default_room>, .default_value = "#lobby"},
+       .unit = Unit::room, .store = store_in<&Options::default_room>, .same = same_in<&Options::default_room>, .default_value = "#lobby"},
       {.name = "--history", .placeholder = "N", .help = "recent lines each room replays to a user entering it",
-       .unit = Unit::number, .store = store_in<&Options::history>, .min = 0, .max = 100'000,
+       .unit = Unit::number, .store = store_in<&Options::history>, .same = same_in<&Options::history>, .min = 0, .max = 100'000,
        .default_value = "50", .zero_means = "off"},
       {.name = "--history-time", .placeholder = "ZONE", .help = "times on history lines: utc or local",
-       .unit = Unit::zone, .store = store_in<&Options::history_local>, .default_value = "utc"},
+       .unit = Unit::zone, .store = store_in<&Options::history_local>, .same = same_in<&Options::history_local>, .default_value = "utc"},
       {.name = "--max-rooms", .placeholder = "N", .help = "most rooms at once",
-       .unit = Unit::number, .store = store_in<&Options::max_rooms>, .min = 1, .max = 1'000'000,
+       .unit = Unit::number, .store = store_in<&Options::max_rooms>, .same = same_in<&Options::max_rooms>, .min = 1, .max = 1'000'000,
        .default_value = "1000"},
       {.name = "--store", .placeholder = "PATH", .help = "keep history and rooms in this SQLite file across restarts",
-       .unit = Unit::path, .store = store_in<&Options::store>},
+       .unit = Unit::path, .store = store_in<&Options::store>, .same = same_in<&Options::store>},
       {.name = "--export-history", .placeholder = "#ROOM",
        .help = "print a room's stored history (with --store) and exit",
-       .unit = Unit::room, .store = store_in<&Options::export_history>},
+       .unit = Unit::room, .store = store_in<&Options::export_history>, .same = same_in<&Options::export_history>,
+       .command_line_only = true},
       {.name = "--tls-cert", .placeholder = "FILE",
        .help = "serve TLS with this PEM certificate chain (with --tls-key; reloaded on SIGHUP)",
-       .unit = Unit::path, .store = store_in<&Options::tls_cert>},
+       .unit = Unit::path, .store = store_in<&Options::tls_cert>, .same = same_in<&Options::tls_cert>, .live = true},
       {.name = "--tls-key", .placeholder = "FILE", .help = "the certificate's PEM private key",
-       .unit = Unit::path, .store = store_in<&Options::tls_key>},
+       .unit = Unit::path, .store = store_in<&Options::tls_key>, .same = same_in<&Options::tls_key>, .live = true},
       {.name = "--tls-port", .placeholder = "N", .help = "TLS port, 0 picks a free one",
-       .unit = Unit::port, .store = store_in<&Options::tls_port>, .min = 0, .max = 65535, .default_value = "8443"},
+       .unit = Unit::port, .store = store_in<&Options::tls_port>, .same = same_in<&Options::tls_port>, .min = 0, .max = 65535, .default_value = "8443"},
       {.name = "--tls-only", .help = "serve TLS only: no plain port",
-       .unit = Unit::flag, .store = store_in<&Options::tls_only>},
+       .unit = Unit::flag, .store = store_in<&Options::tls_only>, .same = same_in<&Options::tls_only>},
       {.name = "--tls-handshake-timeout", .placeholder = "SECS",
        .help = "drop a connection whose TLS handshake takes longer",
-       .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
+       .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .same = same_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
        .default_value = "10"},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
-       .unit = Unit::redis, .store = store_in<&Options::cluster>},
+       .unit = Unit::redis, .store = store_in<&Options::cluster>, .same = same_in<&Options::cluster>},
       {.name = "--node-name", .placeholder = "NAME", .help = "this node's name in the cluster (default HOST:PID)",
-       .unit = Unit::node, .store = store_in<&Options::node_name>},
+       .unit = Unit::node, .store = store_in<&Options::node_name>, .same = same_in<&Options::node_name>},
       {.name = "--node-timeout", .placeholder = "SECS",
        .help = "a node silent this long is gone: its users leave",
-       .unit = Unit::seconds, .store = store_in<&Options::node_timeout_s>, .min = 2, .max = 3600,
+       .unit = Unit::seconds, .store = store_in<&Options::node_timeout_s>, .same = same_in<&Options::node_timeout_s>, .min = 2, .max = 3600,
        .default_value = "10"},
       {.name = "--cluster-wire", .placeholder = "N",
        .help = "write cluster events in wire version N: 1 while nodes of the release before run (upgrades)",
-       .unit = Unit::number, .store = store_in<&Options::cluster_wire>, .min = 1, .max = 2, .default_value = "2"},
+       .unit = Unit::number, .store = store_in<&Options::cluster_wire>, .same = same_in<&Options::cluster_wire>, .min = 1, .max = 2, .default_value = "2"},
       {.name = "--quiet", .help = "do not log each message on stdout",
-       .unit = Unit::flag, .store = store_in<&Options::quiet>, .alias = "-q"},
-      {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h"},
-      {.name = "--version", .help = "show the version", .unit = Unit::version, .alias = "-V"},
+       .unit = Unit::flag, .store = store_in<&Options::quiet>, .same = same_in<&Options::quiet>, .alias = "-q"},
+      {.name = "--config", .placeholder = "FILE",
+       .help = "read options from FILE first: name = value lines, # comments; flags given here override "
+               "it; re-read on SIGHUP",
+       .unit = Unit::path, .store = store_in<&Options::config>, .command_line_only = true},
+      {.name = "--check-config", .help = "check the options (and --config FILE, the TLS files) and exit",
+       .unit = Unit::flag, .store = store_in<&Options::check_config>, .command_line_only = true},
+      {.name = "--help", .help = "show this help", .unit = Unit::help, .alias = "-h", .command_line_only = true},
+      {.name = "--version", .help = "show the version", .unit = Unit::version, .alias = "-V",
+       .command_line_only = true},
   };
   return table;
 }
@@ -312,6 +416,15 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   Options& o = parsed.options;
   std::size_t positional = 0;
 
+  // The file first, so that every flag on the command line overrides it.
+  if (const auto file = config_argument(args)) {
+    std::ifstream in{std::string(*file), std::ios::binary};
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) return "cannot read --config " + std::string(*file) + ": " + std::strerror(errno);
+    if (auto error = apply_config(text.str(), *file, o)) return std::move(*error);
+  }
+
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     std::optional<std::string_view> inline_value;  // "--port=8888"
@@ -332,7 +445,7 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
       } else {
         if (!inline_value && i + 1 < args.size()) inline_value = args[++i];
         if (!inline_value) return std::string(arg) + " needs a value";
-        auto value = parse_value(*row, *inline_value);
+        auto value = parse_value(*row, *inline_value, row->name);
         if (auto* error = std::get_if<std::string>(&value)) return std::move(*error);
         row->store(o, std::get<OptionValue>(value));
       }

@@ -1,4 +1,5 @@
-// chatd's command line, parsed into values. Pure, so it is unit-tested.
+// chatd's command line and its config file (--config), parsed into values.
+// Pure but for reading the --config file, so it is unit-tested.
 #pragma once
 
 #include <cstddef>
@@ -49,6 +50,10 @@ struct Options {
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID
   unsigned node_timeout_s = 10;          // --node-timeout
   unsigned cluster_wire = 2;             // --cluster-wire: the wire version written (both are read)
+  // --config FILE: "name = value" lines, read before the command line,
+  // which overrides them; re-read on SIGHUP (docs/OPERATIONS.md).
+  std::optional<std::string> config;
+  bool check_config = false;  // --check-config: validate, say so, exit
 
   bool operator==(const Options&) const = default;
 };
@@ -60,9 +65,24 @@ struct ParsedOptions {
   Options options;
 };
 
-// Parses argv[1..]. On error returns the one-line message (without the
-// "chatd: " prefix) the user should see.
+// Parses argv[1..]. With --config FILE, the file is read first and the
+// command line applied over it. On error returns the one-line message
+// (without the "chatd: " prefix) the user should see; an error in the file
+// starts with "FILE:LINE: ".
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> args);
+
+// Applies a config file's text to `o`: one "name = value" per line, the
+// names those of option_table() without "--" (rows not command_line_only),
+// a flag's value yes/no, true/false, on/off or 1/0; blank lines and lines
+// whose first non-blank character is '#' are skipped (a '#' later in a line
+// is part of the value: "default-room = #lobby"). `file` names the file in
+// errors: "FILE:LINE: invalid max-line '10': expected a size from 16 bytes
+// to 16M". Pure.
+std::optional<std::string> apply_config(std::string_view text, std::string_view file, Options& o);
+
+// The config file names of the options whose values differ between `a`
+// and `b`, in table order.
+std::vector<std::string> changed_options(const Options& a, const Options& b);
 
 std::string usage_text();
 
@@ -102,12 +122,22 @@ struct OptionRow {
   std::string help{};              // what it does, without the default
   Unit unit = Unit::flag;
   void (*store)(Options&, const OptionValue&) = nullptr;  // store_in<&Options::field>
+  bool (*same)(const Options&, const Options&) = nullptr;  // same_in<&Options::field>
   std::size_t min = 0;             // number, size, seconds, port
   std::size_t max = 0;             // and rate
   std::string default_value{};     // as typed after the name; "" = none, or told in `help`
   std::string_view zero_means{};   // "never": "0 = never" in --help and in errors
   std::string_view alias{};        // "-q", or ""
+  bool command_line_only = false;  // not a config file key: --config, --help, ...
+  bool live = false;               // a SIGHUP with --config applies a new value at once
 };
+
+// A row's --help text with its default and range notes, as --help shows it
+// (and the man page, from the same table).
+std::string option_description(const OptionRow& row);
+
+// The name an option has in a config file: "max-line" for "--max-line".
+std::string_view config_name(const OptionRow& row);
 
 // Every option chatd accepts, in --help order.
 const std::vector<OptionRow>& option_table();

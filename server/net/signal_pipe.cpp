@@ -13,6 +13,7 @@ namespace chat {
 namespace {
 
 volatile std::sig_atomic_t g_write_fd = -1;
+SignalPipe::Handlers g_handlers;  // touched only outside signal handlers
 
 extern "C" void on_signal(int signo) {
   const int saved = errno;
@@ -48,6 +49,8 @@ SignalPipe SignalPipe::install(std::error_code& error) {
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGHUP, &sa, nullptr);
+  ::sigaction(SIGUSR1, &sa, nullptr);
+  std::signal(SIGUSR2, SIG_IGN);  // reserved: nothing yet, and never the default (death)
   std::signal(SIGPIPE, SIG_IGN);
   // A file past RLIMIT_FSIZE (the --store database) fails its write with
   // EFBIG, reported once like a full disk, instead of killing chatd.
@@ -55,19 +58,31 @@ SignalPipe SignalPipe::install(std::error_code& error) {
   return result;
 }
 
+void SignalPipe::set_handlers(Handlers handlers) { g_handlers = std::move(handlers); }
+
 SignalPipe::Received SignalPipe::drain(int read_fd) {
   Received received;
+  bool report = false;
   char bytes[64];
   ssize_t n;
   while ((n = ::read(read_fd, bytes, sizeof bytes)) > 0) {
     for (ssize_t i = 0; i < n; ++i) {
       if (bytes[i] == SIGHUP) {
         received.hangup = true;
+      } else if (bytes[i] == SIGUSR1) {
+        report = true;
       } else {
         received.stop = true;
       }
     }
   }
+  // Several of one signal since the last wake-up count once.
+  if (report && g_handlers.report) g_handlers.report();
+  if (received.hangup && g_handlers.reload) {
+    g_handlers.reload();
+    received.hangup = false;
+  }
+  if (received.stop && g_handlers.stopping) g_handlers.stopping();
   return received;
 }
 

@@ -120,6 +120,11 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
     args.insert(args.begin(), {"--fsize=" + limit + ":" + limit, program});
     program = "/usr/bin/prlimit";
   }
+  if (!launch.wrapper.empty()) {
+    args.insert(args.begin(), program);
+    args.insert(args.begin(), launch.wrapper.begin() + 1, launch.wrapper.end());
+    program = launch.wrapper.front();
+  }
   pid_ = spawn_process(program, args, -1, out.write.get(), err.write.get());
   pidfd_ = open_pidfd(pid_);
   // Only the child may hold the write ends, so EOF on them means it is gone.
@@ -134,9 +139,9 @@ ChatdProcess::ChatdProcess(std::string host, std::uint16_t port, std::vector<std
   try {
     reader_ = std::thread([this] { read_output(); });
     // The plain line comes first unless --tls-only; the TLS line follows it
-    // with --tls-cert.
+    // with --tls-cert (or --tls-port, for a --tls-cert in a --config file).
     const bool want_plain = !has_arg(extra_args, "--tls-only");
-    const bool want_tls = has_arg(extra_args, "--tls-cert");
+    const bool want_tls = has_arg(extra_args, "--tls-cert") || has_arg(extra_args, "--tls-port");
     std::optional<std::uint16_t> started, tls_started;
     {
       std::unique_lock lock(mutex_);

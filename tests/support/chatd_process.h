@@ -42,6 +42,10 @@ struct ChatdLaunch {
   // when a log pipe's reader is stuck. Waiting on that stream fails.
   bool stuck_stdout = false;
   bool stuck_stderr = false;
+  // Start chatd through this command, which must exec it in its own
+  // process (so pid() is chatd's): {"/usr/bin/env", "NOTIFY_SOCKET=..."},
+  // {"systemd-socket-activate", "-l", "127.0.0.1:N"}.
+  std::vector<std::string> wrapper;
 };
 
 class ChatdProcess {
@@ -61,7 +65,8 @@ class ChatdProcess {
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
 
-  // The plain port (0 with --tls-only) and, when started with --tls-cert,
+  // The plain port (0 with --tls-only) and, when started with --tls-cert
+  // or --tls-port (a --config file's tls-cert),
   // the TLS port from "Chat Server started on TLS port N (...)." (0 without).
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] std::uint16_t tls_port() const { return tls_port_; }
