@@ -140,10 +140,17 @@ void Chat::send_rooms(MemberId id) {
       }
     }
   }
-  // Biggest first; equal sizes by name, so the order is stable.
-  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+  // Biggest first; equal sizes by name ignoring ASCII case, so the order is
+  // stable and reads alphabetically (room_key's skeleton would not: "m" is
+  // "rn" there).
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto before = [&](std::string_view x, std::string_view y) {
+    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(),
+                                        [&](char p, char q) { return lower(p) < lower(q); });
+  };
+  std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) {
     if (a.second != b.second) return a.second > b.second;
-    return room_key(a.first) < room_key(b.first);
+    return before(a.first, b.first);
   });
   std::vector<std::string> items;  // "#random (3)"
   items.reserve(list.size());
