@@ -97,11 +97,13 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       // rendered once per protocol for every receiver.
       scratch_.clear();
       append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
       if (has_visible_text(scratch_)) say(id, Event::Kind::text, scratch_);
       break;
     case Command::Kind::me:
       scratch_.clear();
       append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
       if (!has_visible_text(scratch_)) {
         refuse(id, Event::Kind::usage, {}, "/me TEXT");
         break;
@@ -130,7 +132,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::quit:
       return Outcome::quit;
     case Command::Kind::unknown:
-      refuse(id, Event::Kind::unknown_command, {}, sanitize_text(cmd.arg));
+      refuse(id, Event::Kind::unknown_command, {}, clean(cmd.arg));
       break;
   }
   return Outcome::stay;
@@ -199,6 +201,12 @@ void Chat::broadcast(const Channel& ch, Rendering& rendering, MemberId except) {
     }
     member.deliver(*line);
   }
+}
+
+std::string Chat::clean(std::string_view in) const {
+  std::string out = sanitize_text(in);
+  truncate_utf8(out, max_text());
+  return out;
 }
 
 void Chat::tell(MemberId id, const Event& event) {

@@ -19,7 +19,7 @@ void Chat::rename(MemberId id, std::string_view requested) {
     return;
   }
   if (const NicknameProblem problem = check_nickname(requested); problem != NicknameProblem::none) {
-    refuse(id, Event::Kind::invalid_nickname, sanitize_text(requested), describe(problem));
+    refuse(id, Event::Kind::invalid_nickname, clean(requested), describe(problem));
     return;
   }
   Seat& seat = directory_[id];
@@ -72,14 +72,14 @@ void Chat::apply_rename(MemberId id, std::string_view requested) {
 }
 
 void Chat::send_private(MemberId id, std::string_view target, std::string_view text) {
-  const std::string clean = sanitize_text(text);
-  if (target.empty() || !has_visible_text(clean)) {
+  const std::string text_clean = clean(text);
+  if (target.empty() || !has_visible_text(text_clean)) {
     refuse(id, Event::Kind::usage, {}, "/msg NAME TEXT");
     return;
   }
   const Directory::Found to = directory_.find(target);
   if (!to) {
-    refuse(id, Event::Kind::no_such_user, sanitize_text(target));
+    refuse(id, Event::Kind::no_such_user, clean(target));
     return;
   }
   const std::string& sender = directory_[id].name;
@@ -91,15 +91,15 @@ void Chat::send_private(MemberId id, std::string_view target, std::string_view t
     direct.node = to.remote->node;
     direct.user = to.remote->user;
     direct.name = sender;
-    direct.text = clean;
+    direct.text = text_clean;
     const std::string recipient = to.remote->name;
     if (publish_said(id, std::move(direct))) {
-      tell(id, Event{.kind = Event::Kind::private_out, .name = recipient, .text = clean});
+      tell(id, Event{.kind = Event::Kind::private_out, .name = recipient, .text = text_clean});
     }
     return;
   }
-  tell(*to.local, Event{.kind = Event::Kind::private_in, .name = sender, .text = clean});
-  tell(id, Event{.kind = Event::Kind::private_out, .name = directory_[*to.local].name, .text = clean});
+  tell(*to.local, Event{.kind = Event::Kind::private_in, .name = sender, .text = text_clean});
+  tell(id, Event{.kind = Event::Kind::private_out, .name = directory_[*to.local].name, .text = text_clean});
 }
 
 // `/who` lists the sender's room; `/who *` everyone. While every user is in
@@ -178,7 +178,7 @@ void Chat::move(MemberId id, std::string_view room) {
     return;
   }
   if (!is_valid_room_name(room)) {
-    refuse(id, Event::Kind::invalid_room_name, sanitize_text(room));
+    refuse(id, Event::Kind::invalid_room_name, clean(room));
     return;
   }
   Seat& seat = directory_[id];

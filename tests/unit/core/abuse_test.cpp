@@ -66,3 +66,47 @@ TEST_CASE("room names are unique by the nickname skeleton: a look-alike /join en
   f.room.handle_line(b, "/rooms");
   CHECK(mb->take() == Lines{"> Rooms (2): #lobby (1), #release (1)\n"});
 }
+
+TEST_CASE("a text that grows when sanitized is cut to --max-line + 64 bytes at a character boundary",
+          "[sanitize][issue18]") {
+  Fixture f(config());
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  f.room.handle_line(a, "/nick a");
+  ma->take();
+  mb->take();
+
+  // 4,096 invalid bytes would be 4,096 U+FFFD: 12,288 bytes.
+  f.room.handle_line(a, std::string(4096, '\xFF'));
+  Lines got = mb->take();
+  REQUIRE(got.size() == 1);
+  const std::string& line = got[0];
+  REQUIRE(line.starts_with("[a] "));
+  const std::string text = line.substr(4, line.size() - 5);
+  CHECK(text.size() <= 4096 + 64);
+  CHECK(text.size() == (4096 + 64) / 3 * 3);  // whole U+FFFD only
+  CHECK(chat::is_valid_utf8(text));
+
+  // /me and /msg too, and the echo of an unknown command.
+  f.room.handle_line(a, "/me " + std::string(4000, '\xC0'));
+  got = mb->take();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].size() <= std::string("* a \n").size() + 4096 + 64);
+  f.room.handle_line(a, "/msg 2.2.2.2:2 " + std::string(4000, '\xFE'));
+  got = mb->take();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].size() <= std::string("[a -> you] \n").size() + 4096 + 64);
+  ma->take();
+  f.room.handle_line(a, "/" + std::string(4000, '\xFF'));
+  got = ma->take();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].size() <= 64 + 4096 + 64);
+
+  // A full line with a few bad bytes still passes whole.
+  std::string few(4086, 'x');
+  few += std::string(10, '\xFF');
+  f.room.handle_line(a, few);
+  got = mb->take();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].size() == 4 + 4086 + 10 * 3 + 1);
+}
