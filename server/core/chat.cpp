@@ -27,7 +27,10 @@ std::int64_t Chat::now() const { return config_.clock != nullptr ? config_.clock
 void Chat::restore_history(std::string_view room, std::int64_t time, std::string_view line) {
   if (config_.history == 0 || !is_valid_room_name(room)) return;
   std::optional<HistoryEntry> entry = renderers_[kCanonicalProtocol].parse_history(time, line);
-  if (entry) channels_.remember(channels_.get(room), std::move(*entry));
+  if (!entry) return;
+  // More stored rooms than --max-rooms: the most recently active stay.
+  if (channels_.find(room) == nullptr && channels_.size() >= config_.max_rooms && !channels_.evict_idlest()) return;
+  channels_.remember(channels_.get(room), std::move(*entry));
 }
 
 Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
@@ -84,7 +87,7 @@ void Chat::leave(MemberId id) {
     e.shown = seat.announced;
     publish(std::move(e));
   }
-  channels_.remove_member(ch, id, sink_ != nullptr);
+  channels_.remove_member(ch, id, sink_ != nullptr, now());
 }
 
 Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {

@@ -189,8 +189,11 @@ void Chat::move(MemberId id, std::string_view room) {
     return;
   }
   if (existing == nullptr) {
+    // At the cap, a room nobody is in (kept for its history) gives its
+    // place, the one idle longest first; only rooms that all have members
+    // refuse a newcomer.
     const bool frees_one = channels_.would_free(from, sink_ != nullptr);
-    if (channels_.size() - (frees_one ? 1 : 0) >= config_.max_rooms) {
+    if (channels_.size() - (frees_one ? 1 : 0) >= config_.max_rooms && !channels_.evict_idlest()) {
       refuse(id, Event::Kind::too_many_rooms);
       return;
     }
@@ -204,7 +207,7 @@ void Chat::move(MemberId id, std::string_view room) {
   const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to_name, .count = left_behind};
   Rendering left_rendering(renderers_, left);
   broadcast(from, left_rendering, id);
-  channels_.remove_member(from, id, sink_ != nullptr);
+  channels_.remove_member(from, id, sink_ != nullptr, now());
 
   const std::size_t there = here(to) + 1;
   const Event joined{.kind = Event::Kind::joined, .name = seat.name, .room = to.name, .count = there};

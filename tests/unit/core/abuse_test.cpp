@@ -110,3 +110,66 @@ TEST_CASE("a text that grows when sanitized is cut to --max-line + 64 bytes at a
   REQUIRE(got.size() == 1);
   CHECK(got[0].size() == 4 + 4086 + 10 * 3 + 1);
 }
+
+TEST_CASE("with a store, rooms kept for their history give their place to a new room, the idlest first",
+          "[rooms][issue18]") {
+  Fixture f(config(/*max_rooms=*/5));
+  NullSink sink;
+  f.room.set_history_sink(&sink);
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  // Four rooms, one line each (two people there, so it is kept), then left.
+  for (int i = 0; i < 4; ++i) {
+    const std::string room = "#r" + std::to_string(i);
+    f.room.handle_line(a, "/join " + room);
+    f.room.handle_line(b, "/join " + room);
+    f.room.handle_line(a, "line in " + room);
+  }
+  f.room.handle_line(a, "/join #lobby");
+  f.room.handle_line(b, "/join #lobby");
+  REQUIRE(f.room.room_count() == 5);  // #lobby and four rooms kept for their history
+  // #r1 is used again: #r0 is now the idlest.
+  f.room.handle_line(a, "/join #r1");
+  f.room.handle_line(a, "/join #lobby");
+  ma->take();
+  mb->take();
+
+  // Before: "! too many rooms" for good. Now the idlest empty room goes.
+  f.room.handle_line(a, "/join #new");
+  CHECK(ma->take() == Lines{"> You are now in #new (1 user here)\n"});
+  CHECK(f.room.room_count() == 5);
+  CHECK(mb->take() == Lines{"< 1.1.1.1:1 left for #new (1 user here)\n"});
+  f.room.handle_line(b, "/rooms");
+  CHECK(mb->take() == Lines{"> Rooms (5): #lobby (1), #new (1), #r1 (0), #r2 (0), #r3 (0)\n"});
+
+  // Rooms with members are never evicted: at the cap with every room
+  // occupied, a new room is refused.
+  std::vector<chat::Chat::MemberId> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto [m, mm] = f.join("3.3.3." + std::to_string(i) + ":3");
+    f.room.handle_line(m, "/join #r" + std::to_string(i + 1));
+    mm->take();
+    ids.push_back(m);
+  }
+  mb->take();
+  f.room.handle_line(b, "/join #another");
+  CHECK(mb->take() == Lines{"! too many rooms\n"});
+}
+
+TEST_CASE("a restore of more stored rooms than --max-rooms keeps the most recently active",
+          "[rooms][issue18]") {
+  Fixture f(config(/*max_rooms=*/3));
+  NullSink sink;
+  f.room.set_history_sink(&sink);
+  f.room.restore_history("#old", 100, "[x] old\n");
+  f.room.restore_history("#newest", 300, "[x] newest\n");
+  f.room.restore_history("#middle", 200, "[x] middle\n");
+  CHECK(f.room.room_count() == 3);  // #lobby, #newest, #middle
+  auto [a, ma] = f.join("1.1.1.1:1");
+  ma->take();
+  f.room.handle_line(a, "/rooms");
+  CHECK(ma->take() == Lines{"> Rooms (3): #lobby (1), #middle (0), #newest (0)\n"});
+  // And a newcomer can still make a room: the idlest kept one gives way.
+  f.room.handle_line(a, "/join #fresh");
+  CHECK(ma->take() == Lines{"> You are now in #fresh (1 user here)\n"});
+}
