@@ -175,11 +175,25 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
   if (sink_ != nullptr) sink_->append(ch.name, time, canonical);
 }
 
+// A replay is the newest lines that fit config_.replay_bytes (the newest
+// one at least), its size estimated before rendering like a list reply's:
+// the header and end lines, and per line its name, text and what a
+// protocol puts around them (a time, brackets, the line ending).
 void Chat::send_history(MemberId id) {
   const Channel& ch = *directory_[id].channel;
   if (ch.history.empty()) return;
+  constexpr std::size_t kFrame = 64, kPerLine = 16;
+  std::size_t bytes = kFrame;
+  std::size_t count = 0;
+  for (auto it = ch.history.rbegin(); it != ch.history.rend(); ++it) {
+    const std::size_t line = kPerLine + it->name().size() + it->text().size();
+    if (count > 0 && bytes + line > config_.replay_bytes) break;
+    bytes += line;
+    ++count;
+  }
+  if (!directory_[id].member->accepts_replay(bytes, count + 2)) return;
   // One buffer for the whole replay: it reaches one member only.
-  tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .entries = &ch.history});
+  tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .count = count, .entries = &ch.history});
 }
 
 // The hot loop: one reference-count increment and one queue push per

@@ -9,6 +9,13 @@
 
 namespace chat {
 
+// A history replay (Member::accepts_replay) costs its asker one
+// --rate-limit line per whole kReplayBytesPerLine bytes, and is not built
+// while more than kReplayBacklog bytes of earlier output wait in chatd for
+// that client (it is not reading): docs/SECURITY.md.
+inline constexpr std::size_t kReplayBytesPerLine = 1024;
+inline constexpr std::size_t kReplayBacklog = 8 * 1024;
+
 struct ServerLimits {
   std::size_t max_clients = 10000;
   std::size_t max_per_ip = 16;  // 0: no cap; loopback is never capped

@@ -173,3 +173,61 @@ TEST_CASE("a restore of more stored rooms than --max-rooms keeps the most recent
   f.room.handle_line(a, "/join #fresh");
   CHECK(ma->take() == Lines{"> You are now in #fresh (1 user here)\n"});
 }
+
+TEST_CASE("a history replay is the newest lines that fit the replay budget", "[history][issue18]") {
+  RoomConfig c = config();
+  Fixture f(c);
+  auto [a, ma] = f.join("1.1.1.1:1");
+  auto [b, mb] = f.join("2.2.2.2:2");
+  f.room.handle_line(a, "/nick a");
+  for (int i = 0; i < 50; ++i) f.room.handle_line(a, std::to_string(i % 10) + std::string(3999, 'x'));
+  ma->take();
+  mb->take();
+
+  auto [n, mn] = f.join("3.3.3.3:3");
+  const Lines got = mn->take_lines();
+  std::size_t bytes = 0;
+  for (std::size_t i = 1; i < got.size(); ++i) bytes += got[i].size();
+  CHECK(bytes <= c.replay_bytes);  // before: 50 lines, 200 KB
+  REQUIRE(got.size() == 1 + 1 + 2 + 1);  // welcome, header, the newest two lines, end
+  CHECK(got[1] == "> Recent messages (2):\n");
+  CHECK(got[2] == "09:05 [a] 8" + std::string(3999, 'x') + "\n");
+  CHECK(got[3] == "09:05 [a] 9" + std::string(3999, 'x') + "\n");
+  CHECK(got[4] == "> End of recent messages\n");
+
+  // A single line longer than the budget is still replayed (the newest).
+  RoomConfig tiny = config();
+  tiny.replay_bytes = 100;
+  Fixture g(tiny);
+  auto [x, mx] = g.join("1.1.1.1:1");
+  g.join("2.2.2.2:2");
+  g.room.handle_line(x, "first");
+  g.room.handle_line(x, std::string(500, 'y'));
+  auto [z, mz] = g.join("3.3.3.3:3");
+  const Lines got2 = mz->take_lines();
+  REQUIRE(got2.size() == 4);
+  CHECK(got2[1] == "> Recent messages (1):\n");
+}
+
+TEST_CASE("a member that refuses a replay gets none built", "[history][issue18]") {
+  struct NoReplay final : chat::Member {
+    std::vector<std::string> got;
+    int asked = 0;
+    std::size_t asked_bytes = 0;
+    void deliver(const chat::SharedLine& line) override { got.push_back(*line); }
+    bool accepts_replay(std::size_t bytes, std::size_t) override {
+      ++asked;
+      asked_bytes = bytes;
+      return false;
+    }
+  };
+  Fixture f(config());
+  auto [a, ma] = f.join("1.1.1.1:1");
+  f.join("2.2.2.2:2");
+  f.room.handle_line(a, "hello");
+  NoReplay silent;
+  f.room.join(silent, "3.3.3.3:3");
+  CHECK(silent.asked == 1);
+  CHECK(silent.asked_bytes > 0);
+  CHECK(silent.got == Lines{"> Connected to the chat server (3 users online)\n"});
+}
