@@ -297,6 +297,16 @@ ServerLimits server_limits(const Options& o) {
                       .tls_handshake_timeout_s = o.tls_handshake_timeout_s};
 }
 
+std::optional<std::string> queue_warning(const Options& o) {
+  if (o.rate_limit.per_second <= 0) return std::nullopt;
+  const auto burst = static_cast<std::size_t>(o.rate_limit.burst);
+  const std::size_t needed = burst * (o.max_line + 256);
+  if (o.max_queue >= needed) return std::nullopt;
+  return "warning: --max-queue " + std::to_string(o.max_queue) + " cannot hold a burst of " + std::to_string(burst) +
+         " lines of --max-line " + std::to_string(o.max_line) + " (needs " + std::to_string(needed) +
+         "): readers may miss lines of a paste the rate limit lets through";
+}
+
 RoomConfig room_config(const Options& o) {
   RoomConfig c;
   c.default_room = o.default_room;

@@ -66,6 +66,13 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
 
 std::string usage_text();
 
+// The warning chatd prints at start when --max-queue cannot hold one full
+// --rate-limit burst of --max-line lines (so a reader may miss lines of a
+// paste the rate limit admitted); nullopt when it can, or without a rate
+// limit. Each line is counted --max-line + 256 bytes (growth when
+// sanitized, the name, what queueing it costs).
+std::optional<std::string> queue_warning(const Options& o);
+
 // The room settings in `o`.
 RoomConfig room_config(const Options& o);
 // The network's limits in `o`.

@@ -174,3 +174,26 @@ TEST_CASE("a newcomer to a room with 200 KB of history gets its newest lines wit
   }
   newcomer.expect_line("> End of recent messages");
 }
+
+TEST_CASE("the recommended public flags: a 20-line paste of 4,000-byte lines reaches a fast reader whole",
+          "[hostile][flood]") {
+  // SECURITY.md's systemd unit: --rate-limit 5:20 --max-queue 128K.
+  ChatdProcess server({"--quiet", "--rate-limit", "5:20", "--max-queue", "128K"});
+  CHECK(server.stderr_text().find("warning") == std::string::npos);
+  TestClient sender = join(server, {});
+  TestClient reader = join(server, {&sender});
+  std::string paste;
+  for (int i = 0; i < 20; ++i) paste += std::to_string(i % 10) + std::string(3999, 'p') + "\n";
+  sender.send_raw(paste);
+  for (int i = 0; i < 20; ++i) {
+    reader.expect_line("[" + sender.address_name() + "] " + std::to_string(i % 10) + std::string(3999, 'p'));
+  }
+  CHECK(reader.no_line_within(200ms));  // and no "! N messages skipped"
+}
+
+TEST_CASE("chatd warns at start when --max-queue cannot hold a --rate-limit burst of --max-line lines",
+          "[hostile][flood]") {
+  // The flags SECURITY.md used to recommend: 20 lines of 4 KiB do not fit 64K.
+  ChatdProcess server({"--quiet", "--rate-limit", "5:20", "--max-queue", "64K"});
+  REQUIRE(server.wait_stderr("warning: --max-queue 65536 cannot hold a burst of 20 lines of --max-line 4096"));
+}
