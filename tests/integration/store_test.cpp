@@ -212,7 +212,7 @@ TEST_CASE("a store that fails while running is logged once and history stays in 
 
 // Issue 18, item 4: rooms made only to be stored (one line each, then left)
 // used to fill --max-rooms for good, a restart included.
-TEST_CASE("--store: rooms kept for their history give way to a newcomer's room, before and after a restart",
+TEST_CASE("with --store, rooms kept for their history give way to a newcomer's room, before and after a restart",
           "[store][rooms]") {
   TempDir dir;
   const std::vector<std::string> flags = {"--store", dir.db(), "--max-rooms", "6", "--rate-limit", "0"};
