@@ -252,6 +252,10 @@ const std::vector<OptionRow>& option_table() {
        .help = "drop a connection whose TLS handshake takes longer",
        .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
        .default_value = "10"},
+      {.name = "--tls-handshake-rate", .placeholder = "R[:B]",
+       .help = "TLS handshakes per second per address (loopback included), bursts of B",
+       .unit = Unit::rate, .store = store_in<&Options::tls_handshake_rate>, .max = 1'000'000,
+       .default_value = "200:200", .zero_means = "off"},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>},
@@ -294,7 +298,8 @@ ServerLimits server_limits(const Options& o) {
                       .rate_limit = o.rate_limit,
                       .stall_timeout_s = o.stall_timeout_s,
                       .idle_timeout_s = o.idle_timeout_s,
-                      .tls_handshake_timeout_s = o.tls_handshake_timeout_s};
+                      .tls_handshake_timeout_s = o.tls_handshake_timeout_s,
+                      .tls_handshake_rate = o.tls_handshake_rate};
 }
 
 std::optional<std::string> queue_warning(const Options& o) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/room_config.h"
+#include "net/handshake_rate.h"
 #include "net/limits.h"
 #include "net/rate_limiter.h"
 
@@ -44,6 +45,7 @@ struct Options {
   unsigned tls_port = 8443;                   // --tls-port N; 0: an ephemeral port
   bool tls_only = false;                      // --tls-only: no plain port
   unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
+  RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // --tls-handshake-rate, per address; {0, 0}: off
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID

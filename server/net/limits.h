@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "net/handshake_rate.h"
 #include "net/rate_limiter.h"
 
 namespace chat {
@@ -25,6 +26,7 @@ struct ServerLimits {
   unsigned stall_timeout_s = 30;             // 0: never disconnect a stalled reader
   unsigned idle_timeout_s = 0;               // 0: idle users stay
   unsigned tls_handshake_timeout_s = 10;
+  RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // per address; {0, 0}: off
 };
 
 }  // namespace chat
