@@ -13,7 +13,7 @@ namespace {
 PeerAddress from(const std::string& host, bool loopback = false) { return PeerAddress{host, 1234, false, loopback}; }
 }  // namespace
 
-TEST_CASE("handshake rate: a burst per address, then the rate; other addresses are not charged") {
+TEST_CASE("handshake rate: a burst per address, then the rate, and other addresses are not charged") {
   HandshakeRate rate({10, 5});
   const auto t0 = HandshakeRate::Clock::time_point{} + 1h;
   for (int i = 0; i < 5; ++i) CHECK(rate.admit(from("10.0.0.1"), t0));
