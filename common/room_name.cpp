@@ -20,11 +20,8 @@ bool is_valid_room_name(std::string_view name) noexcept {
 }
 
 std::string room_key(std::string_view name) {
-  std::string key(name);
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return key;
+  if (!name.starts_with('#')) return nickname_key(name);
+  return "#" + nickname_key(name.substr(1));
 }
 
 }  // namespace chat

@@ -11,8 +11,10 @@ namespace chat {
 // common/nickname.h). Unlike a nickname, "#you" is allowed.
 [[nodiscard]] bool is_valid_room_name(std::string_view name) noexcept;
 
-// The key under which room names are unique: ASCII letters folded to lower
-// case, every other byte kept.
+// The key under which room names are unique: "#" and the nickname_key()
+// of the rest (common/nickname.h), so rooms are unique by the same
+// confusable skeleton as nicknames: "#Release", Cyrillic "#rеlease",
+// full-width "#ｒｅｌｅａｓｅ" and "#releaſe" are one room.
 [[nodiscard]] std::string room_key(std::string_view name);
 
 }  // namespace chat

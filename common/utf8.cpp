@@ -124,6 +124,13 @@ bool has_visible_text(std::string_view text) noexcept {
   return false;
 }
 
+void cut_utf8(std::string& s, std::size_t max) noexcept {
+  if (s.size() <= max) return;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  s.resize(end);
+}
+
 std::string sanitize_text(std::string_view in) {
   std::string out;
   append_sanitized(out, in);

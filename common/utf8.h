@@ -59,4 +59,12 @@ void append_utf8(std::string& out, char32_t cp);
 // Appends sanitize_text(in) to `out` (no temporary string).
 void append_sanitized(std::string& out, std::string_view in);
 
+// Cuts `s` to at most `max` bytes, at a character boundary (never inside a
+// UTF-8 sequence), so valid UTF-8 stays valid. Inline: on the line path
+// it is one comparison when nothing is cut.
+void cut_utf8(std::string& s, std::size_t max) noexcept;
+inline void truncate_utf8(std::string& s, std::size_t max) noexcept {
+  if (s.size() > max) [[unlikely]] cut_utf8(s, max);
+}
+
 }  // namespace chat

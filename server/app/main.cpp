@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
     }
     store = std::move(std::get<std::unique_ptr<chat::HistoryStore>>(opened));
   }
+  if (const auto warning = chat::queue_warning(options)) chat::diagnostic(*warning);
 
   // --tls-cert/--tls-key: checked before anything listens, like a bad option.
   std::unique_ptr<chat::TlsCredentials> tls_credentials;

@@ -349,6 +349,10 @@ const std::vector<OptionRow>& option_table() {
        .help = "drop a connection whose TLS handshake takes longer",
        .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .same = same_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
        .default_value = "10"},
+      {.name = "--tls-handshake-rate", .placeholder = "R[:B]",
+       .help = "TLS handshakes per second per address (loopback included), bursts of B",
+       .unit = Unit::rate, .store = store_in<&Options::tls_handshake_rate>, .max = 1'000'000,
+       .default_value = "200:200", .zero_means = "off"},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>, .same = same_in<&Options::cluster>},
@@ -398,7 +402,18 @@ ServerLimits server_limits(const Options& o) {
                       .rate_limit = o.rate_limit,
                       .stall_timeout_s = o.stall_timeout_s,
                       .idle_timeout_s = o.idle_timeout_s,
-                      .tls_handshake_timeout_s = o.tls_handshake_timeout_s};
+                      .tls_handshake_timeout_s = o.tls_handshake_timeout_s,
+                      .tls_handshake_rate = o.tls_handshake_rate};
+}
+
+std::optional<std::string> queue_warning(const Options& o) {
+  if (o.rate_limit.per_second <= 0) return std::nullopt;
+  const auto burst = static_cast<std::size_t>(o.rate_limit.burst);
+  const std::size_t needed = burst * (o.max_line + 256);
+  if (o.max_queue >= needed) return std::nullopt;
+  return "warning: --max-queue " + std::to_string(o.max_queue) + " cannot hold a burst of " + std::to_string(burst) +
+         " lines of --max-line " + std::to_string(o.max_line) + " (needs " + std::to_string(needed) +
+         "): readers may miss lines of a paste the rate limit lets through";
 }
 
 RoomConfig room_config(const Options& o) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/room_config.h"
+#include "net/handshake_rate.h"
 #include "net/limits.h"
 #include "net/rate_limiter.h"
 
@@ -45,6 +46,7 @@ struct Options {
   unsigned tls_port = 8443;                   // --tls-port N; 0: an ephemeral port
   bool tls_only = false;                      // --tls-only: no plain port
   unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
+  RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // --tls-handshake-rate, per address; {0, 0}: off
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID
@@ -85,6 +87,13 @@ std::optional<std::string> apply_config(std::string_view text, std::string_view 
 std::vector<std::string> changed_options(const Options& a, const Options& b);
 
 std::string usage_text();
+
+// The warning chatd prints at start when --max-queue cannot hold one full
+// --rate-limit burst of --max-line lines (so a reader may miss lines of a
+// paste the rate limit admitted); nullopt when it can, or without a rate
+// limit. Each line is counted --max-line + 256 bytes (growth when
+// sanitized, the name, what queueing it costs).
+std::optional<std::string> queue_warning(const Options& o);
 
 // The room settings in `o`.
 RoomConfig room_config(const Options& o);

@@ -46,11 +46,12 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::private_out: out.append(msg::private_to_sender(e.name, e.text)); return;
     case Kind::now_in: out.append(msg::now_in(e.room, e.count)); return;
     case Kind::history: {
-      out.append(msg::history_begin(e.entries->size()));
+      // The newest `count` entries (the replay budget's choice).
+      out.append(msg::history_begin(e.count));
       const std::int64_t now = style_.clock != nullptr ? style_.clock() : static_cast<std::int64_t>(std::time(nullptr));
-      for (const HistoryEntry& said : *e.entries) {
-        msg::append_stamp(out, said.time(), now, style_.local_time);
-        append_said(out, said.kind(), said.name(), said.text());
+      for (auto it = e.entries->end() - static_cast<std::ptrdiff_t>(e.count); it != e.entries->end(); ++it) {
+        msg::append_stamp(out, it->time(), now, style_.local_time);
+        append_said(out, it->kind(), it->name(), it->text());
       }
       out.append(msg::history_end());
       return;

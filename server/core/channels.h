@@ -1,9 +1,11 @@
 // The rooms: each with its members (this node's, in arrival order) and its
 // recent history. The default room always exists; another lives while
-// someone is in it, or while a store keeps its history.
+// someone is in it, or while a store keeps its history, until a new room
+// needs its place (evict_idlest).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -19,6 +21,10 @@ struct Channel {
   std::string name;                           // as first spelled, with its "#"
   std::vector<Directory::MemberId> members;   // arrival order
   std::deque<HistoryEntry> history;           // oldest first
+  // Its last activity (a line kept, a member leaving, its creation): the
+  // time in seconds, then the order of events for equal times.
+  std::int64_t active_at = 0;
+  std::uint64_t active_seq = 0;
 };
 
 class Channels {
@@ -33,14 +39,24 @@ class Channels {
   [[nodiscard]] Channel& lobby() noexcept { return *default_; }
   [[nodiscard]] bool is_lobby(const Channel& ch) const noexcept { return &ch == default_; }
 
-  // Takes `id` out of `ch`, and removes `ch` if that left it empty, unless
-  // it is the default room or `keep_history` and it has history.
-  void remove_member(Channel& ch, Directory::MemberId id, bool keep_history);
+  // Takes `id` out of `ch` at time `now`, and removes `ch` if that left it
+  // empty, unless it is the default room or `keep_history` and it has
+  // history.
+  void remove_member(Channel& ch, Directory::MemberId id, bool keep_history, std::int64_t now = 0);
+
+  // Frees the place of the room without members whose last activity is the
+  // oldest (never the default room), so a new room can be made when rooms
+  // kept for their history fill --max-rooms. Its history leaves memory (a
+  // store keeps its own copy). False when every room has members.
+  bool evict_idlest();
+  // Records activity in `ch` at `now`.
+  void touch(Channel& ch, std::int64_t now) noexcept;
   // Whether removing `id` from `ch` would free the room.
   [[nodiscard]] bool would_free(const Channel& ch, bool keep_history) const;
 
-  // Adds one line to `ch`'s history, dropping the oldest beyond the limit.
-  // Returns the entry kept, or nullptr with history off.
+  // Adds one line to `ch`'s history, dropping the oldest beyond the limit,
+  // and counts it as activity at its time. Returns the entry kept, or
+  // nullptr with history off.
   const HistoryEntry* remember(Channel& ch, HistoryEntry entry);
 
   [[nodiscard]] std::size_t size() const noexcept { return rooms_.size(); }
@@ -50,6 +66,7 @@ class Channels {
   std::size_t history_;
   std::unordered_map<std::string, Channel> rooms_;  // room_key -> room
   Channel* default_ = nullptr;
+  std::uint64_t seq_ = 0;  // activity events so far
 };
 
 }  // namespace chat

@@ -27,7 +27,10 @@ std::int64_t Chat::now() const { return config_.clock != nullptr ? config_.clock
 void Chat::restore_history(std::string_view room, std::int64_t time, std::string_view line) {
   if (config_.history == 0 || !is_valid_room_name(room)) return;
   std::optional<HistoryEntry> entry = renderers_[kCanonicalProtocol].parse_history(time, line);
-  if (entry) channels_.remember(channels_.get(room), std::move(*entry));
+  if (!entry) return;
+  // More stored rooms than --max-rooms: the most recently active stay.
+  if (channels_.find(room) == nullptr && channels_.size() >= config_.max_rooms && !channels_.evict_idlest()) return;
+  channels_.remember(channels_.get(room), std::move(*entry));
 }
 
 Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
@@ -84,7 +87,7 @@ void Chat::leave(MemberId id) {
     e.shown = seat.announced;
     publish(std::move(e));
   }
-  channels_.remove_member(ch, id, sink_ != nullptr);
+  channels_.remove_member(ch, id, sink_ != nullptr, now());
 }
 
 Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
@@ -97,11 +100,13 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       // rendered once per protocol for every receiver.
       scratch_.clear();
       append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
       if (has_visible_text(scratch_)) say(id, Event::Kind::text, scratch_);
       break;
     case Command::Kind::me:
       scratch_.clear();
       append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
       if (!has_visible_text(scratch_)) {
         refuse(id, Event::Kind::usage, {}, "/me TEXT");
         break;
@@ -130,7 +135,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::quit:
       return Outcome::quit;
     case Command::Kind::unknown:
-      refuse(id, Event::Kind::unknown_command, {}, sanitize_text(cmd.arg));
+      refuse(id, Event::Kind::unknown_command, {}, clean(cmd.arg));
       break;
   }
   return Outcome::stay;
@@ -170,11 +175,25 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
   if (sink_ != nullptr) sink_->append(ch.name, time, canonical);
 }
 
+// A replay is the newest lines that fit config_.replay_bytes (the newest
+// one at least), its size estimated before rendering like a list reply's:
+// the header and end lines, and per line its name, text and what a
+// protocol puts around them (a time, brackets, the line ending).
 void Chat::send_history(MemberId id) {
   const Channel& ch = *directory_[id].channel;
   if (ch.history.empty()) return;
+  constexpr std::size_t kFrame = 64, kPerLine = 16;
+  std::size_t bytes = kFrame;
+  std::size_t count = 0;
+  for (auto it = ch.history.rbegin(); it != ch.history.rend(); ++it) {
+    const std::size_t line = kPerLine + it->name().size() + it->text().size();
+    if (count > 0 && bytes + line > config_.replay_bytes) break;
+    bytes += line;
+    ++count;
+  }
+  if (!directory_[id].member->accepts_replay(bytes, count + 2)) return;
   // One buffer for the whole replay: it reaches one member only.
-  tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .entries = &ch.history});
+  tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .count = count, .entries = &ch.history});
 }
 
 // The hot loop: one reference-count increment and one queue push per
@@ -199,6 +218,12 @@ void Chat::broadcast(const Channel& ch, Rendering& rendering, MemberId except) {
     }
     member.deliver(*line);
   }
+}
+
+std::string Chat::clean(std::string_view in) const {
+  std::string out = sanitize_text(in);
+  truncate_utf8(out, max_text());
+  return out;
 }
 
 void Chat::tell(MemberId id, const Event& event) {

@@ -117,6 +117,16 @@ class Chat {
  private:
   using Seat = Directory::Seat;
 
+  // What a member says is at most --max-line bytes as it arrives; replacing
+  // invalid bytes by U+FFFD (three bytes each) may grow it up to threefold,
+  // so after sanitizing it is cut, at a character boundary, to --max-line
+  // plus this slack: a line with a few bad bytes passes whole, a line of
+  // 0xFF bytes does not triple (docs/SECURITY.md).
+  static constexpr std::size_t kSanitizeSlack = 64;
+  [[nodiscard]] std::size_t max_text() const noexcept { return config_.max_line + kSanitizeSlack; }
+  // sanitize_text(in) cut to max_text(): for text and names echoed back.
+  [[nodiscard]] std::string clean(std::string_view in) const;
+
   // --- delivery (core/chat.cpp)
   // `event` to every member of `ch` but `except`.
   static constexpr MemberId kNobody = ~MemberId{0};

@@ -19,7 +19,7 @@ void Chat::rename(MemberId id, std::string_view requested) {
     return;
   }
   if (const NicknameProblem problem = check_nickname(requested); problem != NicknameProblem::none) {
-    refuse(id, Event::Kind::invalid_nickname, sanitize_text(requested), describe(problem));
+    refuse(id, Event::Kind::invalid_nickname, clean(requested), describe(problem));
     return;
   }
   Seat& seat = directory_[id];
@@ -72,14 +72,14 @@ void Chat::apply_rename(MemberId id, std::string_view requested) {
 }
 
 void Chat::send_private(MemberId id, std::string_view target, std::string_view text) {
-  const std::string clean = sanitize_text(text);
-  if (target.empty() || !has_visible_text(clean)) {
+  const std::string text_clean = clean(text);
+  if (target.empty() || !has_visible_text(text_clean)) {
     refuse(id, Event::Kind::usage, {}, "/msg NAME TEXT");
     return;
   }
   const Directory::Found to = directory_.find(target);
   if (!to) {
-    refuse(id, Event::Kind::no_such_user, sanitize_text(target));
+    refuse(id, Event::Kind::no_such_user, clean(target));
     return;
   }
   const std::string& sender = directory_[id].name;
@@ -91,15 +91,15 @@ void Chat::send_private(MemberId id, std::string_view target, std::string_view t
     direct.node = to.remote->node;
     direct.user = to.remote->user;
     direct.name = sender;
-    direct.text = clean;
+    direct.text = text_clean;
     const std::string recipient = to.remote->name;
     if (publish_said(id, std::move(direct))) {
-      tell(id, Event{.kind = Event::Kind::private_out, .name = recipient, .text = clean});
+      tell(id, Event{.kind = Event::Kind::private_out, .name = recipient, .text = text_clean});
     }
     return;
   }
-  tell(*to.local, Event{.kind = Event::Kind::private_in, .name = sender, .text = clean});
-  tell(id, Event{.kind = Event::Kind::private_out, .name = directory_[*to.local].name, .text = clean});
+  tell(*to.local, Event{.kind = Event::Kind::private_in, .name = sender, .text = text_clean});
+  tell(id, Event{.kind = Event::Kind::private_out, .name = directory_[*to.local].name, .text = text_clean});
 }
 
 // `/who` lists the sender's room; `/who *` everyone. While every user is in
@@ -140,10 +140,17 @@ void Chat::send_rooms(MemberId id) {
       }
     }
   }
-  // Biggest first; equal sizes by name, so the order is stable.
-  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+  // Biggest first; equal sizes by name ignoring ASCII case, so the order is
+  // stable and reads alphabetically (room_key's skeleton would not: "m" is
+  // "rn" there).
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto before = [&](std::string_view x, std::string_view y) {
+    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(),
+                                        [&](char p, char q) { return lower(p) < lower(q); });
+  };
+  std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) {
     if (a.second != b.second) return a.second > b.second;
-    return room_key(a.first) < room_key(b.first);
+    return before(a.first, b.first);
   });
   std::vector<std::string> items;  // "#random (3)"
   items.reserve(list.size());
@@ -171,7 +178,7 @@ void Chat::move(MemberId id, std::string_view room) {
     return;
   }
   if (!is_valid_room_name(room)) {
-    refuse(id, Event::Kind::invalid_room_name, sanitize_text(room));
+    refuse(id, Event::Kind::invalid_room_name, clean(room));
     return;
   }
   Seat& seat = directory_[id];
@@ -182,8 +189,11 @@ void Chat::move(MemberId id, std::string_view room) {
     return;
   }
   if (existing == nullptr) {
+    // At the cap, a room nobody is in (kept for its history) gives its
+    // place, the one idle longest first; only rooms that all have members
+    // refuse a newcomer.
     const bool frees_one = channels_.would_free(from, sink_ != nullptr);
-    if (channels_.size() - (frees_one ? 1 : 0) >= config_.max_rooms) {
+    if (channels_.size() - (frees_one ? 1 : 0) >= config_.max_rooms && !channels_.evict_idlest()) {
       refuse(id, Event::Kind::too_many_rooms);
       return;
     }
@@ -197,7 +207,7 @@ void Chat::move(MemberId id, std::string_view room) {
   const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to_name, .count = left_behind};
   Rendering left_rendering(renderers_, left);
   broadcast(from, left_rendering, id);
-  channels_.remove_member(from, id, sink_ != nullptr);
+  channels_.remove_member(from, id, sink_ != nullptr, now());
 
   const std::size_t there = here(to) + 1;
   const Event joined{.kind = Event::Kind::joined, .name = seat.name, .room = to.name, .count = there};

@@ -38,7 +38,7 @@ struct Event {
     private_in,     // name said text to you
     private_out,    // you said text to name (as the recipient is known)
     now_in,         // you are in room; count = users there
-    history,        // room's recent lines: entries, oldest first
+    history,        // room's recent lines: the newest `count` of entries, oldest first
     who_all,        // items: everyone online
     who_room,       // items: who is in room
     rooms,          // items: "NAME (N)" for each room

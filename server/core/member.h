@@ -23,6 +23,11 @@ class Member {
   // member alone would be queued now. If not, the chat does not build it;
   // the member counts it as one skipped message.
   virtual bool accepts_reply(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
+  // The same for a replay of history (`bytes` in `lines` lines), which the
+  // member also pays for: a connection counts it against its rate limit by
+  // size, and refuses it while it has not taken what it was sent before.
+  // Refused, it counts as one skipped message.
+  virtual bool accepts_replay(std::size_t /*bytes*/, std::size_t /*lines*/) { return true; }
   // The line that returned Outcome::wait has been answered: hand the chat
   // this member's next lines again. May be called from a Bus callback.
   virtual void resume() {}

@@ -86,6 +86,15 @@ ssize_t Connection::read_tls(std::span<char> out) {
 
 void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind::normal); }
 
+bool Connection::accepts_replay(std::size_t bytes, std::size_t lines) {
+  rate_limiter.charge(static_cast<double>(bytes / kReplayBytesPerLine));  // under 1 KiB: free
+  if (output_.bytes() > kReplayBacklog) {
+    output_.skip_reply();
+    return false;
+  }
+  return output_.admit_reply(bytes, lines);
+}
+
 void Connection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
 
 void Connection::resume() {

@@ -49,6 +49,9 @@ class Connection final : public Member {
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
   bool accepts_reply(std::size_t bytes, std::size_t lines) override { return output_.admit_reply(bytes, lines); }
+  // A replay costs --rate-limit lines by size, and is not built while
+  // earlier output waits in the queue (net/limits.h: kReplayBacklog).
+  bool accepts_replay(std::size_t bytes, std::size_t lines) override;
   // A line the server must get through (shutdown, idle disconnect, refusal,
   // drop notice): queued within OutputQueue::kControlReserve past the limit.
   void deliver_control(const SharedLine& line);

@@ -5,9 +5,17 @@
 
 #include <cstddef>
 
+#include "net/handshake_rate.h"
 #include "net/rate_limiter.h"
 
 namespace chat {
+
+// A history replay (Member::accepts_replay) costs its asker one
+// --rate-limit line per whole kReplayBytesPerLine bytes, and is not built
+// while more than kReplayBacklog bytes of earlier output wait in chatd for
+// that client (it is not reading): docs/SECURITY.md.
+inline constexpr std::size_t kReplayBytesPerLine = 1024;
+inline constexpr std::size_t kReplayBacklog = 8 * 1024;
 
 struct ServerLimits {
   std::size_t max_clients = 10000;
@@ -18,6 +26,7 @@ struct ServerLimits {
   unsigned stall_timeout_s = 30;             // 0: never disconnect a stalled reader
   unsigned idle_timeout_s = 0;               // 0: idle users stay
   unsigned tls_handshake_timeout_s = 10;
+  RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // per address; {0, 0}: off
 };
 
 }  // namespace chat

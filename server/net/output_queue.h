@@ -53,6 +53,8 @@ class OutputQueue {
   // Whether `lines` lines of `bytes` in total would be queued now. If not,
   // they count as one skipped message (a reply not built at all).
   bool admit_reply(std::size_t bytes, std::size_t lines);
+  // Counts a reply refused for another reason as one skipped message.
+  void skip_reply() noexcept { ++skipped_; }
 
   // Fills `iov` with the unsent bytes, oldest first; returns how many
   // entries were used.

@@ -37,6 +37,12 @@ class RateLimiter {
 
   // Called for each line the user sends.
   Decision on_line(Clock::time_point now);
+  // Takes `lines` more tokens for something a line that passed made the
+  // server send (a history replay, by size); the bucket may go below zero,
+  // and lines are dropped until it refills.
+  void charge(double lines) noexcept {
+    if (limit_.per_second > 0) tokens_ -= lines;
+  }
 
   // When unreported drops are due to be reported if no line comes first;
   // nullopt when there are none.

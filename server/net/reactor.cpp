@@ -38,6 +38,7 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
       log_(log),
       chat_(chat),
       admission_(limits.max_clients, limits.max_per_ip),
+      handshake_rate_(limits.tls_handshake_rate),
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true) {
   loop_.renderers = &renderers;
@@ -167,6 +168,11 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
     const int fd = accepted->fd.get();
     tls::Stream stream;
     if (tls) {
+      if (!handshake_rate_.admit(accepted->peer, loop_.now)) {
+        admission_.release(accepted->peer);
+        diagnostic("TLS handshake rate", tls_handshake_refused(accepted->peer.name()));
+        continue;  // closed before any cryptography
+      }
       auto opened = tls::Stream::open(tls_.credentials->context(), fd, tls::Stream::Role::server);
       if (auto* error = std::get_if<std::string>(&opened)) {
         admission_.release(accepted->peer);

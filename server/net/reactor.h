@@ -87,6 +87,7 @@ class Reactor {
   std::uint64_t iteration_ = 0;
   std::vector<MemberId> pending_leaves_;  // left this iteration; announced by settle()
   Admission admission_;
+  HandshakeRate handshake_rate_;  // --tls-handshake-rate
   JoinGate join_gate_;
   MemoryTrim memory_trim_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability

@@ -8,11 +8,13 @@
 #include <array>
 #include <chrono>
 #include <system_error>
+#include <utility>
 #include <cerrno>
 #include <vector>
 
 #include "line_framer.h"
 #include "net/rate_limiter.h"
+#include "net/limits.h"
 #include "net/send_progress.h"
 #include "threads/thread_server.h"
 
@@ -69,6 +71,16 @@ void ThreadConnection::deliver_control(const SharedLine& line) { queue(line, Out
 
 bool ThreadConnection::accepts_reply(std::size_t bytes, std::size_t lines) {
   std::lock_guard lock(mutex_);
+  return output_.admit_reply(bytes, lines);
+}
+
+bool ThreadConnection::accepts_replay(std::size_t bytes, std::size_t lines) {
+  replay_charge += static_cast<double>(bytes / kReplayBytesPerLine);
+  std::lock_guard lock(mutex_);
+  if (output_.bytes() > kReplayBacklog) {
+    output_.skip_reply();
+    return false;
+  }
   return output_.admit_reply(bytes, lines);
 }
 
@@ -199,6 +211,7 @@ void ThreadConnection::read_loop() {
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
       if (rate.pass && server_.chat_.handle(*member, parse_command(f.text)) == Chat::Outcome::quit) reading = false;
+      rate_limiter.charge(std::exchange(replay_charge, 0.0));
       return reading;
     });
   }

@@ -60,6 +60,9 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // Member: called with the server's room lock held.
   void deliver(const SharedLine& line) override;
   bool accepts_reply(std::size_t bytes, std::size_t lines) override;
+  // As Connection::accepts_replay; the charge reaches the reader's rate
+  // limiter after the line that asked (replay_charge_).
+  bool accepts_replay(std::size_t bytes, std::size_t lines) override;
   // A line the server must get through (see OutputQueue::Kind::control).
   void deliver_control(const SharedLine& line);
   // A notice the server sends on its own, rendered in this connection's
@@ -84,6 +87,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
 
   // Guarded by the room lock.
   std::optional<MemberId> member;
+  double replay_charge = 0;  // rate-limit lines owed for replays (read_loop takes them)
   int threads_running = 2;
 
  private:

@@ -14,6 +14,7 @@
 #include "net/acceptor.h"
 #include "net/signal_pipe.h"
 #include "threads/thread_connection.h"
+#include "tls/tls_log_lines.h"
 
 namespace chat {
 
@@ -34,7 +35,8 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
       signal_fd_(signal_fd),
       log_(log),
       chat_(chat),
-      admission_(limits.max_clients, limits.max_per_ip) {}
+      admission_(limits.max_clients, limits.max_per_ip),
+      handshake_rate_(limits.tls_handshake_rate) {}
 
 ThreadServer::~ThreadServer() = default;
 
@@ -79,6 +81,10 @@ int ThreadServer::run() {
 void ThreadServer::start_connection(Accepted client, bool tls) {
   tls::Stream stream;
   if (tls) {
+    if (!handshake_rate_.admit(client.peer, HandshakeRate::Clock::now())) {
+      diagnostic("TLS handshake rate", tls_handshake_refused(client.peer.name()));
+      return;  // closed before any cryptography
+    }
     // Non-blocking: both threads wait in poll(), outside the TLS lock, with
     // the timeouts SO_SNDTIMEO and SO_RCVTIMEO give plain sockets.
     const int flags = ::fcntl(client.fd.get(), F_GETFL);

@@ -62,6 +62,7 @@ class ThreadServer {
   Chat& chat_;
   std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
   Admission admission_;
+  HandshakeRate handshake_rate_;  // --tls-handshake-rate; the accept thread's only
   JoinGate join_gate_;  // guarded by room_mutex_
   MemoryTrim memory_trim_;  // guarded by room_mutex_
 

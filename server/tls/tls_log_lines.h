@@ -16,6 +16,13 @@ inline std::string tls_handshake_failed(std::string_view peer, const tls::Result
          (r.error.empty() ? std::string("closed by the peer") : r.error);
 }
 
+// "TLS handshake refused: PEER: over --tls-handshake-rate", for a TLS
+// connection closed before its handshake because its address opened too
+// many too fast.
+inline std::string tls_handshake_refused(std::string_view peer) {
+  return "TLS handshake refused: " + std::string(peer) + ": over --tls-handshake-rate";
+}
+
 // "TLS handshake timed out: PEER: not done in N s".
 inline std::string tls_handshake_timed_out(std::string_view peer, unsigned seconds) {
   return "TLS handshake timed out: " + std::string(peer) + ": not done in " + std::to_string(seconds) + " s";

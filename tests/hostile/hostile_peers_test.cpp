@@ -176,3 +176,20 @@ TEST_CASE("garbage from one client never reaches others unclean and never distur
     REQUIRE(next == kRounds);
   }
 }
+
+TEST_CASE("a line of 4,096 invalid bytes reaches others as at most --max-line + 64 bytes of text",
+          "[hostile][sanitize]") {
+  ChatdProcess server({"--quiet"});
+  TestClient sender = join(server, {});
+  TestClient reader = join(server, {&sender});
+  sender.send_raw(std::string(4096, '\xFF') + "\n");
+  const auto line = reader.read_line();
+  REQUIRE(line);
+  const std::string prefix = "[" + sender.address_name() + "] ";
+  REQUIRE(line->starts_with(prefix));
+  CHECK(line->size() - prefix.size() <= 4096 + 64);  // before: 12,288
+  CHECK(is_clean_text(*line));
+  // The next line is intact.
+  sender.send_line("after");
+  reader.expect_line(prefix + "after");
+}

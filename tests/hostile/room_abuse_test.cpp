@@ -1,6 +1,6 @@
-// Rooms under abuse: thousands of distinct /join names from one client, more
-// rooms than --max-rooms from many, and /join storms next to a conversation
-// that must lose nothing.
+// Rooms under abuse: look-alike names, thousands of distinct /join names
+// from one client, more rooms than --max-rooms from many, and /join storms
+// next to a conversation that must lose nothing.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -87,4 +87,25 @@ TEST_CASE("/join storms do not cost a conversation in another room a line", "[ho
   for (auto& t : hoppers) t.join();
   listener.send_line("/who");
   listener.expect_line("> In #quiet (2): " + talker.address_name() + ", " + listener.address_name());
+}
+
+TEST_CASE("look-alike room names (Cyrillic, full-width, long s) enter the existing room", "[hostile][rooms]") {
+  ChatdProcess server({"--quiet"});
+  TestClient owner = join(server, {});
+  TestClient spoofer = join(server, {&owner});
+  owner.send_line("/join #release");
+  owner.expect_line("> You are now in #release (1 user here)");
+  spoofer.expect_line("< " + owner.address_name() + " left for #release (1 user here)");
+  for (const std::string lookalike : {"#r\xD0\xB5lease", "#\xEF\xBD\x92\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x85"
+                                                        "\xEF\xBD\x81\xEF\xBD\x93\xEF\xBD\x85",
+                                      "#relea\xC5\xBF" "e"}) {
+    spoofer.send_line("/join " + lookalike);
+    spoofer.expect_line("> You are now in #release (2 users here)");  // before: a room beside #release
+    owner.expect_line("> " + spoofer.address_name() + " joined #release (2 users here)");
+    spoofer.send_line("/join #lobby");
+    spoofer.expect_line("> You are now in #lobby (1 user here)");
+    owner.expect_line("< " + spoofer.address_name() + " left for #lobby (1 user here)");
+  }
+  spoofer.send_line("/rooms");
+  spoofer.expect_line("> Rooms (2): #lobby (1), #release (1)");
 }

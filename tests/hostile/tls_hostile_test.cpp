@@ -10,7 +10,9 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <random>
@@ -20,6 +22,7 @@
 
 #include "chat_fixtures.h"
 #include "hostile_util.h"
+#include "proc_stats.h"
 #include "tls_certs.h"
 #include "tls_test_client.h"
 
@@ -338,4 +341,49 @@ TEST_CASE("tls hostile: a crowd of half-open handshakes holds seats only until t
   TlsTestClient late(server.tls_port(), verified());
   late.expect_line("> Connected to the chat server (3 users online)");
   good.chat("after the crowd");
+}
+
+// Issue 18, item 2: --max-per-ip bounds connections at once, not handshakes
+// per second; 16 connections handshaking in a loop kept chatd's one thread
+// busy. --tls-handshake-rate (default 200:200 per address, loopback
+// included) closes the excess before any cryptography.
+TEST_CASE("tls hostile: 16 connections handshaking in a loop get at most --tls-handshake-rate handshakes",
+          "[hostile][tls][handshake-rate]") {
+  ChatdProcess server(tls_args({"--quiet"}));
+  GoodUsers good(server);
+  const long ticks_before = cpu_ticks(server.pid()).value_or(0);
+  const auto start = Clock::now();
+  constexpr auto kAttack = 3s;
+  std::atomic<long> handshakes{0}, refused{0};
+  std::vector<std::thread> attackers;
+  for (int t = 0; t < 16; ++t) {
+    attackers.emplace_back([&] {
+      while (Clock::now() - start < kAttack) {
+        try {
+          TlsTestClient c(server.tls_port(), verified());
+          ++handshakes;
+        } catch (const std::exception&) {
+          ++refused;
+        }
+      }
+    });
+  }
+  std::chrono::milliseconds worst{0};
+  for (int i = 0; Clock::now() - start < kAttack; ++i) {
+    const auto sent = Clock::now();
+    good.chat(std::to_string(i), 2s);
+    worst = std::max(worst, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent));
+    std::this_thread::sleep_for(100ms);  // pacing the pings, not awaiting anything
+  }
+  for (auto& t : attackers) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = static_cast<double>(cpu_ticks(server.pid()).value_or(0) - ticks_before) /
+                     static_cast<double>(::sysconf(_SC_CLK_TCK)) / seconds;
+  WARN(engine_under_test() << ": " << handshakes << " handshakes and " << refused << " refused in " << seconds
+                           << " s; chatd at " << static_cast<int>(cpu * 100) << " % of a core; worst round trip "
+                           << worst.count() << " ms");
+  CHECK(handshakes <= 200 + 200 * seconds + 20);  // the burst, the rate, the good user and slack
+  CHECK(refused > 0);
+  REQUIRE(server.wait_stderr("TLS handshake refused: 127.0.0.1:"));
+  good.chat("after");
 }

@@ -524,3 +524,53 @@ TEST_CASE("lines waiting for a locked store are bounded at 64 MiB and the rest c
   CHECK(stored.size() == 68);
   CHECK((stored == std::vector<std::string>(said.begin(), said.begin() + 68)));
 }
+
+// Issue 18, item 4: rooms made only to be stored (one line each, then left)
+// used to fill --max-rooms for good, a restart included.
+TEST_CASE("with --store, rooms kept for their history give way to a newcomer's room, before and after a restart",
+          "[store][rooms]") {
+  TempDir dir;
+  const std::vector<std::string> flags = {"--store", dir.db(), "--max-rooms", "6", "--rate-limit", "0"};
+  {
+    ChatdProcess server(flags);
+    {
+      TestClient a = join(server, {});
+      TestClient b = join(server, {&a});
+      for (int i = 0; i < 5; ++i) {  // #lobby and five rooms: the cap
+        const std::string room = "#spam" + std::to_string(i);
+        a.send_line("/join " + room);
+        a.expect_line("> You are now in " + room + " (1 user here)");
+        b.send_line("/join " + room);
+        for (;;) {  // skip the leave line of `a` from the previous room
+          const auto line = b.read_line();
+          REQUIRE(line);
+          if (*line == "> You are now in " + room + " (2 users here)") break;
+        }
+        a.expect_line("> " + b.address_name() + " joined " + room + " (2 users here)");
+        a.send_line("kept " + room);
+        b.expect_line("[" + a.address_name() + "] kept " + room);
+      }
+      a.send_line("/quit");
+      b.send_line("/quit");
+      REQUIRE(a.wait_closed());
+      REQUIRE(b.wait_closed());
+    }
+    REQUIRE(await_stored(dir.db(), "#spam4", 1));
+    TestClient newcomer(server.port());
+    newcomer.expect_line("> Connected to the chat server (1 user online)");
+    newcomer.send_line("/join #mine");
+    newcomer.expect_line("> You are now in #mine (1 user here)");  // before: "! too many rooms"
+    server.signal(SIGTERM);
+    REQUIRE(server.wait_exit() == 0);
+  }
+  ChatdProcess again(flags);
+  TestClient newcomer(again.port());
+  newcomer.expect_line("> Connected to the chat server (1 user online)");
+  newcomer.send_line("/join #fresh");
+  newcomer.expect_line("> You are now in #fresh (1 user here)");  // before: "! too many rooms"
+  // Still --max-rooms rooms: the idlest stored room gave its place.
+  newcomer.send_line("/rooms");
+  const auto rooms = newcomer.read_line();
+  REQUIRE(rooms);
+  CHECK(rooms->starts_with("> Rooms (6): #fresh (1), #lobby (0), #spam"));
+}

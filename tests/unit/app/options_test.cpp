@@ -177,3 +177,16 @@ TEST_CASE("cluster options") {
   CHECK(error({"--cluster", "redis://h:1", "--engine", "threads"}) ==
         "--cluster needs a reactor engine, not --engine threads");
 }
+
+TEST_CASE("a --max-queue that cannot hold one --rate-limit burst of --max-line lines is warned about") {
+  // Issue 18, item 7: the flags SECURITY.md recommended lost lines of a paste.
+  const auto warning = chat::queue_warning(ok({"--rate-limit", "5:20", "--max-queue", "64K"}));
+  REQUIRE(warning);
+  CHECK(*warning ==
+        "warning: --max-queue 65536 cannot hold a burst of 20 lines of --max-line 4096 (needs 87040): readers may "
+        "miss lines of a paste the rate limit lets through");
+  CHECK_FALSE(chat::queue_warning(ok({"--rate-limit", "5:20", "--max-queue", "128K"})));  // the recommended values
+  CHECK_FALSE(chat::queue_warning(ok({})));                                               // 50 x 4352 < 1 MiB
+  CHECK_FALSE(chat::queue_warning(ok({"--rate-limit", "0", "--max-queue", "16K"})));      // no burst to hold
+  CHECK(chat::queue_warning(ok({"--max-line", "16K", "--max-queue", "256K"})));           // 50 x 16,640
+}
