@@ -1,3 +1,8 @@
+// HistoryStore: opening and checking the file, the writer thread, its retry
+// and pruning, and the read-only export. Over the house's 400 lines for
+// now: the writer's batching, retry and pruning share one queue, one
+// mutex and the per-room counts, and were hardened together (issue 18);
+// the next change here should split opening/export from the writer.
 #include "store/history_store.h"
 
 #include <fcntl.h>
