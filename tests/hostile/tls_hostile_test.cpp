@@ -349,7 +349,12 @@ TEST_CASE("tls hostile: a crowd of half-open handshakes holds seats only until t
 // included) closes the excess before any cryptography.
 TEST_CASE("tls hostile: 16 connections handshaking in a loop get at most --tls-handshake-rate handshakes",
           "[hostile][tls][handshake-rate]") {
-  ChatdProcess server(tls_args({"--quiet"}));
+  // A rate far below what 16 looping clients reach even under a sanitizer
+  // (~180 handshakes/s under ASan, ~500/s without), so the limit is what
+  // the test sees, not the clients' speed; the default's figures are in
+  // docs/SECURITY.md.
+  constexpr int kRate = 20;
+  ChatdProcess server(tls_args({"--quiet", "--tls-handshake-rate", std::to_string(kRate) + ":" + std::to_string(kRate)}));
   GoodUsers good(server);
   const long ticks_before = cpu_ticks(server.pid()).value_or(0);
   const auto start = Clock::now();
@@ -382,7 +387,7 @@ TEST_CASE("tls hostile: 16 connections handshaking in a loop get at most --tls-h
   WARN(engine_under_test() << ": " << handshakes << " handshakes and " << refused << " refused in " << seconds
                            << " s; chatd at " << static_cast<int>(cpu * 100) << " % of a core; worst round trip "
                            << worst.count() << " ms");
-  CHECK(handshakes <= 200 + 200 * seconds + 20);  // the burst, the rate, the good user and slack
+  CHECK(handshakes <= kRate + kRate * seconds + 5);  // the burst, the rate and slack
   CHECK(refused > 0);
   REQUIRE(server.wait_stderr("TLS handshake refused: 127.0.0.1:"));
   good.chat("after");
