@@ -72,8 +72,7 @@ void Chat::announce(MemberId id) {
 }
 
 void Chat::leave(MemberId id) {
-  const bool had_nickname = directory_.has_nickname(id);
-  const Seat seat = directory_.remove(id);
+  const auto [seat, held_key] = directory_.remove(id);
   Channel& ch = *seat.channel;
 
   const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
@@ -81,7 +80,7 @@ void Chat::leave(MemberId id) {
   log_event(rendering);
   if (seat.announced) broadcast(ch, rendering, id);
   if (bus_ != nullptr) {
-    if (had_nickname) bus_->release_nickname(seat.serial, nickname_key(seat.name));
+    if (!held_key.empty()) bus_->release_nickname(seat.serial, held_key);
     ClusterEvent e = presence(ClusterEvent::Kind::leave, seat);
     e.count = online();
     e.shown = seat.announced;

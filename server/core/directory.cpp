@@ -22,16 +22,19 @@ Directory::MemberId Directory::add(Seat seat) {
   return id;
 }
 
-Directory::Seat Directory::remove(MemberId id) {
+Directory::Removed Directory::remove(MemberId id) {
   Seat seat = std::move(*seats_[id]);
-  if (const auto it = by_nickname_.find(nickname_key(seat.name)); it != by_nickname_.end() && it->second == id) {
+  std::string key = nickname_key(seat.name);
+  if (const auto it = by_nickname_.find(key); it != by_nickname_.end() && it->second == id) {
     by_nickname_.erase(it);
+  } else {
+    key.clear();
   }
   if (seat.serial != 0) by_serial_.erase(seat.serial);
   seats_[id].reset();
   free_ids_.push_back(id);
   order_.erase(std::find(order_.begin(), order_.end(), id));
-  return seat;
+  return {std::move(seat), std::move(key)};
 }
 
 std::string Directory::rename(MemberId id, std::string nickname) {

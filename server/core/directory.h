@@ -45,8 +45,13 @@ class Directory {
 
   // --- this node's users
   MemberId add(Seat seat);
-  // Frees `id`'s seat (and its nickname); returns what it held.
-  Seat remove(MemberId id);
+  // Frees `id`'s seat (and its nickname); returns what it held, with the
+  // nickname's key if it had one (empty for an address name).
+  struct Removed {
+    Seat seat;
+    std::string nickname_key;
+  };
+  Removed remove(MemberId id);
   [[nodiscard]] Seat& operator[](MemberId id) { return *seats_[id]; }
   [[nodiscard]] const Seat& operator[](MemberId id) const { return *seats_[id]; }
   // In arrival order: /who * and shutdown order.
