@@ -24,7 +24,7 @@ std::vector<std::string> isupport_tokens(const IsupportSettings& s) {
       "NETWORK=" + s.network,
       "NICKLEN=" + n(s.nicklen),
       "PREFIX=(ov)@+",
-      "TARGMAX=JOIN:,KICK:1,NAMES:1,NOTICE:" + targets + ",PART:,PRIVMSG:" + targets + ",WHOIS:1",
+      "TARGMAX=JOIN:,KICK:" + targets + ",NAMES:" + targets + ",NOTICE:" + targets + ",PART:,PRIVMSG:" + targets + ",WHOIS:1",
       "TOPICLEN=" + n(s.topiclen),
       "UTF8ONLY",
   };

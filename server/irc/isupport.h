@@ -31,7 +31,7 @@ struct IsupportSettings {
   std::size_t chanlimit = 20;      // CHANLIMIT=#:N, channels one user may be in
   std::size_t maxbans = 100;       // MAXLIST=b:N
   std::size_t modes = 4;           // mode changes with a parameter per MODE command
-  std::size_t max_targets = 4;     // TARGMAX for PRIVMSG and NOTICE
+  std::size_t max_targets = 4;     // TARGMAX for PRIVMSG, NOTICE, KICK and NAMES
 };
 
 // The tokens, in the order they are sent: "AWAYLEN=200", "UTF8ONLY", ...

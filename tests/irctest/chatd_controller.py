@@ -59,6 +59,8 @@ class ChatdController(BaseServerController, DirectoryBasedController):
         (
             OptionalBehaviors.CAP_REQ_MINUS,
             OptionalBehaviors.MULTI_JOIN,
+            OptionalBehaviors.MULTI_KICK,
+            OptionalBehaviors.MULTI_NAMES_COMMAND,
             OptionalBehaviors.MULTI_PRIVMSG,
         )
     )
