@@ -112,14 +112,15 @@ void append_escaped_tag_value(std::string& out, std::string_view value) {
   }
 }
 
-std::variant<Message, ParseError> parse_message(std::string_view line) {
+std::variant<Message, ParseError> parse_message(std::string_view line, From from) {
   if (line.find_first_of(std::string_view("\0\r\n", 3)) != std::string_view::npos) return ParseError::bad_bytes;
   Message m;
   std::string_view rest = line;
   if (!rest.empty() && rest.front() == '@') {
     const auto end = rest.find(' ');
     const std::size_t section = end == std::string_view::npos ? rest.size() : end + 1;  // "@" .. " "
-    if (section > kMaxTagBytes) return ParseError::tags_too_long;
+    const std::size_t data = end == std::string_view::npos ? rest.size() - 1 : end - 1;   // between them
+    if (from == From::client ? data > kMaxClientTagData : section > kMaxTagBytes) return ParseError::tags_too_long;
     parse_tags(rest.substr(1, (end == std::string_view::npos ? rest.size() : end) - 1), m.tags);
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
     rest = skip_spaces(rest);

@@ -18,10 +18,16 @@ namespace chat::irc {
 
 // The limits of one line (modern.ircdocs.horse, "Message format"): the
 // message without its tags is at most 512 bytes with its "\r\n"; the tags
-// (from the "@" to the space after them) at most 8191 bytes more.
+// (from the "@" to the space after them) at most 8191 bytes more. A client
+// may send at most 4094 bytes of tag data (between the "@" and the space;
+// ircv3.net message-tags, "Size limit"): a server refuses more with 417.
 inline constexpr std::size_t kMaxLineBytes = 512;
 inline constexpr std::size_t kMaxBodyBytes = kMaxLineBytes - 2;  // without "\r\n"
 inline constexpr std::size_t kMaxTagBytes = 8191;
+inline constexpr std::size_t kMaxClientTagData = 4094;
+
+// Whose line is read: a client's (the server's case) or a server's.
+enum class From { client, server };
 // RFC 1459/2812: at most 15 parameters; a 15th takes the rest of the line.
 inline constexpr std::size_t kMaxParams = 15;
 
@@ -49,7 +55,7 @@ enum class ParseError {
   no_command,    // tags or a source and nothing after them
   bad_command,   // not letters only nor three digits
   too_long,      // the body past 510 bytes: ERR_INPUTTOOLONG (417)
-  tags_too_long, // the tags past 8191 bytes: ERR_INPUTTOOLONG (417)
+  tags_too_long, // tags past 4094 bytes from a client, 8191 from a server: 417
   bad_bytes,     // a NUL, CR or LF inside the line
 };
 
@@ -57,8 +63,9 @@ enum class ParseError {
 
 // Reads one line, without its line ending (the framer took it off).
 // Parameters are separated by one or more spaces (lenient, as ergo and
-// most servers are); a 15th parameter takes the rest of the line.
-[[nodiscard]] std::variant<Message, ParseError> parse_message(std::string_view line);
+// most servers are); a 15th parameter takes the rest of the line. The tag
+// limit is the client's or the server's, as `from` says.
+[[nodiscard]] std::variant<Message, ParseError> parse_message(std::string_view line, From from = From::client);
 
 // Tag values: "\:" is ";", "\s" a space, "\\" a backslash, "\r" and "\n"
 // CR and LF; a backslash before any other character is dropped, and a

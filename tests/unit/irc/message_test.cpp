@@ -126,11 +126,23 @@ TEST_CASE("irc message: 510 bytes of message pass and 511 are too long") {
   CHECK(parsed("@a=" + std::string(1000, 'v') + " " + fits).command == "PRIVMSG");
 }
 
-TEST_CASE("irc message: 8191 bytes of tags pass and 8192 are too long") {
-  // "@" + "a=" + value + " " = 8191
-  const std::string value(kMaxTagBytes - 4, 'v');
+TEST_CASE("irc message: a client may send 4094 bytes of tag data and not 4095") {
+  const std::string value(kMaxClientTagData - 2, 'v');  // "a=" + value
   CHECK(parsed("@a=" + value + " PING").tag("a")->value.size() == value.size());
   CHECK(refused("@a=" + value + "v PING") == ParseError::tags_too_long);
+}
+
+TEST_CASE("irc message: a server's tags may take 8191 bytes and not 8192") {
+  // "@" + "a=" + value + " " = 8191
+  const std::string value(kMaxTagBytes - 4, 'v');
+  const std::string line = "@a=" + value + " PING";  // the message's views point into it
+  auto fits = parse_message(line, From::server);
+  REQUIRE(std::holds_alternative<Message>(fits));
+  CHECK(std::get<Message>(fits).tag("a")->value.size() == value.size());
+  const std::string longer = "@a=" + value + "v PING";
+  auto over = parse_message(longer, From::server);
+  REQUIRE(std::holds_alternative<ParseError>(over));
+  CHECK(std::get<ParseError>(over) == ParseError::tags_too_long);
 }
 
 TEST_CASE("irc framer: CRLF LF and a lone CR all end a line and empty lines are skipped") {
