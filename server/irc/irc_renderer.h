@@ -18,6 +18,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/event.h"
 #include "core/renderer.h"
