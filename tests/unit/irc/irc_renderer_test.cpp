@@ -158,14 +158,27 @@ TEST_CASE("irc renderer: history replays PRIVMSGs with their time for server-tim
         ":carol!carol@chat PRIVMSG #release :\x01" "ACTION runs the checklist\x01\r\n");
 }
 
-TEST_CASE("irc renderer: every event kind renders whole lines") {
+TEST_CASE("irc renderer: every event kind renders whole lines that parse and fit 512 bytes") {
   std::deque<HistoryEntry> entries;
-  const std::string_view items[] = {"a"};
+  entries.emplace_back(1796664001, Kind::text, "127.0.0.1:42590", std::string(3000, 'x'));
+  const std::string_view items[] = {"a", "[::1]:42590"};
   for (int k = 0; k <= static_cast<int>(Kind::nick_lost); ++k) {
-    const Event e{.kind = static_cast<Kind>(k), .name = "n", .other = "o", .room = "#r", .text = "t", .count = 0,
+    const Event e{.kind = static_cast<Kind>(k), .name = "n", .other = "o", .room = "#r", .text = "t", .count = 1,
                   .items = items, .entries = &entries};
-    const std::string out = to("alice", e);
+    const std::string out = to("alice", e, true);
     INFO(k);
     CHECK((out.empty() || out.ends_with("\r\n")));
+    // Each line parses as a server's message, its body within 512 bytes.
+    std::string_view rest = out;
+    while (!rest.empty()) {
+      const auto end = rest.find("\r\n");
+      const std::string_view line = rest.substr(0, end);
+      rest.remove_prefix(end + 2);
+      INFO(line);
+      auto m = irc::parse_message(line, irc::From::server);
+      REQUIRE(std::holds_alternative<irc::Message>(m));
+      const std::string_view body = line.starts_with('@') ? line.substr(line.find(' ') + 1) : line;
+      CHECK(body.size() + 2 <= irc::kMaxLineBytes);
+    }
   }
 }
