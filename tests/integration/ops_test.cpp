@@ -156,7 +156,7 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
           "[ops][config][reload]") {
   TempDir dir("reload");
   const TlsCerts& certs = tls_certs();
-  const auto conf = dir.write("chatd.conf", "rate-limit = 5:20\ntls-cert = " + certs.server.cert +
+  const auto conf = dir.write("chatd.conf", "max-line = 100\ntls-cert = " + certs.server.cert +
                                                 "\ntls-key = " + certs.server.key + "\n");
   ChatdProcess server({"--config", conf, "--tls-port", "0"});
   TlsClientOptions verified;
@@ -165,11 +165,11 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
     TlsTestClient before(server.tls_port(), verified);
     CHECK(before.peer_serial() == certs.server.serial);
   }
-  dir.write("chatd.conf", "rate-limit = 6:20\ntls-cert = " + certs.reloaded.cert + "\ntls-key = " +
+  dir.write("chatd.conf", "max-line = 200\ntls-cert = " + certs.reloaded.cert + "\ntls-key = " +
                               certs.reloaded.key + "\n");
   server.signal(SIGHUP);
   REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
-                             ": changed now: tls-cert, tls-key; needs a restart: rate-limit; reloaded the TLS "
+                             ": changed now: tls-cert, tls-key; needs a restart: max-line; reloaded the TLS "
                              "certificate from " + certs.reloaded.cert + " and its key from " + certs.reloaded.key + "\n"));
   TlsTestClient after(server.tls_port(), verified);
   CHECK(after.peer_serial() == certs.reloaded.serial);
@@ -182,6 +182,36 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
                              certs.reloaded.cert));
   TestClient plain(server.port());
   plain.expect_line("> Connected to the chat server (2 users online)");
+}
+
+TEST_CASE("SIGHUP applies the rate limit and the client cap live, to users already connected",
+          "[ops][config][reload]") {
+  TempDir dir("reload-limits");
+  const auto conf = dir.write("chatd.conf", "rate-limit = 0\nmax-clients = 10\nmax-line = 100\n");
+  ChatdProcess server({"--config", conf});
+  TestClient sender = join(server, {});
+  TestClient receiver = join(server, {&sender});
+  dir.write("chatd.conf", "rate-limit = 1:2\nmax-clients = 2\nmax-line = 200\n");
+  server.signal(SIGHUP);
+  if (engine_under_test() == "threads") {  // its connections take their limits at start
+    REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                               ": needs a restart: max-clients, max-line, rate-limit\n"));
+    return;
+  }
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                             ": changed now: max-clients, rate-limit; needs a restart: max-line\n"));
+  // The sender was connected before: the new rate limit holds for it.
+  sender.send_raw("one\ntwo\nthree\nfour\nfive\n");
+  const std::string from = "[" + sender.address_name() + "] ";
+  receiver.expect_line(from + "one");
+  receiver.expect_line(from + "two");
+  sender.expect_line("! slow down: 3 messages dropped");
+  // Two users are the new cap: a third is refused.
+  TestClient third(server.port());
+  third.expect_line("! server full");
+  // And max-line kept its running value (100), as said.
+  receiver.send_line(std::string(150, 'x'));
+  receiver.expect_line("! line too long (max 100 bytes)");
 }
 
 TEST_CASE("SIGUSR1 logs the counters, SIGUSR2 is ignored: neither ends chatd", "[ops][signal]") {
