@@ -19,6 +19,7 @@
 
 #include "chat_fixtures.h"
 #include "chatd_process.h"
+#include "metrics_http.h"
 #include "test_client.h"
 #include "tls_certs.h"
 #include "tls_test_client.h"
@@ -249,6 +250,36 @@ TEST_CASE("socket activation: chatd serves the socket systemd-socket-activate pa
   user.expect_line("> Connected to the chat server (1 user online)");
   user.send_line("hello");
   CHECK(server.wait_stdout("[" + user.address_name() + "] hello\n"));
+}
+
+TEST_CASE("socket activation: a socket named metrics is the metrics port", "[ops][systemd][metrics]") {
+  if (::access(kSocketActivate, X_OK) != 0) {
+    WARN("no systemd-socket-activate (Debian package systemd)");
+    return;
+  }
+  if (engine_under_test() == "threads") return;  // no metrics there: the socket is logged and closed
+  const std::uint16_t port = free_port();
+  ChatdLaunch launch;
+  launch.wrapper = {kSocketActivate, "-l", "127.0.0.1:" + std::to_string(port), "--fdname=metrics"};
+  // The first scrape starts chatd (retried until the socket is bound).
+  std::string response;
+  std::thread scraper([&] {
+    for (int i = 0; i < 100 && response.empty(); ++i) {
+      try {
+        response = http_exchange(port, "GET /metrics HTTP/1.1\r\n\r\n", 10s);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+  });
+  // No --metrics: the passed socket alone turns it on; chatd opens its own plain port.
+  ChatdProcess server("127.0.0.1", 0, {}, launch);
+  scraper.join();
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("\nchatd_users 0\n") != std::string::npos);
+  CHECK(server.port() != port);
+  TestClient user(server.port());
+  user.expect_line("> Connected to the chat server (1 user online)");
 }
 
 TEST_CASE("socket activation: a tls socket without --tls-cert is refused, exit 2", "[ops][systemd]") {
