@@ -159,6 +159,25 @@ TEST_CASE("metrics: a real scrape passes promtool check metrics and counts what 
   CHECK(scrape(port).find("chatd_disconnects_total{reason=\"quit\"} 1\n") != std::string::npos);
 }
 
+TEST_CASE("metrics: with --store, the store's queue, commits and errors are reported", "[metrics][store]") {
+  if (threads_engine()) return;
+  TempDir dir("store");
+  ChatdProcess server({"--metrics", "127.0.0.1:0", "--store", (dir.path / "history.db").string()});
+  const std::uint16_t port = metrics_port(server);
+  REQUIRE(port != 0);
+  TestClient alice = join(server, {});
+  TestClient bob = join(server, {&alice});  // a line said to nobody is not kept
+  alice.send_line("kept");
+  bob.expect_line("[" + alice.address_name() + "] kept");
+  // The writer commits within its gather time (20 ms): awaited, bounded.
+  std::string body;
+  CHECK(eventually([&] { return sample_value(body = scrape(port), "chatd_store_commit_duration_seconds_count") >= 1; },
+                   10s));
+  CHECK(sample_value(body, "chatd_store_commit_errors_total") == 0);
+  CHECK(sample_value(body, "chatd_store_queue_lines") >= 0);
+  CHECK(sample_value(body, "chatd_store_dropped_lines_total") == 0);
+}
+
 TEST_CASE("metrics: anything but GET /metrics is 404, 405 or 400", "[metrics]") {
   if (threads_engine()) return;
   ChatdProcess server({"--metrics", "127.0.0.1:0"});

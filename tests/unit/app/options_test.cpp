@@ -191,7 +191,7 @@ TEST_CASE("a --max-queue that cannot hold one --rate-limit burst of --max-line l
   CHECK(chat::queue_warning(ok({"--max-line", "16K", "--max-queue", "256K"})));           // 50 x 16,640
 }
 
-TEST_CASE("--metrics ADDR:PORT: off unless given, IPv6 in brackets, not with the threads engine") {
+TEST_CASE("metrics option ADDR:PORT: off unless given, IPv6 in brackets, not with the threads engine") {
   CHECK_FALSE(ok({}).metrics.has_value());
   CHECK(ok({"--metrics", "127.0.0.1:9108"}).metrics == "127.0.0.1:9108");
   CHECK(ok({"--metrics=[::1]:0"}).metrics == "[::1]:0");
