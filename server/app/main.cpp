@@ -3,9 +3,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
     chat::diagnostic("ignoring the passed socket named 'metrics': --engine threads serves no metrics");
     metrics_fds.clear();
   }
+  const bool metrics_passed = !metrics_fds.empty();
   if (options.metrics && metrics_fds.empty()) {
     const auto endpoint = *chat::parse_endpoint(*options.metrics);  // checked by parse_options
     auto listeners = chat::open_listeners(endpoint.host, endpoint.port);
@@ -348,8 +349,11 @@ int main(int argc, char** argv) {
     }
     metrics_fds = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
   }
-  if (!metrics_fds.empty()) {
-    const std::string host = options.metrics ? chat::parse_endpoint(*options.metrics)->host : "the passed socket";
+  if (metrics_passed) {
+    chat::diagnostic("serving metrics on the passed socket (port " +
+                     std::to_string(chat::bound_port(metrics_fds.front().get())) + ")");
+  } else if (!metrics_fds.empty()) {
+    const std::string host = chat::parse_endpoint(*options.metrics)->host;
     const bool v6 = host.find(':') != std::string::npos;
     chat::diagnostic("serving metrics on http://" + (v6 ? "[" + host + "]" : host) + ":" +
                      std::to_string(chat::bound_port(metrics_fds.front().get())) + "/metrics");

@@ -41,7 +41,7 @@ void Reactor::on_readable(Connection& conn) {
     if (!rate.pass) {
       ++loop_.counters.lines_rate_limited;
       return Cost::free;  // dropped unparsed: not worth a turn
-    }  // dropped unparsed: not worth a turn
+    }
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
