@@ -88,17 +88,23 @@ std::string chatd_page(const std::string& version) {
          ".TP\n\\fBSIGTERM\\fR, \\fBSIGINT\\fR\n"
          "Tell every client \"> Server shutting down\", flush for at most a second, print \"exit\", exit 0.\n"
          ".TP\n\\fBSIGHUP\\fR\n"
-         "Reload: re\\-read \\fB\\-\\-config\\fR (the TLS files change at once; one line names what needs a "
-         "restart) and the TLS certificate and key.\n"
+         "Reload: re\\-read \\fB\\-\\-config\\fR (the TLS files and the limits marked \"applied on SIGHUP\" "
+         "above change at once; one line names what needs a restart) and the TLS certificate and key.\n"
          ".TP\n\\fBSIGUSR1\\fR\n"
          "Log one line of counters on standard error: users online, rooms, open file descriptors, uptime.\n"
          ".TP\n\\fBSIGUSR2\\fR, \\fBSIGPIPE\\fR, \\fBSIGXFSZ\\fR\n"
          "Ignored.\n";
   out += ".SH SYSTEMD\n"
-         "Started by systemd, chatd takes its listening sockets from \\fBLISTEN_FDS\\fR (named \\fBplain\\fR "
-         "and \\fBtls\\fR with \\fBFileDescriptorName=\\fR; one unnamed socket is the plain port) instead of "
+         "Started by systemd, chatd takes its listening sockets from \\fBLISTEN_FDS\\fR (named \\fBplain\\fR, "
+         "\\fBtls\\fR and \\fBmetrics\\fR with \\fBFileDescriptorName=\\fR; one unnamed socket is the plain "
+         "port) instead of "
          "opening its own, and reports READY=1, STATUS=, STOPPING=1 and, with \\fBWatchdogSec=\\fR, "
          "WATCHDOG=1 over \\fBNOTIFY_SOCKET\\fR.\n";
+  out += ".SH METRICS\n"
+         "With \\fB\\-\\-metrics\\fR \\fIADDR:PORT\\fR, chatd answers GET /metrics in Prometheus's text "
+         "format (users, connections and refusals, lines, deliveries, disconnects by reason, TLS, store, "
+         "cluster, event\\-loop lag, process) from its event loop: at most 4 scrapers at once, 5 seconds "
+         "each; anything else on that port is refused. Not with \\fB\\-\\-engine threads\\fR.\n";
   out += ".SH COMMANDS\nWhat a client may send, besides text lines:\n";
   commands(out);
   out += ".SH EXIT STATUS\n0 after a signal asked it to stop; 1 when it cannot listen, open the store or "

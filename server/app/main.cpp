@@ -3,12 +3,15 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "app/metrics_source.h"
 #include "app/options.h"
 #include "base/server_log.h"
 #include "classic/classic_renderer.h"
@@ -18,6 +21,7 @@
 #include "core/chat.h"
 #include "core/renderer.h"
 #include "net/listener.h"
+#include "net/metrics_endpoint.h"
 #include "net/pollers/poller.h"
 #include "net/reactor.h"
 #include "net/signal_pipe.h"
@@ -110,10 +114,25 @@ std::string join(const std::vector<std::string>& names) {
 // SIGHUP with --config: re-reads the file (and the same command line over
 // it), applies what can change live, and logs one line saying what changed
 // and what waits for a restart. `running` holds the values in force.
+//
+// Live (the option rows marked .live): the TLS certificate and key, and
+// with a reactor engine the limits the reactor takes through set_limits()
+// (max-clients, max-per-ip, max-queue, rate-limit, the timeouts, the
+// handshake rate). NOTE for the admins branch (--admin): once it lands,
+// the admin list must join this live list (mark its row .live and apply it
+// in apply_limits' place), as issue 22 asks.
 class Reloader {
  public:
-  Reloader(std::vector<std::string_view> args, chat::Options running, chat::TlsCredentials* tls)
-      : args_(std::move(args)), running_(std::move(running)), tls_(tls) {}
+  // `apply_limits`: hands new limits to the running engine; empty with the
+  // threads engine, whose limits then need a restart. `client_cap`: the
+  // most clients the open file limit allows (fit_fd_limit).
+  Reloader(std::vector<std::string_view> args, chat::Options running, chat::TlsCredentials* tls,
+           std::function<void(const chat::ServerLimits&)> apply_limits, std::size_t client_cap)
+      : args_(std::move(args)),
+        running_(std::move(running)),
+        tls_(tls),
+        apply_limits_(std::move(apply_limits)),
+        client_cap_(client_cap) {}
 
   void operator()() {
     std::string line = "SIGHUP: re-read " + *running_.config + ": ";
@@ -127,10 +146,14 @@ class Reloader {
     const chat::Options& wanted = std::get<chat::ParsedOptions>(parsed).options;
     std::vector<std::string> now, later;
     const bool tls_on = tls_ != nullptr && wanted.tls_cert.has_value();
+    bool limits_changed = false;
     for (const std::string& name : chat::changed_options(running_, wanted)) {
-      const bool live = (name == "tls-cert" || name == "tls-key") && tls_on;  // the rows marked .live
+      const bool tls_file = name == "tls-cert" || name == "tls-key";
+      const bool live = is_live(name) && (tls_file ? tls_on : static_cast<bool>(apply_limits_));
       (live ? now : later).push_back(name);
+      limits_changed = limits_changed || (live && !tls_file);
     }
+    if (limits_changed) apply_limits(wanted);
     if (now.empty() && later.empty()) line += "nothing changed";
     if (!now.empty()) line += "changed now: " + join(now);
     if (!later.empty()) line += std::string(now.empty() ? "" : "; ") + "needs a restart: " + join(later);
@@ -158,9 +181,33 @@ class Reloader {
     line += "; reloaded the TLS certificate from " + *cert + " and its key from " + *key;
   }
 
+  static bool is_live(std::string_view name) {
+    for (const chat::OptionRow& row : chat::option_table()) {
+      if (chat::config_name(row) == name) return row.live;
+    }
+    return false;
+  }
+
+  // The reactor's limits from `wanted`; --max-line keeps its running value.
+  void apply_limits(const chat::Options& wanted) {
+    running_.max_clients = wanted.max_clients;
+    running_.max_per_ip = wanted.max_per_ip;
+    running_.max_queue = wanted.max_queue;
+    running_.rate_limit = wanted.rate_limit;
+    running_.stall_timeout_s = wanted.stall_timeout_s;
+    running_.idle_timeout_s = wanted.idle_timeout_s;
+    running_.tls_handshake_timeout_s = wanted.tls_handshake_timeout_s;
+    running_.tls_handshake_rate = wanted.tls_handshake_rate;
+    chat::ServerLimits limits = chat::server_limits(running_);
+    limits.max_clients = std::min(limits.max_clients, client_cap_);
+    apply_limits_(limits);
+  }
+
   std::vector<std::string_view> args_;
   chat::Options running_;
   chat::TlsCredentials* tls_;
+  std::function<void(const chat::ServerLimits&)> apply_limits_;
+  std::size_t client_cap_;
 };
 
 }  // namespace
@@ -252,7 +299,7 @@ int main(int argc, char** argv) {
   }
   auto& activated = std::get<chat::ActivatedListeners>(activated_or);
   for (const std::string& name : activated.ignored) {
-    chat::diagnostic("ignoring the passed socket named '" + name + "' (chatd serves 'plain' and 'tls')");
+    chat::diagnostic("ignoring the passed socket named '" + name + "' (chatd serves 'plain', 'tls' and 'metrics')");
   }
   if (!activated.tls.empty() && !tls_credentials) {
     chat::diagnostic("a socket named 'tls' was passed, but there is no --tls-cert and --tls-key");
@@ -284,6 +331,32 @@ int main(int argc, char** argv) {
     }
     tls.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
     tls.credentials = tls_credentials.get();
+  }
+
+  // --metrics, or a socket named 'metrics': GET /metrics from the loop.
+  std::vector<chat::UniqueFd> metrics_fds = std::move(activated.metrics);
+  if (!poller && !metrics_fds.empty()) {
+    chat::diagnostic("ignoring the passed socket named 'metrics': --engine threads serves no metrics");
+    metrics_fds.clear();
+  }
+  const bool metrics_passed = !metrics_fds.empty();
+  if (options.metrics && metrics_fds.empty()) {
+    const auto endpoint = *chat::parse_endpoint(*options.metrics);  // checked by parse_options
+    auto listeners = chat::open_listeners(endpoint.host, endpoint.port);
+    if (const auto* message = std::get_if<std::string>(&listeners)) {
+      chat::diagnostic("--metrics: " + *message);
+      return 1;
+    }
+    metrics_fds = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+  }
+  if (metrics_passed) {
+    chat::diagnostic("serving metrics on the passed socket (port " +
+                     std::to_string(chat::bound_port(metrics_fds.front().get())) + ")");
+  } else if (!metrics_fds.empty()) {
+    const std::string host = chat::parse_endpoint(*options.metrics)->host;
+    const bool v6 = host.find(':') != std::string::npos;
+    chat::diagnostic("serving metrics on http://" + (v6 ? "[" + host + "]" : host) + ":" +
+                     std::to_string(chat::bound_port(metrics_fds.front().get())) + "/metrics");
   }
 
   const chat::Notifier notifier = chat::Notifier::from_environment();
@@ -334,7 +407,19 @@ int main(int argc, char** argv) {
   chat::SignalPipe::Handlers handlers;
   handlers.report = [&] { chat::diagnostic("SIGUSR1: " + counters()); };
   handlers.stopping = [&] { notifier.send("STOPPING=1\nSTATUS=shutting down"); };
-  if (configured.config) handlers.reload = Reloader(args, configured, tls_credentials.get());
+  // Set once the reactor exists; SIGHUP is handled on its loop's thread.
+  chat::Reactor* live_reactor = nullptr;
+  if (configured.config) {
+    std::function<void(const chat::ServerLimits&)> apply;
+    if (reactor_engine) {
+      apply = [&live_reactor](const chat::ServerLimits& l) {
+        if (live_reactor != nullptr) live_reactor->set_limits(l);
+      };
+    }
+    const std::size_t client_cap =
+        options.max_clients < configured.max_clients ? options.max_clients : static_cast<std::size_t>(-1);
+    handlers.reload = Reloader(args, configured, tls_credentials.get(), std::move(apply), client_cap);
+  }
   chat::SignalPipe::set_handlers(std::move(handlers));
 
   std::string listening = "listening";
@@ -354,6 +439,7 @@ int main(int argc, char** argv) {
   } else {
     chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
                           std::move(tls));
+    live_reactor = &reactor;
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {
       const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options
@@ -362,17 +448,31 @@ int main(int argc, char** argv) {
                                                    std::chrono::seconds(options.node_timeout_s), log,
                                                    static_cast<int>(options.cluster_wire));
     }
+    // The loop drives one task, each wrapping the next: the service
+    // manager's pings, the metrics port, the cluster link.
+    chat::LoopTask* task = cluster.get();
+    std::unique_ptr<chat::MetricsEndpoint> metrics;
+    if (!metrics_fds.empty()) {
+      metrics = std::make_unique<chat::MetricsEndpoint>(
+          reactor.poller(), std::move(metrics_fds),
+          chat::MetricsSource(CHAT_VERSION, reactor, chat, store.get(), cluster.get()), task);
+      if (const auto ec = metrics->start()) {
+        chat::diagnostic("cannot watch the metrics port: " + ec.message());
+        return 1;
+      }
+      task = metrics.get();
+    }
     // Under systemd the loop also pings the watchdog and refreshes STATUS.
     std::unique_ptr<chat::ServiceTask> service;
     if (notifier.active()) {
-      service = std::make_unique<chat::ServiceTask>(cluster.get(), notifier, watchdog,
+      service = std::make_unique<chat::ServiceTask>(task, notifier, watchdog,
                                                     [&] { return listening + ", " + counters(); });
-      reactor.attach(service.get());
-    } else if (cluster) {
-      reactor.attach(cluster.get());
+      task = service.get();
     }
+    if (task != nullptr) reactor.attach(task);
     status = reactor.run();
   }
+  live_reactor = nullptr;
   chat::SignalPipe::set_handlers({});  // they refer to what is about to go
   chat::set_diagnostic_writer(nullptr);
   return status;

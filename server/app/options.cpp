@@ -105,6 +105,7 @@ std::string expected(const OptionRow& row) {
     case Unit::path: text = "a file path"; break;
     case Unit::redis: text = "redis://HOST:PORT[/DB]"; break;
     case Unit::node: text = "1 to 64 printable characters, no spaces"; break;
+    case Unit::endpoint: text = "ADDR:PORT, e.g. 127.0.0.1:9108 or [::1]:9108"; break;
     default: break;
   }
   if (!row.zero_means.empty()) text += " (0 = " + std::string(row.zero_means) + ")";
@@ -158,6 +159,9 @@ std::variant<OptionValue, std::string> parse_value(const OptionRow& row, std::st
           !std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 127; })) {
         return bad();
       }
+      return OptionValue{std::string(text)};
+    case Unit::endpoint:
+      if (!parse_endpoint(text)) return bad();
       return OptionValue{std::string(text)};
     case Unit::engine:
       if (text != kThreadsEngine && find_engine(text) == nullptr) {
@@ -304,27 +308,27 @@ const std::vector<OptionRow>& option_table() {
        .default_value = std::string(engines().front().name)},
       {.name = "--max-clients", .placeholder = "N", .help = "most users at once",
        .unit = Unit::number, .store = store_in<&Options::max_clients>, .same = same_in<&Options::max_clients>, .min = 1, .max = 10'000'000,
-       .default_value = "10000"},
+       .default_value = "10000", .live = true},
       {.name = "--max-line", .placeholder = "BYTES", .help = "longest accepted line",
        .unit = Unit::size, .store = store_in<&Options::max_line>, .same = same_in<&Options::max_line>, .min = 16, .max = 16 << 20,
        .default_value = "4096"},
       {.name = "--max-queue", .placeholder = "BYTES",
        .help = "unsent output kept per user before lines are skipped",
        .unit = Unit::size, .store = store_in<&Options::max_queue>, .same = same_in<&Options::max_queue>, .min = 1024, .max = std::size_t{1} << 32,
-       .default_value = "1M"},
+       .default_value = "1M", .live = true},
       {.name = "--stall-timeout", .placeholder = "SECS", .help = "drop a user who accepts no output for this long",
        .unit = Unit::seconds, .store = store_in<&Options::stall_timeout_s>, .same = same_in<&Options::stall_timeout_s>, .min = 0, .max = 86400,
-       .default_value = "30", .zero_means = "never"},
+       .default_value = "30", .zero_means = "never", .live = true},
       {.name = "--max-per-ip", .placeholder = "N",
        .help = "most connections from one address, loopback exempt",
        .unit = Unit::number, .store = store_in<&Options::max_per_ip>, .same = same_in<&Options::max_per_ip>, .min = 0, .max = 10'000'000,
-       .default_value = "16", .zero_means = "no limit"},
+       .default_value = "16", .zero_means = "no limit", .live = true},
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .same = same_in<&Options::rate_limit>, .max = 1'000'000,
-       .default_value = "10:50", .zero_means = "off"},
+       .default_value = "10:50", .zero_means = "off", .live = true},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
        .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .same = same_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
-       .default_value = "0", .zero_means = "never"},
+       .default_value = "0", .zero_means = "never", .live = true},
       {.name = "--default-room", .placeholder = "#NAME", .help = "the room new users enter",
        .unit = Unit::room, .store = store_in<&Options::default_room>, .same = same_in<&Options::default_room>, .default_value = "#lobby"},
       {.name = "--history", .placeholder = "N", .help = "recent lines each room replays to a user entering it",
@@ -353,12 +357,12 @@ const std::vector<OptionRow>& option_table() {
       {.name = "--tls-handshake-timeout", .placeholder = "SECS",
        .help = "drop a connection whose TLS handshake takes longer",
        .unit = Unit::seconds, .store = store_in<&Options::tls_handshake_timeout_s>, .same = same_in<&Options::tls_handshake_timeout_s>, .min = 1, .max = 3600,
-       .default_value = "10"},
+       .default_value = "10", .live = true},
       {.name = "--tls-handshake-rate", .placeholder = "R[:B]",
        .help = "TLS handshakes per second per address (loopback included), bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::tls_handshake_rate>, .same = same_in<&Options::tls_handshake_rate>,
        .max = 1'000'000,
-       .default_value = "200:200", .zero_means = "off"},
+       .default_value = "200:200", .zero_means = "off", .live = true},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>, .same = same_in<&Options::cluster>},
@@ -371,6 +375,9 @@ const std::vector<OptionRow>& option_table() {
       {.name = "--cluster-wire", .placeholder = "N",
        .help = "write cluster events in wire version N: 1 while nodes of the release before run (upgrades)",
        .unit = Unit::number, .store = store_in<&Options::cluster_wire>, .same = same_in<&Options::cluster_wire>, .min = 1, .max = 2, .default_value = "2"},
+      {.name = "--metrics", .placeholder = "ADDR:PORT",
+       .help = "serve GET /metrics for Prometheus on this address (off unless given)",
+       .unit = Unit::endpoint, .store = store_in<&Options::metrics>, .same = same_in<&Options::metrics>},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .same = same_in<&Options::quiet>, .alias = "-q"},
       {.name = "--config", .placeholder = "FILE",
@@ -398,6 +405,22 @@ std::string usage_text() {
          "A multi-user line chat server. Clients: chat, nc, telnet.\n"
          "\n" +
          format_help(entries);
+}
+
+std::optional<Endpoint> parse_endpoint(std::string_view text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return std::nullopt;  // an IPv6 address needs its brackets
+  }
+  if (host.empty() || host.find_first_of(" []") != std::string_view::npos) return std::nullopt;
+  const auto port = parse_number(text.substr(colon + 1), 0, 65535);
+  if (!port) return std::nullopt;
+  return Endpoint{std::string(host), static_cast<unsigned>(*port)};
 }
 
 ServerLimits server_limits(const Options& o) {
@@ -498,6 +521,9 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.tls_only && !o.tls_cert) return "--tls-only needs --tls-cert FILE and --tls-key FILE";
   // The Redis link is driven by the reactor's Poller (docs/ARCHITECTURE.md).
   if (o.cluster && o.engine == kThreadsEngine) return "--cluster needs a reactor engine, not --engine threads";
+  // The scrape is served from the reactor's loop, which counts on its own
+  // thread without atomics; the threads engine has no such loop.
+  if (o.metrics && o.engine == kThreadsEngine) return "--metrics needs a reactor engine, not --engine threads";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

@@ -52,6 +52,8 @@ struct Options {
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID
   unsigned node_timeout_s = 10;          // --node-timeout
   unsigned cluster_wire = 2;             // --cluster-wire: the wire version written (both are read)
+  // --metrics ADDR:PORT: GET /metrics for Prometheus (docs/OPERATIONS.md); none: off.
+  std::optional<std::string> metrics;
   // --config FILE: "name = value" lines, read before the command line,
   // which overrides them; re-read on SIGHUP (docs/OPERATIONS.md).
   std::optional<std::string> config;
@@ -95,6 +97,14 @@ std::string usage_text();
 // sanitized, the name, what queueing it costs).
 std::optional<std::string> queue_warning(const Options& o);
 
+// --metrics' ADDR:PORT (or [ADDR]:PORT for IPv6): the address without
+// brackets and the port; nullopt if it is not that.
+struct Endpoint {
+  std::string host;
+  unsigned port = 0;
+};
+std::optional<Endpoint> parse_endpoint(std::string_view text);
+
 // The room settings in `o`.
 RoomConfig room_config(const Options& o);
 // The network's limits in `o`.
@@ -116,6 +126,7 @@ enum class Unit {
   path,     // a file path (any non-empty text)
   redis,    // redis://HOST:PORT[/DB] (server/cluster/redis_url.h)
   node,     // a node name: 1 to 64 printable ASCII characters, no spaces
+  endpoint, // ADDR:PORT, [IPv6]:PORT (parse_endpoint)
   help,     // --help: print usage_text()
   version,  // --version
 };

@@ -146,6 +146,7 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
     const std::string_view args[] = {"PUBLISH", channel_, payload};
     queued = link_.command(args);
   }
+  if (queued) ++events_sent_;
   return queued ? Sent::sent : Sent::down;
 }
 
@@ -481,6 +482,7 @@ void ClusterBus::on_message(std::string_view payload) {
   }
   if (event->from == node_) return;  // our own, back from Redis
   if (event->kind == ClusterEvent::Kind::direct && event->node != node_) return;  // for another node
+  ++events_received_;
   if (!ready_) {
     if (early_.size() >= kMaxEarlyEvents) {
       link_.fail("too many events before the snapshot");

@@ -56,6 +56,9 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
 
   // Lines published while Redis was behind (skipped, the sender told).
   [[nodiscard]] std::size_t skipped() const { return skipped_; }
+  // Events this node sent to Redis, and other nodes' events it received (--metrics).
+  [[nodiscard]] std::uint64_t events_sent() const { return events_sent_; }
+  [[nodiscard]] std::uint64_t events_received() const { return events_received_; }
 
  private:
   // RedisLink::Handler
@@ -109,6 +112,8 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   bool reap_pending_ = false;
   std::size_t skipped_ = 0;
   std::size_t malformed_ = 0;
+  std::uint64_t events_sent_ = 0;
+  std::uint64_t events_received_ = 0;
 };
 
 }  // namespace chat

@@ -37,6 +37,7 @@ std::optional<Accepted> Acceptor::accept(int listener_fd, const Renderer& notice
     if (errno == EMFILE || errno == ENFILE) {
       spare_fd_.reset();
       UniqueFd shed(::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+      if (shed) ++shed_;
       if (shed) refuse_client(std::move(shed), notices, Event::Kind::server_full, "out of file descriptors");
       spare_fd_ = open_spare();
     } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -54,21 +55,22 @@ void refuse_client(UniqueFd client, const Renderer& notices, Event::Kind notice,
   diagnostic("refused a connection", "refused a connection: " + std::string(why));
 }
 
-bool admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices) {
-  switch (admission.admit(client.peer)) {
+Admission::Verdict admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices) {
+  const Admission::Verdict verdict = admission.admit(client.peer);
+  switch (verdict) {
     case Admission::Verdict::admitted:
-      return true;
+      break;
     case Admission::Verdict::server_full:
       refuse_client(std::move(client.fd), notices, Event::Kind::server_full,
                     client.peer.name() + ": server full (--max-clients " + std::to_string(admission.max_clients()) + ")");
-      return false;
+      break;
     case Admission::Verdict::too_many_from_address:
       refuse_client(std::move(client.fd), notices, Event::Kind::too_many_from_address,
                     client.peer.name() + ": too many connections from " + client.peer.host + " (--max-per-ip " +
                         std::to_string(admission.max_per_address()) + ")");
-      return false;
+      break;
   }
-  return false;
+  return verdict;
 }
 
 }  // namespace chat

@@ -1,12 +1,14 @@
 // Taking new connections off a listening socket, for both engines.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/event.h"
 #include "core/renderer.h"
+#include "net/admission.h"
 #include "socket_address.h"
 #include "unique_fd.h"
 
@@ -30,8 +32,12 @@ class Acceptor {
   // `notices` (the listener's protocol), then taken back.
   std::optional<Accepted> accept(int listener_fd, const Renderer& notices);
 
+  // Connections turned away through the spare fd so far (--metrics).
+  [[nodiscard]] std::uint64_t shed() const noexcept { return shed_; }
+
  private:
   int flags_;
+  std::uint64_t shed_ = 0;
   UniqueFd spare_fd_;
 };
 
@@ -39,9 +45,9 @@ class Acceptor {
 // we will not serve, then close; logs `why` on stderr.
 void refuse_client(UniqueFd client, const Renderer& notices, Event::Kind notice, std::string_view why);
 
-class Admission;
 // Asks `admission` about a newly accepted client; if it is turned away,
-// tells it why (in `notices`' protocol), closes it and returns false.
-bool admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices);
+// tells it why (in `notices`' protocol) and closes it. Returns the verdict
+// (admitted: the caller serves it).
+Admission::Verdict admit_or_refuse(Admission& admission, Accepted& client, const Renderer& notices);
 
 }  // namespace chat

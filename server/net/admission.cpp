@@ -4,9 +4,12 @@ namespace chat {
 
 Admission::Verdict Admission::admit(const PeerAddress& peer) {
   if (clients_ >= max_clients_) return Verdict::server_full;
-  if (capped(peer)) {
+  if (counted(peer)) {
     std::size_t& count = per_address_[peer.host];
-    if (count >= max_per_address_) return Verdict::too_many_from_address;
+    if (max_per_address_ > 0 && count >= max_per_address_) {
+      if (count == 0) per_address_.erase(peer.host);
+      return Verdict::too_many_from_address;
+    }
     ++count;
   }
   ++clients_;
@@ -15,7 +18,7 @@ Admission::Verdict Admission::admit(const PeerAddress& peer) {
 
 void Admission::release(const PeerAddress& peer) {
   --clients_;
-  if (!capped(peer)) return;
+  if (!counted(peer)) return;
   const auto it = per_address_.find(peer.host);
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }

@@ -24,19 +24,25 @@ class Admission {
   // Counts out a peer admitted earlier.
   void release(const PeerAddress& peer);
 
+  // New caps (SIGHUP): those already in stay; the caps apply to who comes next.
+  void set_limits(std::size_t max_clients, std::size_t max_per_address) noexcept {
+    max_clients_ = max_clients;
+    max_per_address_ = max_per_address;
+  }
+
   [[nodiscard]] std::size_t clients() const noexcept { return clients_; }
   [[nodiscard]] std::size_t max_clients() const noexcept { return max_clients_; }
   [[nodiscard]] std::size_t max_per_address() const noexcept { return max_per_address_; }
 
  private:
-  [[nodiscard]] bool capped(const PeerAddress& peer) const noexcept {
-    return max_per_address_ > 0 && !peer.loopback;
-  }
+  // Remote addresses are counted even with no cap, so that a cap set by
+  // a reload counts the connections already there.
+  [[nodiscard]] static bool counted(const PeerAddress& peer) noexcept { return !peer.loopback; }
 
   std::size_t max_clients_;
   std::size_t max_per_address_;
   std::size_t clients_ = 0;
-  std::unordered_map<std::string, std::size_t> per_address_;  // only capped hosts
+  std::unordered_map<std::string, std::size_t> per_address_;  // remote hosts only
 };
 
 }  // namespace chat

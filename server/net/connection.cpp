@@ -90,9 +90,16 @@ bool Connection::accepts_replay(std::size_t bytes, std::size_t lines) {
   rate_limiter.charge(static_cast<double>(bytes / kReplayBytesPerLine));  // under 1 KiB: free
   if (output_.bytes() > kReplayBacklog) {
     output_.skip_reply();
+    ++loop_.counters.lines_skipped;
     return false;
   }
-  return output_.admit_reply(bytes, lines);
+  return accepts_reply(bytes, lines);
+}
+
+bool Connection::accepts_reply(std::size_t bytes, std::size_t lines) {
+  if (output_.admit_reply(bytes, lines)) return true;
+  ++loop_.counters.lines_skipped;
+  return false;
 }
 
 void Connection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
@@ -103,7 +110,12 @@ void Connection::resume() {
 
 void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   if (dead) return;
-  if (output_.push(line, loop_.now, kind) && !flush_scheduled) {
+  if (!output_.push(line, loop_.now, kind)) {
+    ++loop_.counters.lines_skipped;
+    return;
+  }
+  ++loop_.counters.deliveries;
+  if (!flush_scheduled) {
     flush_scheduled = true;
     loop_.to_flush.push_back(this);
   }
@@ -127,6 +139,7 @@ Connection::IoStatus Connection::flush() {
       return IoStatus::error;
     }
     output_.consume(static_cast<std::size_t>(n), loop_.now);
+    loop_.counters.bytes_sent += static_cast<std::size_t>(n);
     if (static_cast<std::size_t>(n) < offered) return IoStatus::ok;  // socket buffer full
   }
   return IoStatus::ok;
@@ -151,6 +164,7 @@ Connection::IoStatus Connection::flush_tls() {
       case tls::Status::done:
         tls_retry_ = 0;
         output_.consume(r.bytes, loop_.now);
+        loop_.counters.bytes_sent += r.bytes;
         continue;  // a short write means the socket is full: the next one says so
       case tls::Status::want_write:
       case tls::Status::want_read:  // renegotiation is refused: not expected

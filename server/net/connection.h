@@ -12,6 +12,7 @@
 #include "core/member.h"
 #include "core/renderer.h"
 #include "line_framer.h"
+#include "metrics/loop_counters.h"
 #include "net/output_queue.h"
 #include "net/rate_limiter.h"
 #include "net/limits.h"
@@ -34,6 +35,8 @@ struct LoopContext {
   // The protocols' renderers, for the notices connections send on their
   // own ("! 3 messages skipped"); none: the classic protocol's.
   const Renderers* renderers = nullptr;
+  // What --metrics reports of this loop (plain integers: one thread).
+  LoopCounters counters;
 };
 
 class Connection final : public Member {
@@ -48,7 +51,7 @@ class Connection final : public Member {
 
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
-  bool accepts_reply(std::size_t bytes, std::size_t lines) override { return output_.admit_reply(bytes, lines); }
+  bool accepts_reply(std::size_t bytes, std::size_t lines) override;
   // A replay costs --rate-limit lines by size, and is not built while
   // earlier output waits in the queue (net/limits.h: kReplayBacklog).
   bool accepts_replay(std::size_t bytes, std::size_t lines) override;
@@ -58,6 +61,12 @@ class Connection final : public Member {
   // A notice the network layer sends on its own ("! slow down: ..."),
   // rendered in this connection's protocol and queued as a control line.
   void notice(const Event& event);
+  // The limits changed (SIGHUP): --rate-limit and --max-queue apply to it
+  // from now on (--max-line does not change live).
+  void set_limits(const ServerLimits& limits) noexcept {
+    rate_limiter.set_limit(limits.rate_limit);
+    output_.set_limit(limits.max_queue);
+  }
   // Member: the line that paused this connection is answered.
   void resume() override;
 
@@ -121,6 +130,12 @@ class Connection final : public Member {
   bool backlog_listed = false;     // in the reactor's list of connections with a backlog
   bool report_listed = false;      // in the reactor's list of drop reports to send
   bool handshaking = false;        // TLS: not in the room until the handshake is done
+  Disconnect close_reason = Disconnect::none;  // the first reason found to close it (--metrics)
+
+  // Records why it is closing, unless a reason was found before.
+  void closing_because(Disconnect why) noexcept {
+    if (close_reason == Disconnect::none) close_reason = why;
+  }
 
  private:
   // Queues `line` as `kind` and schedules a flush (deliver, deliver_control).

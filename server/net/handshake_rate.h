@@ -32,6 +32,12 @@ class HandshakeRate {
   // takes a token if so.
   bool admit(const PeerAddress& peer, Clock::time_point now);
 
+  // A new rate (SIGHUP): every address starts with a full bucket.
+  void set_limit(RateLimit limit) {
+    limit_ = limit;
+    buckets_.clear();
+  }
+
   // Addresses with a bucket that is not full (the others are forgotten
   // once there are more than kForgetAbove).
   [[nodiscard]] std::size_t tracked() const noexcept { return buckets_.size(); }

@@ -42,6 +42,10 @@ class OutputQueue {
   // least (for deciding whether to build a reply at all).
   [[nodiscard]] static std::size_t charge_estimate(std::size_t bytes) noexcept;
 
+  // A new --max-queue (SIGHUP): lines queued stay; the bound applies to
+  // the next ones.
+  void set_limit(std::size_t max_bytes) noexcept { max_bytes_ = max_bytes; }
+
   enum class Kind { normal, control };
 
   // Queues `line` unless that would take the charged memory past the limit

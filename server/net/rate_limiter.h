@@ -44,6 +44,13 @@ class RateLimiter {
     if (limit_.per_second > 0) tokens_ -= lines;
   }
 
+  // A new limit (SIGHUP): the bucket keeps its tokens up to the new
+  // burst, or starts full if there was no limit before.
+  void set_limit(RateLimit limit) noexcept {
+    tokens_ = limit_.per_second > 0 && tokens_ < limit.burst ? tokens_ : limit.burst;
+    limit_ = limit;
+  }
+
   // When unreported drops are due to be reported if no line comes first;
   // nullopt when there are none.
   [[nodiscard]] std::optional<Clock::time_point> report_due() const;

@@ -46,6 +46,17 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
 
 Reactor::~Reactor() = default;
 
+void Reactor::set_limits(const ServerLimits& limits) {
+  const std::size_t max_line = limits_.max_line;
+  limits_ = limits;
+  limits_.max_line = max_line;
+  admission_.set_limits(limits.max_clients, limits.max_per_ip);
+  handshake_rate_.set_limit(limits.tls_handshake_rate);
+  for (auto& conn : connections_) {
+    if (conn && !conn->dead) conn->set_limits(limits_);
+  }
+}
+
 int Reactor::run() {
   for (const auto* set : {&listeners_, &tls_.listeners}) {
     for (const UniqueFd& l : *set) {
@@ -75,7 +86,7 @@ int Reactor::run() {
       Connection* conn = (e.ready & (kHangup | kFailed)) ? connection(e.fd) : nullptr;
       if (conn == nullptr || conn->dead) continue;
       if (e.ready & kFailed) diagnostic("cannot update " + conn->peer_name() + ": " + e.error.message());
-      close_connection(*conn);
+      close_connection(*conn, (e.ready & kFailed) ? Disconnect::error : Disconnect::eof);
     }
     for (std::size_t i = 0; i < events.size(); ++i) {
       dispatch(events[i]);
@@ -95,6 +106,8 @@ int Reactor::run() {
       settle();
     }
     reap();
+    // Event-loop lag: the work this wake-up did, sleep excluded.
+    loop_.counters.loop_iteration_seconds.observe(Clock::now() - loop_.now);
     const bool drained = admission_.clients() == 0 && (task_ == nullptr || task_->finished());
     if (shutting_down_ && (drained || loop_.now >= shutdown_deadline_)) break;
     ++iteration_;
@@ -164,18 +177,29 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
     if (!accepted) return;
     // Counted from the first byte: a client stuck in its handshake holds a
     // seat (and its address's share) until the handshake timeout.
-    if (!admit_or_refuse(admission_, *accepted, notices)) continue;
+    switch (admit_or_refuse(admission_, *accepted, notices)) {
+      case Admission::Verdict::admitted:
+        break;
+      case Admission::Verdict::server_full:
+        loop_.counters.refuse(Refusal::server_full);
+        continue;
+      case Admission::Verdict::too_many_from_address:
+        loop_.counters.refuse(Refusal::too_many_from_ip);
+        continue;
+    }
     const int fd = accepted->fd.get();
     tls::Stream stream;
     if (tls) {
       if (!handshake_rate_.admit(accepted->peer, loop_.now)) {
         admission_.release(accepted->peer);
+        loop_.counters.refuse(Refusal::tls_handshake_rate);
         diagnostic("TLS handshake rate", tls_handshake_refused(accepted->peer.name()));
         continue;  // closed before any cryptography
       }
       auto opened = tls::Stream::open(tls_.credentials->context(), fd, tls::Stream::Role::server);
       if (auto* error = std::get_if<std::string>(&opened)) {
         admission_.release(accepted->peer);
+        loop_.counters.refuse(Refusal::tls_setup);
         diagnostic("TLS failed", "TLS failed: " + accepted->peer.name() + ": " + *error);
         continue;  // closed: a plain refusal would mean nothing to a TLS client
       }
@@ -183,6 +207,7 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
     }
     if (const auto ec = poller_->add(fd, kReadable)) {  // select: fd >= FD_SETSIZE
       admission_.release(accepted->peer);
+      loop_.counters.refuse(Refusal::poller);
       refuse_client(std::move(accepted->fd), notices, Event::Kind::server_full,
                     accepted->peer.name() + ": " + std::string(poller_->name()) + " cannot watch fd " +
                         std::to_string(fd) + ": " + ec.message());
@@ -195,6 +220,7 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
                                                       loop_, std::move(stream));
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
+    ++loop_.counters.accepted[static_cast<std::size_t>(tls ? Listener::tls : Listener::plain)];
     if (conn.handshaking) {
       ++handshakes_;  // the ClientHello is awaited like any input
       continue;
@@ -219,12 +245,15 @@ void Reactor::on_handshake(Connection& conn) {
     case tls::Status::closed:
     case tls::Status::error:
       diagnostic("TLS handshake failed", tls_handshake_failed(conn.peer_name(), r));
-      close_connection(conn);
+      ++loop_.counters.tls_handshakes_failed;
+      close_connection(conn, Disconnect::tls_handshake);
       return;
     case tls::Status::done:
       break;
   }
   --handshakes_;
+  ++loop_.counters.tls_handshakes_ok;
+  loop_.counters.tls_handshake_seconds.observe(loop_.now - conn.last_input);  // last_input: the accept
   // From here on the connection is like a plain one: welcome, "entered",
   // lines through the same framer and limits. The idle clock starts now.
   conn.last_input = loop_.now;

@@ -42,6 +42,21 @@ class Reactor {
   // Drives `task` (not owned) too: --cluster. At most one; set before run().
   void attach(LoopTask* task) { task_ = task; }
 
+  // SIGHUP: new limits for every connection and for those to come. All but
+  // max_line, which the framers, the renderers and the rooms were built
+  // with (it needs a restart; the caller keeps it unchanged). On the
+  // loop's thread (the signal handlers run there).
+  void set_limits(const ServerLimits& limits);
+
+  // What --metrics reports of this loop; read on the loop's thread (a
+  // scrape is served by a LoopTask of this same loop).
+  [[nodiscard]] const LoopCounters& counters() {
+    loop_.counters.refused[static_cast<std::size_t>(Refusal::out_of_fds)] = acceptor_.shed();
+    return loop_.counters;
+  }
+  // Open client connections, TLS handshakes in progress included.
+  [[nodiscard]] std::size_t connections() const noexcept { return admission_.clients(); }
+
  private:
   using Clock = OutputQueue::Clock;
   // How often stalls, idle users and handshakes are checked.
@@ -60,7 +75,7 @@ class Reactor {
   void settle();
   void resume_paused();
   void update_interest(Connection& conn, unsigned interest);
-  void close_connection(Connection& conn);
+  void close_connection(Connection& conn, Disconnect why = Disconnect::error);
   void leave_room(Connection& conn);
   void check_timeouts();
   void drop_stalled(Connection& conn);
@@ -70,7 +85,7 @@ class Reactor {
   int wait_timeout_ms() const;
   [[nodiscard]] Connection* connection(int fd) const;
 
-  const ServerLimits limits_;
+  ServerLimits limits_;
   std::unique_ptr<Poller> poller_;
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;

@@ -28,7 +28,9 @@ void Reactor::on_readable(Connection& conn) {
   conn.last_input = loop_.now;
   using Cost = Connection::FrameCost;
   const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
-    if (frame.kind == Frame::Kind::too_long) {
+    ++loop_.counters.lines_received;
+    if (frame.kind == Frame::Kind::too_long) [[unlikely]] {
+      ++loop_.counters.lines_too_long;
       conn.notice(Event{.kind = Event::Kind::line_too_long, .count = limits_.max_line});
       return Cost::counted;
     }
@@ -36,12 +38,16 @@ void Reactor::on_readable(Connection& conn) {
     // burst of /nick, /who or /join costs what a burst of text does.
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
     if (rate.report_dropped > 0) conn.notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
-    if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
+    if (!rate.pass) {
+      ++loop_.counters.lines_rate_limited;
+      return Cost::free;  // dropped unparsed: not worth a turn
+    }
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
         return Cost::counted;
       case Chat::Outcome::quit:
+        conn.closing_because(Disconnect::quit);
         leave_room(conn);
         return Cost::stop;
       case Chat::Outcome::wait:  // a /nick claim in the cluster: later lines wait for its answer
@@ -66,8 +72,9 @@ void Reactor::on_readable(Connection& conn) {
     if (conn.is_tls() && !conn.tls_error().empty()) {
       diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
     }
-    close_connection(conn);
+    close_connection(conn, Disconnect::reset);
   } else if (status == Connection::IoStatus::eof) {
+    conn.closing_because(Disconnect::eof);
     // The peer may only have half-closed (nc at end of input, chat in pipe
     // mode): it still gets what is queued for it, then we close.
     leave_room(conn);
@@ -168,7 +175,7 @@ void Reactor::on_writable(Connection& conn) {
     if (conn.is_tls() && !conn.tls_error().empty()) {
       diagnostic("TLS error", "TLS error: " + conn.peer_name() + ": " + conn.tls_error());
     }
-    close_connection(conn);
+    close_connection(conn, Disconnect::reset);
     return;
   }
   if (conn.output().empty() && !conn.reading) {
@@ -204,8 +211,10 @@ void Reactor::update_interest(Connection& conn, unsigned interest) {
   }
 }
 
-void Reactor::close_connection(Connection& conn) {
+void Reactor::close_connection(Connection& conn, Disconnect why) {
   if (conn.dead) return;
+  conn.closing_because(why);
+  ++loop_.counters.disconnects[static_cast<std::size_t>(conn.close_reason)];
   if (conn.handshaking) --handshakes_;
   conn.handshaking = false;
   leave_room(conn);

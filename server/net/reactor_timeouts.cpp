@@ -37,7 +37,8 @@ void Reactor::check_timeouts() {
       if (loop_.now - slot->last_input < handshake_limit) continue;
       diagnostic("TLS handshake timed out",
                  tls_handshake_timed_out(slot->peer_name(), limits_.tls_handshake_timeout_s));
-      close_connection(*slot);
+      ++loop_.counters.tls_handshakes_timed_out;
+      close_connection(*slot, Disconnect::tls_handshake);
       continue;
     }
     if (stalls) drop_stalled(*slot);
@@ -52,12 +53,13 @@ void Reactor::drop_stalled(Connection& conn) {
   const std::string name = conn.member ? chat_.name_of(*conn.member) : conn.peer_name();
   diagnostic("dropping", "dropping " + name + ": it accepted no output for " + std::to_string(limits_.stall_timeout_s) +
              " s (" + std::to_string(conn.output().bytes()) + " bytes pending)");
-  close_connection(conn);
+  close_connection(conn, Disconnect::stall);
 }
 
 void Reactor::drop_idle(Connection& conn) {
   if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(limits_.idle_timeout_s)) return;
   conn.notice(Event{.kind = Event::Kind::idle_disconnect, .count = limits_.idle_timeout_s});
+  conn.closing_because(Disconnect::idle);
   leave_room(conn);
   update_interest(conn, kWritable);  // closed once the notice is out
 }
@@ -88,6 +90,7 @@ void Reactor::begin_shutdown() {
   // Everyone leaves at once: no "left" lines, just flush and close.
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
+    slot->closing_because(Disconnect::shutdown);
     if (slot->member) slot->deliver_control(notice.line(slot->protocol()));
     slot->member.reset();
     slot->reading = false;

@@ -412,6 +412,7 @@ void HistoryStore::append(std::string_view room, std::int64_t time, const Shared
     std::lock_guard lock(mutex_);
     if (waiting_bytes_ + bytes > kMaxQueuedBytes) {
       ++dropped_;
+      ++stats_.dropped_lines;
       return;
     }
     waiting_bytes_ += bytes;
@@ -429,6 +430,13 @@ void HistoryStore::flush() {
   writer_waiting_ = false;
   wake_.notify_one();
   written_.wait(lock, [&] { return done_total_ >= target; });
+}
+
+StoreStats HistoryStore::stats() {
+  std::lock_guard lock(mutex_);
+  StoreStats out = stats_;
+  out.queued_lines = queued_total_ - done_total_;
+  return out;
 }
 
 void HistoryStore::report(const std::string& text) const { diagnostic("--store " + path_ + ": " + text); }
@@ -502,6 +510,7 @@ void HistoryStore::writer_loop() {
     const std::size_t before = batch.size();
     std::size_t freed = compact(batch);
     const std::size_t superseded = before - batch.size();
+    const auto began = Clock::now();
     const std::string error = batch.empty() ? std::string() : write_batch(batch);
     const bool ok = error.empty();
     const auto now = Clock::now();
@@ -525,6 +534,10 @@ void HistoryStore::writer_loop() {
     }
 
     lock.lock();
+    if (!batch.empty() || written > 0) {
+      stats_.commit_seconds.observe(now - began);
+      if (!ok) ++stats_.commit_errors;
+    }
     waiting_bytes_ -= freed;
     done_total_ += superseded + written;
     const std::size_t waiting = batch.size() + queue_.size();

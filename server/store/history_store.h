@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "core/chat.h"
+#include "metrics/exposition.h"
 #include "unique_fd.h"
 
 struct sqlite3;
@@ -107,6 +108,11 @@ class HistoryStore final : public HistorySink {
   // (for tests).
   void flush();
 
+  // What --metrics reports: the queue now, drops, commit times and errors.
+  // Takes the lock the loop takes to queue a line (never held across a
+  // disk write), so it never waits for the disk.
+  [[nodiscard]] StoreStats stats();
+
  private:
   struct Pending {
     std::string room;  // short names need no allocation
@@ -170,6 +176,7 @@ class HistoryStore final : public HistorySink {
   std::uint64_t queued_total_ = 0;   // guarded by mutex_: lines ever queued
   std::uint64_t done_total_ = 0;     // guarded by mutex_: lines the writer finished with
   std::uint64_t dropped_ = 0;        // guarded by mutex_: refused since the writer last looked
+  StoreStats stats_;                 // guarded by mutex_: what --metrics reports (its queue filled in stats())
   bool stopping_ = false;            // guarded by mutex_
   bool writer_waiting_ = false;      // guarded by mutex_: the writer sleeps until told
   bool flush_wanted_ = false;        // guarded by mutex_: flush() waits, do not gather

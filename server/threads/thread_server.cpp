@@ -107,7 +107,7 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
   }
   DeferredSends sends;  // the welcome and "entered" lines, after the lock
   std::lock_guard lock(room_mutex_);
-  if (!admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol])) return;
+  if (admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol]) != Admission::Verdict::admitted) return;
   const PeerAddress peer = client.peer;
   auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer), std::move(stream));
   connections_.emplace(conn.get(), conn);

@@ -2,6 +2,7 @@
 // reaches a user on another node, and a nickname is unique cluster-wide
 // even when two users on two nodes claim it at the same moment.
 #include "cluster_fixture.h"
+#include "metrics_http.h"
 
 using namespace chat::test;
 
@@ -113,3 +114,21 @@ TEST_CASE("a nickname held on one node is refused on another, and free once rele
   holder.expect_line("> " + other.address_name() + " is now known as zed");
 }
 
+
+TEST_CASE("metrics on a node: the link is up, users count cluster-wide, events go both ways", "[cluster][metrics]") {
+  Cluster cluster(2, {"--metrics", "127.0.0.1:0"});
+  const std::uint16_t port = metrics_port(cluster[0]);
+  REQUIRE(port != 0);
+  auto users = cluster.join_users({0, 1});
+  TestClient &alice = users[0], &bob = users[1];
+  alice.send_line("from node 0");
+  bob.expect_line("[" + alice.address_name() + "] from node 0");
+  bob.send_line("from node 1");
+  alice.expect_line("[" + bob.address_name() + "] from node 1");
+  const std::string body = scrape(port);
+  CHECK(sample_value(body, "chatd_cluster_link_up") == 1);
+  CHECK(sample_value(body, "chatd_users") == 2);       // both nodes' users
+  CHECK(sample_value(body, "chatd_connections") == 1);  // this node's
+  CHECK(sample_value(body, "chatd_cluster_events_sent_total") >= 2);      // alice's enter and line
+  CHECK(sample_value(body, "chatd_cluster_events_received_total") >= 2);  // bob's enter and line
+}

@@ -19,6 +19,7 @@
 
 #include "chat_fixtures.h"
 #include "chatd_process.h"
+#include "metrics_http.h"
 #include "test_client.h"
 #include "tls_certs.h"
 #include "tls_test_client.h"
@@ -156,7 +157,7 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
           "[ops][config][reload]") {
   TempDir dir("reload");
   const TlsCerts& certs = tls_certs();
-  const auto conf = dir.write("chatd.conf", "rate-limit = 5:20\ntls-cert = " + certs.server.cert +
+  const auto conf = dir.write("chatd.conf", "max-line = 100\ntls-cert = " + certs.server.cert +
                                                 "\ntls-key = " + certs.server.key + "\n");
   ChatdProcess server({"--config", conf, "--tls-port", "0"});
   TlsClientOptions verified;
@@ -165,11 +166,11 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
     TlsTestClient before(server.tls_port(), verified);
     CHECK(before.peer_serial() == certs.server.serial);
   }
-  dir.write("chatd.conf", "rate-limit = 6:20\ntls-cert = " + certs.reloaded.cert + "\ntls-key = " +
+  dir.write("chatd.conf", "max-line = 200\ntls-cert = " + certs.reloaded.cert + "\ntls-key = " +
                               certs.reloaded.key + "\n");
   server.signal(SIGHUP);
   REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
-                             ": changed now: tls-cert, tls-key; needs a restart: rate-limit; reloaded the TLS "
+                             ": changed now: tls-cert, tls-key; needs a restart: max-line; reloaded the TLS "
                              "certificate from " + certs.reloaded.cert + " and its key from " + certs.reloaded.key + "\n"));
   TlsTestClient after(server.tls_port(), verified);
   CHECK(after.peer_serial() == certs.reloaded.serial);
@@ -182,6 +183,36 @@ TEST_CASE("SIGHUP re-reads --config: TLS files change live, the rest is named as
                              certs.reloaded.cert));
   TestClient plain(server.port());
   plain.expect_line("> Connected to the chat server (2 users online)");
+}
+
+TEST_CASE("SIGHUP applies the rate limit and the client cap live, to users already connected",
+          "[ops][config][reload]") {
+  TempDir dir("reload-limits");
+  const auto conf = dir.write("chatd.conf", "rate-limit = 0\nmax-clients = 10\nmax-line = 100\n");
+  ChatdProcess server({"--config", conf});
+  TestClient sender = join(server, {});
+  TestClient receiver = join(server, {&sender});
+  dir.write("chatd.conf", "rate-limit = 1:2\nmax-clients = 2\nmax-line = 200\n");
+  server.signal(SIGHUP);
+  if (engine_under_test() == "threads") {  // its connections take their limits at start
+    REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                               ": needs a restart: max-clients, max-line, rate-limit\n"));
+    return;
+  }
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                             ": changed now: max-clients, rate-limit; needs a restart: max-line\n"));
+  // The sender was connected before: the new rate limit holds for it.
+  sender.send_raw("one\ntwo\nthree\nfour\nfive\n");
+  const std::string from = "[" + sender.address_name() + "] ";
+  receiver.expect_line(from + "one");
+  receiver.expect_line(from + "two");
+  sender.expect_line("! slow down: 3 messages dropped");
+  // Two users are the new cap: a third is refused.
+  TestClient third(server.port());
+  third.expect_line("! server full");
+  // And max-line kept its running value (100), as said.
+  receiver.send_line(std::string(150, 'x'));
+  receiver.expect_line("! line too long (max 100 bytes)");
 }
 
 TEST_CASE("SIGUSR1 logs the counters, SIGUSR2 is ignored: neither ends chatd", "[ops][signal]") {
@@ -219,6 +250,36 @@ TEST_CASE("socket activation: chatd serves the socket systemd-socket-activate pa
   user.expect_line("> Connected to the chat server (1 user online)");
   user.send_line("hello");
   CHECK(server.wait_stdout("[" + user.address_name() + "] hello\n"));
+}
+
+TEST_CASE("socket activation: a socket named metrics is the metrics port", "[ops][systemd][metrics]") {
+  if (::access(kSocketActivate, X_OK) != 0) {
+    WARN("no systemd-socket-activate (Debian package systemd)");
+    return;
+  }
+  if (engine_under_test() == "threads") return;  // no metrics there: the socket is logged and closed
+  const std::uint16_t port = free_port();
+  ChatdLaunch launch;
+  launch.wrapper = {kSocketActivate, "-l", "127.0.0.1:" + std::to_string(port), "--fdname=metrics"};
+  // The first scrape starts chatd (retried until the socket is bound).
+  std::string response;
+  std::thread scraper([&] {
+    for (int i = 0; i < 100 && response.empty(); ++i) {
+      try {
+        response = http_exchange(port, "GET /metrics HTTP/1.1\r\n\r\n", 10s);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+  });
+  // No --metrics: the passed socket alone turns it on; chatd opens its own plain port.
+  ChatdProcess server("127.0.0.1", 0, {}, launch);
+  scraper.join();
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("\nchatd_users 0\n") != std::string::npos);
+  CHECK(server.port() != port);
+  TestClient user(server.port());
+  user.expect_line("> Connected to the chat server (1 user online)");
 }
 
 TEST_CASE("socket activation: a tls socket without --tls-cert is refused, exit 2", "[ops][systemd]") {

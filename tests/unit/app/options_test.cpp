@@ -190,3 +190,25 @@ TEST_CASE("a --max-queue that cannot hold one --rate-limit burst of --max-line l
   CHECK_FALSE(chat::queue_warning(ok({"--rate-limit", "0", "--max-queue", "16K"})));      // no burst to hold
   CHECK(chat::queue_warning(ok({"--max-line", "16K", "--max-queue", "256K"})));           // 50 x 16,640
 }
+
+TEST_CASE("metrics option ADDR:PORT: off unless given, IPv6 in brackets, not with the threads engine") {
+  CHECK_FALSE(ok({}).metrics.has_value());
+  CHECK(ok({"--metrics", "127.0.0.1:9108"}).metrics == "127.0.0.1:9108");
+  CHECK(ok({"--metrics=[::1]:0"}).metrics == "[::1]:0");
+  const auto v4 = chat::parse_endpoint("127.0.0.1:9108");
+  REQUIRE(v4);
+  CHECK(v4->host == "127.0.0.1");
+  CHECK(v4->port == 9108);
+  const auto v6 = chat::parse_endpoint("[::1]:9");
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 9);
+  for (const char* bad : {"9108", ":9108", "::1:9108", "[]:1", "host:", "host:65536", "host:x", "[::1:1"}) {
+    INFO(bad);
+    CHECK_FALSE(chat::parse_endpoint(bad));
+  }
+  CHECK(error({"--metrics", "9108"}) ==
+        "invalid --metrics '9108': expected ADDR:PORT, e.g. 127.0.0.1:9108 or [::1]:9108");
+  CHECK(error({"--metrics", "127.0.0.1:9108", "--engine", "threads"}) ==
+        "--metrics needs a reactor engine, not --engine threads");
+}

@@ -53,3 +53,10 @@ TEST_CASE("WATCHDOG_USEC: for this process only, and positive") {
   CHECK_FALSE(chat::watchdog_interval(nullptr, nullptr, 42));
   CHECK_FALSE(chat::watchdog_interval("soon", nullptr, 42));
 }
+
+TEST_CASE("LISTEN_FDNAMES: a socket named metrics is the metrics port") {
+  const auto s = passed("42", "3", "plain:tls:metrics");
+  REQUIRE(s.size() == 3);
+  CHECK(s[2].fd == 5);
+  CHECK(s[2].name == "metrics");
+}
