@@ -46,6 +46,10 @@ DeferredSends::~DeferredSends() {
 
 DeferredSends* DeferredSends::current() noexcept { return current_sends; }
 
+void DeferredSends::flush() {
+  for (const auto& conn : std::exchange(pending_, {})) conn->send_deferred();
+}
+
 void ThreadConnection::notice(const Event& event) {
   deliver_control(server_.renderers_.render(protocol(), event));
 }
@@ -225,7 +229,11 @@ void ThreadConnection::read_loop() {
       if (outcome == Chat::Outcome::quit) reading = false;
       if (outcome == Chat::Outcome::wait) {
         // A password check (accounts): the lines after it wait for its
-        // answer, which comes under this lock from a password worker.
+        // answer, which comes under this lock from a password worker. What
+        // was queued before it goes out meanwhile.
+        lock.unlock();
+        sends.flush();
+        lock.lock();
         resumed_cv.wait(lock, [&] { return resumed || !member; });
         resumed = false;
         if (!member) reading = false;

@@ -38,6 +38,8 @@ class DeferredSends {
   DeferredSends& operator=(const DeferredSends&) = delete;
 
   static DeferredSends* current() noexcept;
+  // Tries the sockets now (outside the room lock), as the destructor does.
+  void flush();
   void add(std::shared_ptr<ThreadConnection> conn) { pending_.push_back(std::move(conn)); }
 
  private:
