@@ -204,7 +204,7 @@ TEST_CASE("TLS options: --tls is explicit, --ca and --insecure refine it and can
   CHECK(parse_error({"--tls", "--ca"}) == "option --ca needs a FILE");
 }
 
-TEST_CASE("--password-file names the account with --nick", "[options]") {
+TEST_CASE("the account of --password-file is --nick", "[options]") {
   const Options o = parse_ok({"--nick", "alice", "--password-file", "/home/alice/.chat_password"});
   CHECK(o.password_file == "/home/alice/.chat_password");
   CHECK(o.nick == "alice");
