@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -84,6 +85,19 @@ int run(const Options& options) {
     socket = std::move(std::get<ServerStream>(connected));
   }
 
+  // --password-file: its first line, read once; sent on every (re)connection.
+  std::optional<std::string> password;
+  if (options.password_file) {
+    std::ifstream file(*options.password_file);
+    std::string line;
+    if (!file || !std::getline(file, line) || line.empty()) {
+      std::cerr << "chat: cannot read a password from " << *options.password_file << std::endl;
+      return 2;
+    }
+    if (line.ends_with('\r')) line.pop_back();
+    password = std::move(line);
+  }
+
   // --room random and --room '#random' both mean #random.
   std::optional<std::string> room;
   if (options.room) room = options.room->starts_with('#') ? *options.room : "#" + *options.room;
@@ -97,6 +111,7 @@ int run(const Options& options) {
       config.port = options.port;
       config.tls = tls.get();
       config.nick = options.nick;
+      config.password = password;
       config.room = room;
       config.color = want_color(options.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"), terminal.output);
       config.timestamps = options.timestamps;
@@ -119,6 +134,7 @@ int run(const Options& options) {
   config.signal_fd = signals.fd();
   config.terminal = terminal;
   config.nick = options.nick;
+  config.password = password;
   config.room = room;
   config.timestamps = options.timestamps;
   if (!socket) {  // a terminal that would not go raw: no --reconnect editor to retry in

@@ -52,6 +52,10 @@ constexpr std::array kTable = {
     OptionRow{.name = "--nick", .placeholder = "NAME",
               .help = "set your nickname once connected (/nick NAME); if it is taken, NAME_ is tried",
               .kind = OptionKind::text, .text = &Options::nick, .check = check_nickname},
+    OptionRow{.name = "--password-file", .placeholder = "FILE",
+              .help = "log in as --nick NAME with the password on FILE's first line, after connecting and "
+                      "every reconnect (/login NAME PASSWORD)",
+              .kind = OptionKind::text, .text = &Options::password_file},
     OptionRow{.name = "--room", .placeholder = "NAME", .help = "join room #NAME once connected (/join #NAME)",
               .kind = OptionKind::text, .text = &Options::room, .check = check_room},
     OptionRow{.name = "--tls",
@@ -136,6 +140,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   // TLS is asked for explicitly: --ca or --insecure alone would leave the
   // user believing the connection is encrypted.
   if (options.ca && options.insecure) return UsageError{"--ca and --insecure contradict each other"};
+  if (options.password_file && !options.nick) return UsageError{"--password-file needs --nick NAME (the account)"};
   if (!options.tls && (options.ca || options.insecure)) {
     return UsageError{std::string(options.ca ? "--ca" : "--insecure") + " needs --tls"};
   }

@@ -26,6 +26,9 @@ struct Options {
   bool tls = false;         // --tls: TLS to the server, its certificate verified
   std::optional<std::string> ca;  // --ca FILE: trust this CA instead of the system's (needs --tls)
   bool insecure = false;    // --insecure: TLS without verification (needs --tls)
+  // --password-file FILE: log in as --nick with the password on FILE's
+  // first line, after connecting and after every reconnect (needs --nick).
+  std::optional<std::string> password_file;
   // --host and --port as given; parse_options puts them in host and port.
   std::optional<std::string> host_option, port_option;
 };

@@ -52,7 +52,11 @@ bool write_all(int fd, std::string_view bytes) {
 class Session {
  public:
   Session(ServerStream server, const SessionConfig& config) : server_(std::move(server)), config_(config) {
-    if (config_.nick) queue_to_server("/nick " + *config_.nick + "\n");
+    if (config_.nick && config_.password) {
+      queue_to_server("/login " + *config_.nick + " " + *config_.password + "\n");
+    } else if (config_.nick) {
+      queue_to_server("/nick " + *config_.nick + "\n");
+    }
     if (config_.room) queue_to_server("/join " + *config_.room + "\n");
   }
 

@@ -20,6 +20,8 @@ struct SessionConfig {
   int signal_fd = -1;             // readable once SIGINT/SIGTERM arrived (-1: none)
   TerminalMode terminal;          // input/output terminal-ness (echo replacement)
   std::optional<std::string> nick;  // sent as "/nick NAME" first
+  // --password-file: "/login NICK PASSWORD" is sent instead of "/nick NICK".
+  std::optional<std::string> password;
   std::optional<std::string> room;  // "#NAME": sent as "/join #NAME" after the nick
   bool timestamps = false;          // "HH:MM " before each line shown
   // Input is not read until the server's first line arrives or this much

@@ -212,6 +212,13 @@ class Interactive {
 
   // The prompt for what is known now; true if it changed.
   bool refresh_prompt() {
+    if (asking_) {
+      const std::string text = asking_->first ? "Password again: " : "Password: ";
+      if (text == prompt_) return false;
+      prompt_ = text;
+      screen_.set_prompt(text, text_width(text));
+      return true;
+    }
     PromptParts parts;
     parts.nick = nicks_.own().value_or("");
     parts.room = rooms_.current().value_or("");
@@ -288,9 +295,11 @@ class Interactive {
       case LineEditor::Action::end_of_input: return end_of_input();
       case LineEditor::Action::interrupt: return finish_with_exit();
       case LineEditor::Action::history_up:
+        if (asking_) break;  // no history while a password is typed
         if (auto line = history_.older(editor_.text())) editor_.set_text(*line);
         break;
       case LineEditor::Action::history_down:
+        if (asking_) break;
         if (auto line = history_.newer()) editor_.set_text(*line);
         break;
       case LineEditor::Action::complete: complete(); break;
@@ -302,6 +311,7 @@ class Interactive {
 
   std::optional<int> submit() {
     const std::string line = editor_.text();
+    if (asking_) return answer_secret(line);
     if (is_reconnect_command(line)) {
       editor_.clear();
       reconnect_now();
@@ -312,9 +322,69 @@ class Interactive {
       if (!line.empty()) show_notice("! not connected; press Enter again once reconnected");
       return std::nullopt;
     }
-    remember(line);
+    const Command command = parse_command(line);
+    if ((command.kind == Command::Kind::login && !command.arg.empty() && command.text.empty()) ||
+        (command.kind == Command::Kind::register_account && command.arg.empty())) {
+      editor_.clear();
+      ask_secret(command.kind == Command::Kind::login ? "/login " + std::string(command.arg) + " " : "/register ",
+                 command.kind == Command::Kind::register_account);
+      return std::nullopt;
+    }
+    // A password typed on the line itself goes to the server only: never
+    // into the history.
+    if (!carries_password(command.kind)) remember(line);
     editor_.clear();
     return send(line);
+  }
+
+  static bool carries_password(Command::Kind kind) {
+    return kind == Command::Kind::login || kind == Command::Kind::register_account ||
+           kind == Command::Kind::password;
+  }
+
+  // `/login NAME` and `/register` ask for the password with echo off
+  // (twice for /register); the line with it is sent, never kept or shown.
+  struct Asking {
+    std::string command;  // "/login NAME " or "/register "
+    bool twice = false;
+    std::optional<std::string> first;  // the first entry, when asked twice
+  };
+  void ask_secret(std::string command, bool twice) {
+    asking_ = Asking{std::move(command), twice, std::nullopt};
+    screen_.set_secret(true);
+    (void)refresh_prompt();
+  }
+  std::optional<int> answer_secret(const std::string& typed) {
+    std::string password = typed;
+    editor_.clear();
+    Asking asking = std::move(*asking_);
+    asking_.reset();
+    if (password.empty()) {
+      end_secret();
+      show_notice("! cancelled: no password given");
+      return std::nullopt;
+    }
+    if (asking.twice && !asking.first) {
+      asking.first = password;
+      asking_ = std::move(asking);
+      (void)refresh_prompt();
+      return std::nullopt;
+    }
+    end_secret();
+    if (asking.first && *asking.first != password) {
+      show_notice("! the passwords differ: not registered");
+      return std::nullopt;
+    }
+    if (!link_) {
+      show_notice("! not connected; the password was not sent");
+      return std::nullopt;
+    }
+    link_->queue(asking.command + password + "\n");
+    return std::nullopt;
+  }
+  void end_secret() {
+    screen_.set_secret(false);
+    (void)refresh_prompt();
   }
 
   void remember(const std::string& line) {
@@ -489,7 +559,8 @@ class Interactive {
       show_notice("! disconnected from server");
       // The line being typed is not lost: it is the newest history entry.
       const std::string draft = editor_.text();
-      if (draft.find_first_not_of(" \t") != std::string::npos) {
+      const bool secret = asking_ || carries_password(parse_command(draft).kind);
+      if (!secret && draft.find_first_not_of(" \t") != std::string::npos) {
         remember(draft);
         show_notice(fit({"! your unsent line is kept in the history (Up recalls it next time)",
                          "! unsent line kept in history"}));
@@ -547,7 +618,11 @@ class Interactive {
     was_connected_ = true;
     // Reclaim the name: the one the server last confirmed, else --nick.
     claim_tries_ = 0;
-    if (nicks_.own()) claim(*nicks_.own());
+    if (config_.password && config_.nick) {
+      link_->queue("/login " + *config_.nick + " " + *config_.password + "\n");  // never shown nor kept
+    } else if (nicks_.own()) {
+      claim(*nicks_.own());
+    }
     // Back to the room we were in (after a reconnect), else --room.
     rooms_.reset_replay();
     if (const auto& room = rooms_.current() ? rooms_.current() : config_.room) link_->queue("/join " + *room + "\n");
@@ -571,6 +646,7 @@ class Interactive {
   bool input_open_ = true;
   bool was_connected_ = false;             // false until the first connection (--reconnect)
   std::string prompt_;                     // the prompt's text as drawn
+  std::optional<Asking> asking_;          // a password being typed (echo off)
   std::optional<std::string> claiming_;    // the name asked for on connecting, until the server answers
   int claim_tries_ = 0;
   std::size_t max_line_ = kDefaultMaxLine;  // the server's line limit as far as known

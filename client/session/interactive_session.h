@@ -23,6 +23,8 @@ struct InteractiveConfig {
   std::string host, port;         // for --reconnect
   ssl_ctx_st* tls = nullptr;         // chat --tls: reconnect with TLS too (not owned)
   std::optional<std::string> nick;
+  // --password-file: "/login NICK PASSWORD" on every (re)connection instead of "/nick NICK".
+  std::optional<std::string> password;
   std::optional<std::string> room;  // "#NAME": joined on connecting
   bool color = true;
   bool timestamps = false;

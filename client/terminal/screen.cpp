@@ -69,6 +69,11 @@ std::size_t Screen::input_columns() const noexcept {
 std::string Screen::draw(const LineEditor& editor) {
   std::string out(kClearRow);
   if (!visible_) return out;
+  if (secret_) {
+    out += prompt_;
+    cursor_col_ = prompt_width_;
+    return out;
+  }
   const InputView view = render_input(editor.code_points(), editor.cursor(), first_, input_columns());
   first_ = view.first;
   out += prompt_;

@@ -58,6 +58,10 @@ class Screen {
   }
   [[nodiscard]] std::size_t columns() const noexcept { return columns_; }
 
+  // While secret (a password being typed), the input row shows the prompt
+  // only: what is typed is not echoed.
+  void set_secret(bool secret) noexcept { secret_ = secret; }
+
   // While hidden (after Ctrl-D or /quit), print_above prints only the line.
   void set_input_visible(bool visible) noexcept { visible_ = visible; }
 
@@ -70,6 +74,7 @@ class Screen {
   std::size_t first_ = 0;        // scroll position of the input
   std::size_t cursor_col_ = 0;   // where draw() left the cursor, in columns
   bool visible_ = true;
+  bool secret_ = false;
 };
 
 }  // namespace chat::client

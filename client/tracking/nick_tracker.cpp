@@ -69,6 +69,9 @@ void NickTracker::observe(std::string_view line) {
     add(*name);
   } else if (const auto gone = between(line, "< The user ", " left (")) {
     remove(*gone);
+  } else if (line.starts_with("> You are logged in as ")) {  // accounts: /login renames
+    own_ = std::string(line.substr(std::string_view("> You are logged in as ").size()));
+    remove(*own_);
   } else if (line.starts_with("> You are now known as ")) {
     own_ = std::string(line.substr(std::string_view("> You are now known as ").size()));
     remove(*own_);

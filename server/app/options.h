@@ -54,6 +54,9 @@ struct Options {
   unsigned cluster_wire = 2;             // --cluster-wire: the wire version written (both are read)
   // --metrics ADDR:PORT: GET /metrics for Prometheus (docs/OPERATIONS.md); none: off.
   std::optional<std::string> metrics;
+  // Accounts (docs/SECURITY.md "Accounts"): with --store or --cluster.
+  bool allow_plain_passwords = false;  // --allow-plain-passwords: not only over TLS (or loopback)
+  std::size_t password_workers = 2;    // --password-workers: threads hashing passwords
   // --config FILE: "name = value" lines, read before the command line,
   // which overrides them; re-read on SIGHUP (docs/OPERATIONS.md).
   std::optional<std::string> config;

@@ -81,6 +81,24 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::nick_needs_link: out.append(msg::nick_needs_link()); return;
     case Kind::nick_claim_failed: out.append(msg::nick_claim_failed()); return;
     case Kind::nick_lost: out.append(msg::nick_lost(e.name, e.other)); return;
+    case Kind::accounts_need_store: out.append(msg::accounts_need_store()); return;
+    case Kind::nickname_first: out.append(msg::nickname_first()); return;
+    case Kind::already_registered: out.append(msg::already_registered(e.name)); return;
+    case Kind::password_too_short: out.append(msg::password_too_short(e.count)); return;
+    case Kind::registered: out.append(msg::registered(e.name)); return;
+    case Kind::logged_in: out.append(msg::logged_in(e.name)); return;
+    case Kind::nickname_reclaimed: out.append(msg::nickname_reclaimed(e.name, e.other)); return;
+    case Kind::logged_in_elsewhere: out.append(msg::logged_in_elsewhere()); return;
+    case Kind::login_failed: out.append(msg::login_failed()); return;
+    case Kind::too_many_failed_logins: out.append(msg::too_many_failed_logins(e.count)); return;
+    case Kind::logged_out: out.append(msg::logged_out()); return;
+    case Kind::not_logged_in: out.append(msg::not_logged_in()); return;
+    case Kind::password_changed: out.append(msg::password_changed()); return;
+    case Kind::wrong_password: out.append(msg::wrong_password()); return;
+    case Kind::nickname_registered: out.append(msg::nickname_registered(e.name, e.other)); return;
+    case Kind::server_busy: out.append(msg::server_busy()); return;
+    case Kind::passwords_need_tls: out.append(msg::passwords_need_tls(e.count)); return;
+    case Kind::account_log: out.append(msg::account_log(e.name, e.text, e.other)); return;
   }
 }
 

@@ -108,6 +108,12 @@ void Connection::resume() {
   if (paused && !dead) loop_.to_resume.push_back(this);
 }
 
+void Connection::drop() {
+  member.reset();
+  reading = false;
+  if (!dead) loop_.to_drop.push_back(this);
+}
+
 void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   if (dead) return;
   if (!output_.push(line, loop_.now, kind)) {

@@ -32,6 +32,9 @@ struct LoopContext {
   // Connections whose wait for the cluster (a /nick claim) is over: the
   // reactor hands them lines again (Reactor::resume_paused).
   std::vector<class Connection*> to_resume;
+  // Connections the chat removed (Member::drop): closed once their output
+  // is out (Reactor::close_dropped).
+  std::vector<class Connection*> to_drop;
   // The protocols' renderers, for the notices connections send on their
   // own ("! 3 messages skipped"); none: the classic protocol's.
   const Renderers* renderers = nullptr;
@@ -69,6 +72,10 @@ class Connection final : public Member {
   }
   // Member: the line that paused this connection is answered.
   void resume() override;
+  // Member: over TLS, or from loopback.
+  [[nodiscard]] bool confidential() const override { return is_tls() || peer_.loopback; }
+  // Member: the chat removed it; it reads no more and closes once flushed.
+  void drop() override;
 
   enum class IoStatus { ok, eof, error };
 

@@ -42,6 +42,7 @@ void Reactor::on_readable(Connection& conn) {
       ++loop_.counters.lines_rate_limited;
       return Cost::free;  // dropped unparsed: not worth a turn
     }
+    if (!conn.member) [[unlikely]] return Cost::stop;  // the chat dropped it (Member::drop)
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
@@ -160,8 +161,29 @@ void Reactor::resume_paused() {
   }
 }
 
+void Reactor::close_dropped() {
+  std::vector<Connection*> dropped = std::move(loop_.to_drop);
+  loop_.to_drop.clear();
+  for (Connection* conn : dropped) {
+    if (conn->dead) continue;
+    if (conn->output().empty()) {
+      close_connection(*conn);
+    } else {
+      update_interest(*conn, kWritable);  // on_writable closes it once flushed
+    }
+  }
+}
+
+void Reactor::take_passwords() {
+  char bytes[64];
+  while (::read(password_wake_read_.get(), bytes, sizeof bytes) > 0) {
+  }
+  for (PasswordResult& result : passwords_->drain()) chat_.on_password(std::move(result));
+}
+
 void Reactor::settle() {
   if (!loop_.to_resume.empty()) [[unlikely]] resume_paused();
+  if (!loop_.to_drop.empty()) [[unlikely]] close_dropped();
   // Announcing leaves queues output; flushing it can find more dead peers,
   // whose leaves are announced in turn.
   do {

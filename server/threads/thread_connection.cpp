@@ -46,6 +46,10 @@ DeferredSends::~DeferredSends() {
 
 DeferredSends* DeferredSends::current() noexcept { return current_sends; }
 
+void DeferredSends::flush() {
+  for (const auto& conn : std::exchange(pending_, {})) conn->send_deferred();
+}
+
 void ThreadConnection::notice(const Event& event) {
   deliver_control(server_.renderers_.render(protocol(), event));
 }
@@ -136,9 +140,20 @@ void ThreadConnection::send_deferred() {
   if (!output_.empty() || closing_ || watching_) wake_writer_.notify_one();
 }
 
+void ThreadConnection::resume() {
+  resumed = true;
+  resumed_cv.notify_all();
+}
+
+void ThreadConnection::drop() {
+  finish(/*leave=*/false);
+  stop_reading();
+}
+
 void ThreadConnection::finish(bool leave) {
   if (leave && member) server_.chat_.leave(*member);
   member.reset();
+  resumed_cv.notify_all();  // a reader waiting for a password check stops waiting
   std::lock_guard lock(mutex_);
   closing_ = true;
   wake_writer_.notify_one();
@@ -200,7 +215,7 @@ void ThreadConnection::read_loop() {
     if (n <= 0) break;  // EOF, reset, or woken by shutdown()
 
     DeferredSends sends;  // after the lock is released
-    std::lock_guard lock(server_.room_mutex_);
+    std::unique_lock lock(server_.room_mutex_);
     if (!member) break;  // dropped or shutting down meanwhile
     const auto now = OutputQueue::Clock::now();
     framer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
@@ -210,7 +225,19 @@ void ThreadConnection::read_loop() {
       }
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
-      if (rate.pass && server_.chat_.handle(*member, parse_command(f.text)) == Chat::Outcome::quit) reading = false;
+      const Chat::Outcome outcome = rate.pass ? server_.chat_.handle(*member, parse_command(f.text)) : Chat::Outcome::stay;
+      if (outcome == Chat::Outcome::quit) reading = false;
+      if (outcome == Chat::Outcome::wait) {
+        // A password check (accounts): the lines after it wait for its
+        // answer, which comes under this lock from a password worker. What
+        // was queued before it goes out meanwhile.
+        lock.unlock();
+        sends.flush();
+        lock.lock();
+        resumed_cv.wait(lock, [&] { return resumed || !member; });
+        resumed = false;
+        if (!member) reading = false;
+      }
       rate_limiter.charge(std::exchange(replay_charge, 0.0));
       return reading;
     });

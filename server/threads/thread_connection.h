@@ -38,6 +38,8 @@ class DeferredSends {
   DeferredSends& operator=(const DeferredSends&) = delete;
 
   static DeferredSends* current() noexcept;
+  // Tries the sockets now (outside the room lock), as the destructor does.
+  void flush();
   void add(std::shared_ptr<ThreadConnection> conn) { pending_.push_back(std::move(conn)); }
 
  private:
@@ -63,6 +65,12 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // As Connection::accepts_replay; the charge reaches the reader's rate
   // limiter after the line that asked (replay_charge_).
   bool accepts_replay(std::size_t bytes, std::size_t lines) override;
+  // Member: the password check this reader waits for is answered.
+  void resume() override;
+  // Member: over TLS, or from loopback.
+  [[nodiscard]] bool confidential() const override { return is_tls_ || peer_.loopback; }
+  // Member: the chat removed it: stop reading, flush, close.
+  void drop() override;
   // A line the server must get through (see OutputQueue::Kind::control).
   void deliver_control(const SharedLine& line);
   // A notice the server sends on its own, rendered in this connection's
@@ -89,6 +97,8 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   std::optional<MemberId> member;
   double replay_charge = 0;  // rate-limit lines owed for replays (read_loop takes them)
   int threads_running = 2;
+  bool resumed = false;  // Chat::Outcome::wait answered (resume())
+  std::condition_variable resumed_cv;  // with the room lock: resumed, or member gone
 
  private:
   void read_loop();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -484,4 +485,32 @@ TEST_CASE("chat takes --host/--port and HOST:PORT", "[chat][options]") {
     chat.close_stdin();
     CHECK(chat.wait_exit() == 0);
   }
+}
+
+TEST_CASE("chat --password-file logs in as --nick after connecting", "[chat][accounts]") {
+  char dir_template[] = "/tmp/chat-password-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  const std::string db = dir + "/chat.db", password_file = dir + "/password";
+  std::ofstream(password_file) << "correct-horse\n";
+  {
+    ChatdProcess server({"--store", db});
+    TestClient owner(server.port());
+    owner.expect_line("> Connected to the chat server (1 user online)");
+    owner.send_line("/nick alice");
+    owner.expect_line("> You are now known as alice");
+    owner.send_line("/register correct-horse");
+    owner.expect_line("> Nickname alice is registered to you: next time, /login alice PASSWORD", 30s);
+    owner.send_line("/quit");
+    CHECK(owner.wait_closed());
+
+    ChatProcess chat({"127.0.0.1:" + std::to_string(server.port()), "--nick", "alice", "--password-file",
+                      password_file});
+    REQUIRE(chat.wait_stdout("> You are logged in as alice\n", 30s));
+    chat.close_stdin();
+    CHECK(chat.wait_exit() == 0);
+    CHECK(chat.stdout_text().find("correct-horse") == std::string::npos);
+    CHECK(server.wait_stdout("logged in as alice\n"));
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -4,8 +4,11 @@
 // tmux is not installed.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -787,4 +790,45 @@ TEST_CASE("editing moves by grapheme cluster: 👍🏽 is one character", "[chat
   REQUIRE(pane->wait_cursor_row(alice_row("ab")));
   pane->press({"Enter"});
   peer.expect_line("[alice] ab");
+}
+
+TEST_CASE("/register and /login ask for the password with echo off and keep it out of the history",
+          "[chat][tmux][accounts]") {
+  SKIP_WITHOUT_TMUX();
+  char dir_template[] = "/tmp/chat-tmux-accounts-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string db = std::string(dir_template) + "/chat.db";
+  {
+    ChatdProcess server({"--store", db});
+    TestClient peer(server.port());
+    name_peer_bob(peer);
+    ChatPane pane(server.port(), {"--nick", "alice"});
+    REQUIRE(pane->wait_for("> Online (2): bob, alice"));
+    constexpr std::string_view kSecret = "hunter2-secret";
+    pane->type("/register");
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("Password:"));
+    pane->type(kSecret);
+    CHECK_FALSE(pane->wait_for(kSecret, 300ms));  // not echoed
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("Password again:"));
+    pane->type(kSecret);
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("> Nickname alice is registered to you: next time, /login alice PASSWORD", 30s));
+    pane->type("/logout");
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("> You are logged out"));
+    pane->type("/login alice");
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("Password:"));
+    pane->type(kSecret);
+    pane->press({"Enter"});
+    REQUIRE(pane->wait_for("> You are logged in as alice", 30s));
+    for (const std::string& row : pane->rows()) CHECK(row.find(kSecret) == std::string::npos);
+    std::ifstream history(pane->dir() + "/.chat_history");
+    const std::string kept((std::istreambuf_iterator<char>(history)), std::istreambuf_iterator<char>());
+    CHECK(kept.find(kSecret) == std::string::npos);
+    CHECK(kept.find("/logout") != std::string::npos);  // other lines are kept as usual
+  }
+  std::filesystem::remove_all(dir_template);
 }

@@ -119,8 +119,11 @@ TEST_CASE("every row of the option table is in --help and does what its kind say
     CHECK(usage.find("\n  " + names + " ") != std::string::npos);
     CHECK_FALSE(row.help.empty());
     const std::string name(row.name);
-    // --ca and --insecure refine --tls and are refused without it.
-    const std::string_view tls = name == "--ca" || name == "--insecure" ? "--tls" : "--no-bell";
+    // --ca and --insecure refine --tls and are refused without it;
+    // --password-file needs --nick (the account).
+    const std::string_view tls = name == "--ca" || name == "--insecure" ? "--tls"
+                                 : name == "--password-file"            ? "--nick=alice"
+                                                                        : "--no-bell";
     switch (row.kind) {
       case OptionKind::help: CHECK(std::holds_alternative<ShowHelp>(parse({name}))); break;
       case OptionKind::version: CHECK(std::holds_alternative<ShowVersion>(parse({name}))); break;
@@ -199,4 +202,11 @@ TEST_CASE("TLS options: --tls is explicit, --ca and --insecure refine it and can
   CHECK(parse_error({"--tls", "--ca", "ca.pem", "--insecure"}) == "--ca and --insecure contradict each other");
   CHECK(parse_error({"--tls", "--ca="}) == "empty CA file name");
   CHECK(parse_error({"--tls", "--ca"}) == "option --ca needs a FILE");
+}
+
+TEST_CASE("the account of --password-file is --nick", "[options]") {
+  const Options o = parse_ok({"--nick", "alice", "--password-file", "/home/alice/.chat_password"});
+  CHECK(o.password_file == "/home/alice/.chat_password");
+  CHECK(o.nick == "alice");
+  CHECK(parse_error({"--password-file", "pw"}) == "--password-file needs --nick NAME (the account)");
 }

@@ -97,3 +97,10 @@ TEST_CASE("a nickname refusal is recognised with or without its reason", "[nicks
   CHECK_FALSE(refuses_nickname_in_use("! invalid nickname: bob (reserved)", "bob"));
   CHECK_FALSE(refuses_nickname_in_use("[alice] ! nickname in use: bob", "bob"));
 }
+
+TEST_CASE("a login names the user as its account", "[nicks]") {
+  NickTracker t;
+  t.observe("> You are now known as bob");
+  t.observe("> You are logged in as alice");
+  CHECK(t.own() == "alice");
+}
