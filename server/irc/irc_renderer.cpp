@@ -206,6 +206,47 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
       notice(out, Receiver{.nick = nick_for(e.other)},
              "nickname " + std::string(e.name) + " was taken while the cluster link was down");
       return;
+    // Accounts: the SASL numerics where IRC has one (900-904), else a NOTICE
+    // with the line protocol's words (docs/IRC.md "Accounts").
+    case Kind::accounts_need_store: notice(out, r, "accounts need a server started with --store"); return;
+    case Kind::nickname_first: notice(out, r, "set a nickname first: /nick NAME"); return;
+    case Kind::already_registered: notice(out, r, "nickname " + std::string(e.name) + " is already registered"); return;
+    case Kind::password_too_short:
+      notice(out, r, "password too short: at least " + std::to_string(e.count) + " characters");
+      return;
+    case Kind::registered:
+    case Kind::logged_in:
+      append_numeric(out, server, r.nick, Numeric::RPL_LOGGEDIN,
+                     {r.nick, std::string(r.nick) + "!" + std::string(r.nick) + "@chat", e.name},
+                     "You are now logged in as " + std::string(e.name));
+      return;
+    case Kind::nickname_reclaimed:
+      append_message(out, source_of(e.name), "NICK", {nick_for(e.other)});
+      notice(out, Receiver{.nick = nick_for(e.other)},
+             "nickname " + std::string(e.name) + " belongs to its registered owner");
+      return;
+    case Kind::logged_in_elsewhere:
+      append_message(out, {}, "ERROR", {"Closing link: you logged in from another connection"});
+      return;
+    case Kind::login_failed: append_numeric(out, server, r.nick, Numeric::ERR_SASLFAIL); return;
+    case Kind::too_many_failed_logins:
+      append_numeric(out, server, r.nick, Numeric::ERR_SASLFAIL, {},
+                     "too many failed logins: try again in " + std::to_string(e.count) + " s");
+      return;
+    case Kind::logged_out: append_numeric(out, server, r.nick, Numeric::RPL_LOGGEDOUT, {r.nick}); return;
+    case Kind::not_logged_in: notice(out, r, "you are not logged in"); return;
+    case Kind::password_changed: notice(out, r, "Password changed"); return;
+    case Kind::wrong_password: notice(out, r, "password not changed: wrong password"); return;
+    case Kind::nickname_registered:
+      append_numeric(out, server, r.nick, Numeric::ERR_NICKNAMEINUSE, {or_star(e.name)},
+                     "Nickname is registered: /login " + std::string(e.other) + " PASSWORD");
+      return;
+    case Kind::server_busy: notice(out, r, "server busy: try again"); return;
+    case Kind::passwords_need_tls:
+      notice(out, r, e.count == 0 ? std::string("passwords only over TLS: this server has none")
+                                  : "passwords only over TLS: port " + std::to_string(e.count));
+      return;
+    case Kind::account_log: return;  // the stdout log only
   }
 }
 
