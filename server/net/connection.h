@@ -34,6 +34,9 @@ struct LoopContext {
   // The protocols' renderers, for the notices connections send on their
   // own ("! 3 messages skipped"); none: the classic protocol's.
   const Renderers* renderers = nullptr;
+  // --replay-rate: history replay bytes per source address (off unless
+  // the reactor sets it).
+  ReplayBudget replay_budget{0};
 };
 
 class Connection final : public Member {

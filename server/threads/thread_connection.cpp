@@ -77,7 +77,9 @@ bool ThreadConnection::accepts_reply(std::size_t bytes, std::size_t lines) {
 bool ThreadConnection::accepts_replay(std::size_t bytes, std::size_t lines) {
   replay_charge += static_cast<double>(bytes / kReplayBytesPerLine);
   std::lock_guard lock(mutex_);
-  if (output_.bytes() > kReplayBacklog) {
+  // Not built for a client that reads nothing, nor past its address's
+  // budget (a reconnect starts a fresh rate limiter, not a fresh budget).
+  if (output_.bytes() > kReplayBacklog || !server_.replay_budget_.take(peer_, bytes, ReplayBudget::Clock::now())) {
     output_.skip_reply();
     return false;
   }

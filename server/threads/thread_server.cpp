@@ -37,7 +37,8 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
       chat_(chat),
       admission_(limits.max_clients, limits.max_per_ip),
       handshake_rate_(limits.tls_handshake_rate),
-      handshakes_(limits.tls_handshake_timeout_s) {}
+      handshakes_(limits.tls_handshake_timeout_s),
+      replay_budget_(limits.replay_rate) {}
 
 ThreadServer::~ThreadServer() = default;
 

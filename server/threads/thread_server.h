@@ -68,6 +68,7 @@ class ThreadServer {
   Admission admission_;
   HandshakeRate handshake_rate_;  // --tls-handshake-rate; the accept thread's only
   PendingHandshakes handshakes_;  // the accept thread's only
+  ReplayBudget replay_budget_;  // --replay-rate; guarded by room_mutex_
   JoinGate join_gate_;  // guarded by room_mutex_
   MemoryTrim memory_trim_;  // guarded by room_mutex_
 
