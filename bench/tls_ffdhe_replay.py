@@ -169,6 +169,43 @@ try:
         pass
     if a.cluster:
         subs_before = subscribers()
+        # Traffic across the cluster beside the pings: 8 users on node B
+        # each say a line every 100 ms (the default rate limit's pace) to 8
+        # readers on node A, who count what arrives.
+        talkers = [user(other[1])[0] for _ in range(8)]
+        readers = [user(plain)[0] for _ in range(8)]
+        for r in readers: r.setblocking(False)
+        talk = {"sent": 0, "got": 0}
+
+        def talk_loop():
+            i = 0
+            while time.time() < stop:
+                for t in talkers:
+                    t.sendall(b"talk %d\n" % i); talk["sent"] += 1
+                i += 1
+                time.sleep(0.1)
+
+        def read_loop():
+            import select
+            bufs = {r: b"" for r in readers}
+            quiet_end = None
+            while quiet_end is None or time.time() < quiet_end:
+                if quiet_end is None and time.time() >= stop + 0.2:
+                    quiet_end = time.time() + 2  # what is still on its way
+                ready, _, _ = select.select(readers, [], [], 0.1)
+                for r in ready:
+                    try:
+                        chunk = r.recv(1 << 20)
+                    except BlockingIOError:
+                        continue
+                    bufs[r] += chunk
+                    *lines, bufs[r] = bufs[r].split(b"\n")
+                    talk["got"] += sum(1 for l in lines if b"] talk " in l)
+                if quiet_end is not None and talk["got"] >= talk["sent"] * len(readers):
+                    break
+
+        talk_threads = [threading.Thread(target=talk_loop), threading.Thread(target=read_loop)]
+        for t in talk_threads: t.start()
     cpu0 = cpu()
     threads = [multiprocessing.Process(target=attacker) for _ in range(a.attackers)]
     for t in threads: t.start()
@@ -190,7 +227,7 @@ try:
     for t in threads: t.join()
     cpu1 = cpu()
     rtts.sort()
-    kind = "ffdhe8192 hellos answered" if a.attack == "ffdhe" else "handshakes"
+    kind = "ffdhe8192 ClientHellos sent (refused by the rate or by the groups)" if a.attack == "ffdhe" else "handshakes"
     refused = f" ({count[1].value} refused or failed)" if a.attack == "handshake" else ""
     with open("/proc/loadavg") as f:
         load = f.read().split()[0]
@@ -199,7 +236,10 @@ try:
           f"RTT p50 {statistics.median(rtts):.1f} ms, max {max(rtts):.1f} ms over {len(rtts)} pings, "
           f"{lost} lost; load {load}")
     if a.cluster:
+        for t in talk_threads: t.join()
         subs_after = subscribers()
+        print(f"cluster: {talk['sent']} lines from 8 users on node B to 8 readers on node A: "
+              f"{talk['got']} of {talk['sent'] * len(readers)} deliveries arrived")
         cluster_lines = [l.strip() for l in list(errors.queue) if "cluster" in l]
         print(f"cluster: node B's lines to node A's user: {len(rtts)} of {n} delivered; Redis subscribers "
               f"(client ids) before {subs_before}, after {subs_after}; node A's stderr about the cluster: "
