@@ -326,6 +326,10 @@ const std::vector<OptionRow>& option_table() {
       {.name = "--rate-limit", .placeholder = "R[:B]", .help = "lines per second per user, bursts of B",
        .unit = Unit::rate, .store = store_in<&Options::rate_limit>, .same = same_in<&Options::rate_limit>, .max = 1'000'000,
        .default_value = "10:50", .zero_means = "off", .live = true},
+      {.name = "--replay-rate", .placeholder = "BYTES",
+       .help = "bytes of history replays per second per address (loopback included), bursts of as much",
+       .unit = Unit::size, .store = store_in<&Options::replay_rate>, .same = same_in<&Options::replay_rate>, .min = 0, .max = std::size_t{1} << 32,
+       .default_value = "8M", .zero_means = "off"},
       {.name = "--idle-timeout", .placeholder = "SECS", .help = "disconnect a user who sends nothing for this long",
        .unit = Unit::seconds, .store = store_in<&Options::idle_timeout_s>, .same = same_in<&Options::idle_timeout_s>, .min = 0, .max = 7 * 86400,
        .default_value = "0", .zero_means = "never", .live = true},
@@ -440,7 +444,8 @@ ServerLimits server_limits(const Options& o) {
                       .stall_timeout_s = o.stall_timeout_s,
                       .idle_timeout_s = o.idle_timeout_s,
                       .tls_handshake_timeout_s = o.tls_handshake_timeout_s,
-                      .tls_handshake_rate = o.tls_handshake_rate};
+                      .tls_handshake_rate = o.tls_handshake_rate,
+                      .replay_rate = o.replay_rate};
 }
 
 std::optional<std::string> queue_warning(const Options& o) {

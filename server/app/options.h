@@ -47,6 +47,7 @@ struct Options {
   bool tls_only = false;                      // --tls-only: no plain port
   unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
   RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // --tls-handshake-rate, per address; {0, 0}: off
+  std::size_t replay_rate = kDefaultReplayRate;  // --replay-rate: history replay bytes/s per address; 0: off
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID

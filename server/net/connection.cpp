@@ -88,7 +88,9 @@ void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind
 
 bool Connection::accepts_replay(std::size_t bytes, std::size_t lines) {
   rate_limiter.charge(static_cast<double>(bytes / kReplayBytesPerLine));  // under 1 KiB: free
-  if (output_.bytes() > kReplayBacklog) {
+  // Not built for a client that reads nothing, nor past its address's
+  // budget (a reconnect starts a fresh rate limiter, not a fresh budget).
+  if (output_.bytes() > kReplayBacklog || !loop_.replay_budget.take(peer_, bytes, loop_.now)) {
     output_.skip_reply();
     ++loop_.counters.lines_skipped;
     return false;

@@ -40,6 +40,9 @@ struct LoopContext {
   const Renderers* renderers = nullptr;
   // What --metrics reports of this loop (plain integers: one thread).
   LoopCounters counters;
+  // --replay-rate: history replay bytes per source address (off unless
+  // the reactor sets it).
+  ReplayBudget replay_budget{0};
 };
 
 class Connection final : public Member {

@@ -10,9 +10,8 @@
 
 #include <chrono>
 #include <cstddef>
-#include <string>
-#include <unordered_map>
 
+#include "net/address_buckets.h"
 #include "net/rate_limiter.h"
 #include "socket_address.h"
 
@@ -24,34 +23,22 @@ inline constexpr RateLimit kDefaultHandshakeRate{200, 200};
 
 class HandshakeRate {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = AddressBuckets::Clock;
 
-  explicit HandshakeRate(RateLimit limit) : limit_(limit) {}
+  explicit HandshakeRate(RateLimit limit) : buckets_(limit) {}
 
   // Whether a TLS connection from `peer` may start its handshake at `now`;
   // takes a token if so.
-  bool admit(const PeerAddress& peer, Clock::time_point now);
+  bool admit(const PeerAddress& peer, Clock::time_point now) { return buckets_.take(peer.host, 1.0, now); }
 
   // A new rate (SIGHUP): every address starts with a full bucket.
-  void set_limit(RateLimit limit) {
-    limit_ = limit;
-    buckets_.clear();
-  }
+  void set_limit(RateLimit limit) { buckets_.set_limit(limit); }
 
-  // Addresses with a bucket that is not full (the others are forgotten
-  // once there are more than kForgetAbove).
-  [[nodiscard]] std::size_t tracked() const noexcept { return buckets_.size(); }
-  static constexpr std::size_t kForgetAbove = 4096;
+  [[nodiscard]] std::size_t tracked() const noexcept { return buckets_.tracked(); }
+  static constexpr std::size_t kForgetAbove = AddressBuckets::kForgetAbove;
 
  private:
-  struct Bucket {
-    double tokens;
-    Clock::time_point at;
-  };
-  [[nodiscard]] double refilled(const Bucket& b, Clock::time_point now) const;
-
-  RateLimit limit_;
-  std::unordered_map<std::string, Bucket> buckets_;  // by host
+  AddressBuckets buckets_;
 };
 
 }  // namespace chat

@@ -1,12 +1,13 @@
 // What the network layer enforces on every connection, on every engine:
 // chatd's --max-clients, --max-per-ip, --max-line, --max-queue,
-// --rate-limit and the three timeouts (app/options.h fills it in).
+// --rate-limit, --tls-handshake-rate, --replay-rate and the three timeouts (app/options.h fills it in).
 #pragma once
 
 #include <cstddef>
 
 #include "net/handshake_rate.h"
 #include "net/rate_limiter.h"
+#include "net/replay_budget.h"
 
 namespace chat {
 
@@ -27,6 +28,7 @@ struct ServerLimits {
   unsigned idle_timeout_s = 0;               // 0: idle users stay
   unsigned tls_handshake_timeout_s = 10;
   RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // per address; {0, 0}: off
+  std::size_t replay_rate = kDefaultReplayRate;  // bytes of history replays per second per address; 0: off
 };
 
 }  // namespace chat

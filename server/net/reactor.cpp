@@ -43,6 +43,7 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true) {
   loop_.renderers = &renderers;
+  loop_.replay_budget = ReplayBudget(limits.replay_rate);
 }
 
 Reactor::~Reactor() = default;

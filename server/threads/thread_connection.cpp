@@ -81,7 +81,9 @@ bool ThreadConnection::accepts_reply(std::size_t bytes, std::size_t lines) {
 bool ThreadConnection::accepts_replay(std::size_t bytes, std::size_t lines) {
   replay_charge += static_cast<double>(bytes / kReplayBytesPerLine);
   std::lock_guard lock(mutex_);
-  if (output_.bytes() > kReplayBacklog) {
+  // Not built for a client that reads nothing, nor past its address's
+  // budget (a reconnect starts a fresh rate limiter, not a fresh budget).
+  if (output_.bytes() > kReplayBacklog || !server_.replay_budget_.take(peer_, bytes, ReplayBudget::Clock::now())) {
     output_.skip_reply();
     return false;
   }
@@ -171,24 +173,7 @@ void ThreadConnection::read_loop() {
   LineFramer framer(server_.limits_.max_line);
   RateLimiter rate_limiter(server_.limits_.rate_limit, OutputQueue::Clock::now());
   std::vector<char> buffer(16 * 1024);
-  bool reading = true;
-  if (is_tls_) {
-    // Not in the room until the handshake is done: then welcomed as any
-    // plain client, unless chatd began shutting down meanwhile.
-    reading = handshake();
-    DeferredSends sends;
-    std::lock_guard lock(server_.room_mutex_);
-    bool closing = false;
-    {
-      std::lock_guard out_lock(mutex_);
-      closing = closing_;
-    }
-    if (reading && !closing) {
-      member = server_.chat_.join(*this, peer_name_, server_.join_gate_.announce_now(JoinGate::Clock::now()));
-    } else {
-      reading = false;
-    }
-  }
+  bool reading = true;  // over TLS the handshake is done: the accept thread did it
   while (reading) {
     if (const auto due = rate_limiter.report_due()) {
       // Dropped lines are reported once the burst is over: wait for more

@@ -49,7 +49,7 @@ class DeferredSends {
 
 class ThreadConnection final : public Member, public std::enable_shared_from_this<ThreadConnection> {
  public:
-  // `tls`: a server-side TLS stream on `fd` (then `fd` must be
+  // `tls`: a server-side TLS stream on `fd`, its handshake done (then `fd` must be
   // non-blocking: both threads wait in poll(), outside the TLS lock), or
   // empty for plain TCP.
   ThreadConnection(ThreadServer& server, UniqueFd fd, PeerAddress peer, tls::Stream tls = {});
@@ -110,9 +110,6 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   ssize_t write_some(std::span<const iovec> iov);
   // Whether read_some() has bytes without the socket (TLS: decrypted, held).
   bool input_buffered();
-  // TLS: the handshake, in the reader before it joins the room; false (and
-  // logged) if it failed or timed out.
-  bool handshake();
   ssize_t read_tls(std::span<char> buffer);
   ssize_t write_tls(std::span<const iovec> iov);
   // Waits (outside the TLS lock) for what `status` asks; false on timeout.
@@ -136,7 +133,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   bool watching_ = false;
   OutputQueue::Clock::time_point next_unsent_check_{};  // send_deferred(): when to ask the kernel again
 
-  // TLS: one SSL object, used by the reader (handshake, SSL_read) and the
+  // TLS: one SSL object, used by the reader (SSL_read) and the
   // writer (SSL_write), which OpenSSL does not allow at once: every call is
   // made under tls_mutex_, never a wait.
   const bool is_tls_;

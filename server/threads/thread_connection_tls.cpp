@@ -3,8 +3,7 @@
 // SSL call is made under tls_mutex_ on a non-blocking socket, and a thread
 // that must wait (want_read / want_write) waits in poll() after releasing
 // the lock, so the other thread is never held up by it. The handshake is
-// done by the reader before the user joins the room, so nothing is queued
-// for the writer before it is done.
+// done before the connection gets its threads (threads/pending_handshakes.h).
 #include <poll.h>
 
 #include <algorithm>
@@ -34,29 +33,6 @@ bool ThreadConnection::await(tls::Status status, int timeout) const {
     const int ready = ::poll(&p, 1, timeout);
     if (ready < 0 && errno == EINTR) continue;
     return ready != 0;  // an error shows on the next SSL call
-  }
-}
-
-bool ThreadConnection::handshake() {
-  using Clock = std::chrono::steady_clock;
-  const unsigned limit_s = server_.limits_.tls_handshake_timeout_s;
-  const auto deadline = Clock::now() + std::chrono::seconds(limit_s);
-  while (true) {
-    tls::Result r;
-    {
-      std::lock_guard lock(tls_mutex_);
-      r = tls_.handshake();
-    }
-    if (r.status == tls::Status::done) return true;
-    if (r.status == tls::Status::closed || r.status == tls::Status::error) {
-      diagnostic("TLS handshake failed", tls_handshake_failed(peer_name_, r));
-      return false;
-    }
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0 || !await(r.status, static_cast<int>(left))) {
-      diagnostic("TLS handshake timed out", tls_handshake_timed_out(peer_name_, limit_s));
-      return false;
-    }
   }
 }
 

@@ -36,7 +36,9 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
       log_(log),
       chat_(chat),
       admission_(limits.max_clients, limits.max_per_ip),
-      handshake_rate_(limits.tls_handshake_rate) {}
+      handshake_rate_(limits.tls_handshake_rate),
+      handshakes_(limits.tls_handshake_timeout_s),
+      replay_budget_(limits.replay_rate) {}
 
 ThreadServer::~ThreadServer() = default;
 
@@ -53,15 +55,25 @@ int ThreadServer::run() {
   for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
   for (const UniqueFd& l : tls_.listeners) fds.push_back({l.get(), POLLIN, 0});  // after the plain ones
   fds.push_back({signal_fd_, POLLIN, 0});
+  const std::size_t fixed = fds.size();  // then the handshakes in flight
+  const PendingHandshakes::Done done = [this](Accepted client, tls::Stream stream) {
+    start_connection(std::move(client), std::move(stream));
+  };
+  const PendingHandshakes::Failed failed = [this](const Accepted& client) {
+    std::lock_guard lock(room_mutex_);
+    admission_.release(client.peer);
+  };
 
   Acceptor acceptor(/*nonblocking=*/false);
   while (true) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    fds.resize(fixed);
+    handshakes_.append_pollfds(fds);
+    if (::poll(fds.data(), fds.size(), handshakes_.poll_timeout_ms(PendingHandshakes::Clock::now())) < 0) {
       if (errno == EINTR) continue;
       diagnostic(std::string("poll failed: ") + std::strerror(errno));
       return 1;
     }
-    if (fds.back().revents != 0) {
+    if (fds[fixed - 1].revents != 0) {
       const SignalPipe::Received received = SignalPipe::drain(signal_fd_);
       if (received.hangup) {
         if (tls_.credentials != nullptr) {
@@ -72,38 +84,56 @@ int ThreadServer::run() {
       }
       if (received.stop) break;  // SIGINT or SIGTERM
     }
-    for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
+    // The handshakes first: those accepted below take their first step now.
+    handshakes_.step(std::span<const pollfd>(fds).subspan(fixed), PendingHandshakes::Clock::now(), done, failed);
+    for (std::size_t i = 0; i + 1 < fixed; ++i) {
       if (fds[i].revents == 0) continue;
       // Listeners are non-blocking: take every pending connection.
       const bool tls = i >= listeners_.size();
       while (std::optional<Accepted> accepted = acceptor.accept(fds[i].fd, renderers_[kCanonicalProtocol])) {
-        start_connection(std::move(*accepted), tls);
+        if (tls) {
+          start_handshake(std::move(*accepted), done, failed);
+        } else {
+          start_connection(std::move(*accepted), {});
+        }
       }
     }
   }
+  handshakes_.clear();
   shut_down();
   log_.event("exit\n");
   return 0;
 }
 
-void ThreadServer::start_connection(Accepted client, bool tls) {
-  tls::Stream stream;
-  if (tls) {
-    if (!handshake_rate_.admit(client.peer, HandshakeRate::Clock::now())) {
-      diagnostic("TLS handshake rate", tls_handshake_refused(client.peer.name()));
-      return;  // closed before any cryptography
-    }
-    // Non-blocking: both threads wait in poll(), outside the TLS lock, with
-    // the timeouts SO_SNDTIMEO and SO_RCVTIMEO give plain sockets.
-    const int flags = ::fcntl(client.fd.get(), F_GETFL);
-    ::fcntl(client.fd.get(), F_SETFL, flags | O_NONBLOCK);
-    auto opened = tls::Stream::open(tls_.credentials->context(), client.fd.get(), tls::Stream::Role::server);
-    if (auto* error = std::get_if<std::string>(&opened)) {
-      diagnostic("TLS failed", "TLS failed: " + client.peer.name() + ": " + *error);
-      return;
-    }
-    stream = std::move(std::get<tls::Stream>(opened));
-  } else if (limits_.stall_timeout_s > 0) {
+void ThreadServer::start_handshake(Accepted client, const PendingHandshakes::Done& done,
+                                   const PendingHandshakes::Failed& failed) {
+  if (!handshake_rate_.admit(client.peer, HandshakeRate::Clock::now())) {
+    diagnostic("TLS handshake rate", tls_handshake_refused(client.peer.name()));
+    return;  // closed before any cryptography
+  }
+  // Non-blocking: the handshake never holds up the accept loop, and then
+  // both threads wait in poll(), outside the TLS lock, with the timeouts
+  // SO_SNDTIMEO and SO_RCVTIMEO give plain sockets.
+  const int flags = ::fcntl(client.fd.get(), F_GETFL);
+  ::fcntl(client.fd.get(), F_SETFL, flags | O_NONBLOCK);
+  auto opened = tls::Stream::open(tls_.credentials->context(), client.fd.get(), tls::Stream::Role::server);
+  if (auto* error = std::get_if<std::string>(&opened)) {
+    diagnostic("TLS failed", "TLS failed: " + client.peer.name() + ": " + *error);
+    return;
+  }
+  {
+    // A seat from accept on, as on the reactor: a crowd of handshakes
+    // counts against --max-clients and --max-per-ip.
+    std::lock_guard lock(room_mutex_);
+    if (admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol]) != Admission::Verdict::admitted) return;
+  }
+  handshakes_.add(std::move(client), std::move(std::get<tls::Stream>(opened)), PendingHandshakes::Clock::now(), done,
+                  failed);
+}
+
+void ThreadServer::start_connection(Accepted client, tls::Stream stream) {
+  const bool tls = static_cast<bool>(stream);
+  if (!tls && limits_.stall_timeout_s > 0) {
     // A writer blocked this long without a single byte accepted gives up.
     const timeval timeout{static_cast<time_t>(limits_.stall_timeout_s), 0};
     ::setsockopt(client.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -115,7 +145,8 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
   }
   DeferredSends sends;  // the welcome and "entered" lines, after the lock
   std::lock_guard lock(room_mutex_);
-  if (admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol]) != Admission::Verdict::admitted) return;
+  // Over TLS the seat was taken when the handshake began.
+  if (!tls && admit_or_refuse(admission_, client, renderers_[kCanonicalProtocol]) != Admission::Verdict::admitted) return;
   const PeerAddress peer = client.peer;
   auto conn = std::make_shared<ThreadConnection>(*this, std::move(client.fd), std::move(client.peer), std::move(stream));
   connections_.emplace(conn.get(), conn);
@@ -135,7 +166,6 @@ void ThreadServer::start_connection(Accepted client, bool tls) {
     return;
   }
   thread_failure_logged_ = false;
-  if (tls) return;  // its reader joins the room once the handshake is done
   conn->member = chat_.join(*conn, conn->peer_name(), join_gate_.announce_now(JoinGate::Clock::now()));
 }
 

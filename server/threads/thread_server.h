@@ -22,6 +22,7 @@
 #include "net/join_gate.h"
 #include "net/limits.h"
 #include "passwords/password_pool.h"
+#include "threads/pending_handshakes.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -49,8 +50,11 @@ class ThreadServer {
  private:
   friend class ThreadConnection;
 
-  void accept_from(int listener_fd);
-  void start_connection(Accepted client, bool tls);
+  // TLS: the handshake rate, a seat, then the handshake in handshakes_.
+  void start_handshake(Accepted client, const PendingHandshakes::Done& done, const PendingHandshakes::Failed& failed);
+  // A reader and a writer thread, and a member: for a plain client, or a
+  // TLS one (`stream`) whose handshake is done and whose seat is taken.
+  void start_connection(Accepted client, tls::Stream stream);
   void shut_down();
   void note_thread_failure(const PeerAddress& peer, const std::system_error& e);
   // Called by each connection thread as it ends; the last one out unregisters.
@@ -68,6 +72,8 @@ class ThreadServer {
   std::unordered_map<ThreadConnection*, std::shared_ptr<ThreadConnection>> connections_;
   Admission admission_;
   HandshakeRate handshake_rate_;  // --tls-handshake-rate; the accept thread's only
+  PendingHandshakes handshakes_;  // the accept thread's only
+  ReplayBudget replay_budget_;  // --replay-rate; guarded by room_mutex_
   JoinGate join_gate_;  // guarded by room_mutex_
   MemoryTrim memory_trim_;  // guarded by room_mutex_
 

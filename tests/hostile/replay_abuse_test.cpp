@@ -197,3 +197,57 @@ TEST_CASE("chatd warns at start when --max-queue cannot hold a --rate-limit burs
   ChatdProcess server({"--quiet", "--rate-limit", "5:20", "--max-queue", "64K"});
   REQUIRE(server.wait_stderr("warning: --max-queue 65536 cannot hold a burst of 20 lines of --max-line 4096"));
 }
+
+namespace {
+
+// One connect from 127.0.0.1: how many of the default room's history
+// lines (those holding `marker`) it was replayed, read up to its /who
+// answer (which chatd queues after the replay, so it ends it).
+int replayed_on_connect(const ChatdProcess& server, const std::string& marker) {
+  TestClient c(server.port());
+  c.send_line("/who");
+  int lines = 0;
+  for (;;) {
+    const auto line = c.read_line();
+    REQUIRE(line);
+    if (line->starts_with("> Online (") || line->starts_with("> In #")) return lines;
+    if (line->find(marker) != std::string::npos) ++lines;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("connect churn from one address gets at most --replay-rate bytes of replays a second",
+          "[hostile][history][replay-rate]") {
+  // A replay is the newest 8 KiB (two lines of 4,000 bytes here) and costs
+  // the asker's rate limit, but each reconnect starts a fresh rate-limit
+  // bucket: 60 reconnects were 60 replays, as fast as they connected.
+  // 64 KiB a second per address, bursts of 64 KiB: 8 replays at once, then
+  // 8 a second.
+  ChatdProcess server({"--quiet", "--history", "10", "--replay-rate", "64K"});
+  TestClient a = join(server, {});
+  TestClient b = join(server, {&a});
+  const std::string marker(100, 'h');
+  for (int i = 0; i < 10; ++i) {  // in lockstep: b reads each
+    const std::string text = std::to_string(i) + std::string(3999, 'h');
+    a.send_line(text);
+    b.expect_line("[" + a.address_name() + "] " + text);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  int replayed = 0;
+  constexpr int kConnects = 60;
+  for (int i = 0; i < kConnects; ++i) replayed += replayed_on_connect(server, marker);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  WARN(engine_under_test() << ": " << kConnects << " connects in " << seconds << " s were replayed " << replayed
+                           << " history lines of 4,000 bytes");
+  // The burst (8 replays of 2 lines), the refill and one replay of slack.
+  CHECK(replayed <= 2 * (8 + static_cast<int>(8 * seconds) + 1));  // before: 120
+  // The budget refills: a connect a moment later gets its replay again.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  int later = 0;
+  while (later == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);  // pacing the retries, not awaiting anything
+    later = replayed_on_connect(server, marker);
+  }
+  CHECK(later == 2);
+}
