@@ -32,7 +32,7 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noex
   return true;
 }
 
-constexpr std::array<std::pair<std::string_view, Command::Kind>, 8> kCommands{{
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 12> kCommands{{
     {"/nick", Command::Kind::nick},
     {"/who", Command::Kind::who},
     {"/msg", Command::Kind::msg},
@@ -41,6 +41,10 @@ constexpr std::array<std::pair<std::string_view, Command::Kind>, 8> kCommands{{
     {"/help", Command::Kind::help},
     {"/join", Command::Kind::join},
     {"/rooms", Command::Kind::rooms},
+    {"/list", Command::Kind::rooms},  // IRC's words for /rooms and /who
+    {"/names", Command::Kind::who},
+    {"/part", Command::Kind::part},
+    {"/whois", Command::Kind::whois},
 }};
 
 }  // namespace

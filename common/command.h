@@ -18,6 +18,9 @@ struct Command {
     join,     // /join #ROOM         (arg = "#ROOM", may be empty or invalid)
     rooms,    // /rooms
     unknown,  // /word anything else (arg = "/word")
+    // Issue 24 (IRC habits): appended, so the kinds above keep their values.
+    part,     // /part [anything]    (back to the default room; arg ignored)
+    whois,    // /whois NAME         (arg = NAME, may be empty)
   };
   Kind kind = Kind::empty;
   std::string_view arg;
@@ -26,6 +29,7 @@ struct Command {
 
 // `line` is one framed line, without its "\n". Command words are matched
 // ignoring ASCII case; arguments are trimmed of surrounding spaces and tabs.
+// IRC's /list and /names are /rooms and /who.
 [[nodiscard]] Command parse_command(std::string_view line) noexcept;
 
 }  // namespace chat

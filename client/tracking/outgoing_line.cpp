@@ -105,6 +105,8 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::join:
     case Command::Kind::rooms:
     case Command::Kind::unknown:
+    case Command::Kind::part:
+    case Command::Kind::whois:
       add_line(out.to_send, line);
       break;
   }

@@ -373,6 +373,10 @@ const std::vector<OptionRow>& option_table() {
        .unit = Unit::number, .store = store_in<&Options::cluster_wire>, .same = same_in<&Options::cluster_wire>, .min = 1, .max = 2, .default_value = "2"},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .same = same_in<&Options::quiet>, .alias = "-q"},
+      {.name = "--guest-names", .help = "show users without a nickname as guest-N, not IP:PORT (the log keeps addresses)",
+       .unit = Unit::flag, .store = store_in<&Options::guest_names>, .same = same_in<&Options::guest_names>},
+      {.name = "--log-time", .help = "start each stdout log line with its RFC 3339 time (UTC)",
+       .unit = Unit::flag, .store = store_in<&Options::log_time>, .same = same_in<&Options::log_time>},
       {.name = "--config", .placeholder = "FILE",
        .help = "read options from FILE first: name = value lines, # comments; flags given here override "
                "it; re-read on SIGHUP",
@@ -428,6 +432,7 @@ RoomConfig room_config(const Options& o) {
   c.history = o.history;
   c.max_rooms = o.max_rooms;
   c.local_time = o.history_local;
+  c.guest_names = o.guest_names;
   c.max_line = o.max_line;
   return c;
 }
@@ -498,6 +503,8 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.tls_only && !o.tls_cert) return "--tls-only needs --tls-cert FILE and --tls-key FILE";
   // The Redis link is driven by the reactor's Poller (docs/ARCHITECTURE.md).
   if (o.cluster && o.engine == kThreadsEngine) return "--cluster needs a reactor engine, not --engine threads";
+  // Guest numbers are handed out by each node: unique only within one.
+  if (o.cluster && o.guest_names) return "--guest-names does not work with --cluster yet";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

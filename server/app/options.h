@@ -32,6 +32,8 @@ struct Options {
   RateLimit rate_limit = kDefaultRateLimit;  // lines per second per user; {0, 0}: off
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+  bool log_time = false;     // --log-time: RFC 3339 time before each stdout log line
+  bool guest_names = false;  // --guest-names: users without a nickname shown as guest-N
   bool reuse_port = false;  // --reuse-port: SO_REUSEPORT, several chatd on one port
   // Rooms and history (RoomConfig, server/core/room_config.h).
   std::string default_room = "#lobby";        // --default-room

@@ -91,6 +91,17 @@ std::string nick_claim_failed();      // the link went down before the answer
 // A nickname someone else claimed while this node's link was down.
 std::string nick_lost(std::string_view name, std::string_view now_called);
 
+// --guest-names, in the log only: "> New user ADDR entered as guest-N (N users online)".
+std::string entered_as(std::string_view address, std::string_view guest, std::size_t online);
+// /whois NAME (issue 24): "> NAME is in #ROOM, connected since
+// 2026-12-07 17:02 UTC, idle 3 min" (the zone's abbreviation with `local`);
+// for a user of another node, "> NAME is in #ROOM (on node NODE)".
+std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
+                  bool local);
+std::string whois_remote(std::string_view name, std::string_view room, std::string_view node);
+// "42 s", "3 min", "2 h 5 min".
+std::string duration(std::size_t seconds);
+
 // The classic server's first stdout line.
 std::string started(unsigned port);
 // The TLS port's stdout line, after started() (or alone with --tls-only):

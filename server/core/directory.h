@@ -34,6 +34,10 @@ class Directory {
     std::string address;                  // its IP:PORT name
     std::optional<std::string> claiming;  // a /nick waiting for Redis
     bool told_behind = false;  // told its lines stay here; again only after one got through
+    // /whois (core/irc_commands.cpp):
+    std::int64_t connected_at = 0;  // seconds since the epoch
+    std::int64_t spoke_at = 0;      // its last text, /me or /msg (connected_at before)
+    unsigned guest = 0;             // --guest-names: N of its guest-N name; 0: none
   };
   // A user of another node.
   struct RemoteUser {

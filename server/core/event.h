@@ -66,6 +66,9 @@ struct Event {
     nick_needs_link,
     nick_claim_failed,
     nick_lost,           // name was taken while the link was down; other = your name now
+    // Issue 24: appended, so the kinds above keep their values.
+    whois,               // name is in room since `time`, idle `count` s; other = its node if remote
+    entered_as,          // the log's "entered" for a guest: name (its address) is other (guest-N); count = online
   };
 
   Kind kind = Kind::text;
@@ -76,6 +79,7 @@ struct Event {
   std::size_t count = 0;
   std::span<const std::string_view> items{};  // who_all, who_room, rooms
   const std::deque<HistoryEntry>* entries = nullptr;  // history
+  std::int64_t time = 0;  // whois: connected since (seconds since the epoch)
 };
 
 // One line of a room's history: when, who, and what was said (text or
