@@ -188,7 +188,7 @@ std::string usage_text() {
          "\n"
          "Type a line and press Enter to send it to everyone in your room. Commands:\n"
          "  /nick NAME, /who (/names), /join #ROOM, /part, /rooms (/list), /whois NAME,\n"
-         "  /msg NAME TEXT, /me TEXT, /help, /quit,\n"
+         "  /history [N], /msg NAME TEXT, /me TEXT, /help, /quit,\n"
          "  and /reconnect (chat's own: retry now while disconnected)\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"

@@ -21,6 +21,7 @@ struct Command {
     // Issue 24 (IRC habits): appended, so the kinds above keep their values.
     part,     // /part [anything]    (back to the default room; arg ignored)
     whois,    // /whois NAME         (arg = NAME, may be empty)
+    history,  // /history [N]        (arg = N as typed, may be empty or not a number)
   };
   Kind kind = Kind::empty;
   std::string_view arg;

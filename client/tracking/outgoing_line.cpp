@@ -107,6 +107,7 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::unknown:
     case Command::Kind::part:
     case Command::Kind::whois:
+    case Command::Kind::history:
       add_line(out.to_send, line);
       break;
   }

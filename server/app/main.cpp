@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -187,10 +188,12 @@ int main(int argc, char** argv) {
 
   // --store: opened before anything listens, so a bad path, a damaged file
   // or a file another chatd holds is one line and exit 1 with nothing
-  // started. On disk each room keeps the lines it replays (--history).
+  // started. On disk each room keeps --store-lines lines (at least the
+  // --history it replays), which /history pages back through.
   std::unique_ptr<chat::HistoryStore> store;
   if (options.store && !options.check_config) {  // a check creates no file
-    auto opened = chat::HistoryStore::open(*options.store, options.history);
+    const std::size_t keep = options.history == 0 ? 0 : std::max(options.history, options.store_lines);
+    auto opened = chat::HistoryStore::open(*options.store, keep);
     if (const auto* message = std::get_if<std::string>(&opened)) {
       chat::diagnostic(*message);
       return 1;

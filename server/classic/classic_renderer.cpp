@@ -81,6 +81,7 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::nick_needs_link: out.append(msg::nick_needs_link()); return;
     case Kind::nick_claim_failed: out.append(msg::nick_claim_failed()); return;
     case Kind::nick_lost: out.append(msg::nick_lost(e.name, e.other)); return;
+    case Kind::no_older_history: out.append(msg::no_older_history(e.room)); return;
     case Kind::entered_as: out.append(msg::entered_as(e.name, e.other, e.count)); return;
     case Kind::whois:
       out.append(e.other.empty() ? msg::whois(e.name, e.room, e.time, e.count, style_.local_time)

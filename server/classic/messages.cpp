@@ -107,6 +107,7 @@ std::string help() {
          ">   /rooms, /list    list the rooms\n"
          ">   /names           the same as /who\n"
          ">   /whois NAME      where NAME is, since when, idle how long\n"
+         ">   /history [N]     N older lines of your room (default 50, max 500)\n"
          ">   /msg NAME TEXT   send TEXT to NAME only\n"
          ">   /me TEXT         act: everyone sees * NAME TEXT\n"
          ">   /quit            leave the chat\n"
@@ -207,6 +208,8 @@ std::string cluster_behind() { return "! cluster busy: your line reached this se
 std::string nick_pending() { return "! nickname change pending: wait for the answer\n"; }
 std::string nick_needs_link() { return "! nickname changes need the cluster link: try again later\n"; }
 std::string nick_claim_failed() { return "! nickname change failed: cluster link lost\n"; }
+std::string no_older_history(std::string_view room) { return line({"> No older messages in ", room}); }
+
 std::string entered_as(std::string_view address, std::string_view guest, std::size_t online) {
   return line({"> New user ", address, " entered as ", guest, " (", users_online(online), ")"});
 }

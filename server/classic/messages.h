@@ -91,6 +91,8 @@ std::string nick_claim_failed();      // the link went down before the answer
 // A nickname someone else claimed while this node's link was down.
 std::string nick_lost(std::string_view name, std::string_view now_called);
 
+// /history with nothing older: "> No older messages in #ROOM".
+std::string no_older_history(std::string_view room);
 // --guest-names, in the log only: "> New user ADDR entered as guest-N (N users online)".
 std::string entered_as(std::string_view address, std::string_view guest, std::size_t online);
 // /whois NAME (issue 24): "> NAME is in #ROOM, connected since

@@ -146,6 +146,9 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::whois:
       send_whois(id, cmd.arg);
       break;
+    case Command::Kind::history:
+      send_older(id, cmd.arg);
+      break;
   }
   return Outcome::stay;
 }
@@ -185,7 +188,7 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
   const std::int64_t time = now();
   const SharedLine& canonical = rendering.canonical();
   channels_.remember(ch, HistoryEntry(time, kind, name, text, canonical));
-  if (sink_ != nullptr) sink_->append(ch.name, time, canonical);
+  if (sink_ != nullptr) sink_->append(ch.name, time, canonical, ch.kept_total);
 }
 
 // A replay is the newest lines that fit config_.replay_bytes (the newest
@@ -194,6 +197,7 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
 // protocol puts around them (a time, brackets, the line ending).
 void Chat::send_history(MemberId id) {
   const Channel& ch = *directory_[id].channel;
+  directory_[id].shown_from = ch.kept_total + 1;  // /history starts below what is replayed here
   if (ch.history.empty()) return;
   constexpr std::size_t kFrame = 64, kPerLine = 16;
   std::size_t bytes = kFrame;
@@ -205,6 +209,7 @@ void Chat::send_history(MemberId id) {
     ++count;
   }
   if (!directory_[id].member->accepts_replay(bytes, count + 2)) return;
+  directory_[id].shown_from = ch.kept_total + 1 - count;
   // One buffer for the whole replay: it reaches one member only.
   tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .count = count, .entries = &ch.history});
 }

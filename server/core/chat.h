@@ -155,6 +155,9 @@ class Chat {
   void join_room(MemberId id, std::string_view room);
   void send_whois(MemberId id, std::string_view name);
 
+  // --- /history [N] (core/history_pages.cpp)
+  void send_older(MemberId id, std::string_view arg);
+
   // --- --guest-names (core/guest_names.cpp)
   // Names `id` guest-N (the smallest N free) and logs its address with it.
   void name_guest(MemberId id);

@@ -69,6 +69,7 @@ struct Event {
     // Issue 24: appended, so the kinds above keep their values.
     whois,               // name is in room since `time`, idle `count` s; other = its node if remote
     entered_as,          // the log's "entered" for a guest: name (its address) is other (guest-N); count = online
+    no_older_history,    // /history: room has nothing older than what you were shown
   };
 
   Kind kind = Kind::text;

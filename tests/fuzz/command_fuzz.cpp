@@ -73,6 +73,7 @@ Kind kind_of_word(std::string_view word) {
   if (lower == "/names") return Kind::who;
   if (lower == "/part") return Kind::part;
   if (lower == "/whois") return Kind::whois;
+  if (lower == "/history") return Kind::history;
   return Kind::unknown;
 }
 

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <regex>
 #include <string>
 #include <vector>
@@ -169,7 +171,7 @@ TEST_CASE("chatd's log names the room of a line said outside the default room", 
   CHECK(log.find("\n#dev * " + alice.address_name() + " builds\n") != std::string::npos);
 }
 
-TEST_CASE("--log-time starts every stdout log line with its RFC 3339 time", "[newcomer][log]") {
+TEST_CASE("chatd --log-time starts every stdout log line with its RFC 3339 time", "[newcomer][log]") {
   ChatdProcess server({"--log-time"});
   {
     TestClient alice = join(server, {});
@@ -199,7 +201,7 @@ TEST_CASE("--log-time starts every stdout log line with its RFC 3339 time", "[ne
   CHECK(rest.back() == "exit");
 }
 
-TEST_CASE("--guest-names shows guest-N for users without a nickname and logs their address", "[newcomer][guests]") {
+TEST_CASE("chatd --guest-names shows guest-N for users without a nickname and logs their address", "[newcomer][guests]") {
   ChatdProcess server({"--guest-names"});
   TestClient alice(server.port());
   alice.expect_line("> Connected to the chat server (1 user online)");
@@ -235,4 +237,96 @@ TEST_CASE("--guest-names shows guest-N for users without a nickname and logs the
   CHECK(log.find("> New user " + alice.address_name() + " entered as guest-1 (1 user online)\n") != std::string::npos);
   CHECK(log.find("> New user " + bob.address_name() + " entered as guest-2 (2 users online)\n") != std::string::npos);
   CHECK(log.find("[guest-1] hi\n") != std::string::npos);
+}
+
+namespace {
+
+// The stored lines of `room` (an export's count), read by a second chatd.
+std::size_t stored_lines(const std::string& db, const std::string& room) {
+  const RunResult r = run_program(CHATD_PATH, {"--store", db, "--export-history", room});
+  if (r.exit_code != 0) return 0;
+  return static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n'));
+}
+
+// Reads a replay's framing and lines; returns the lines without their time.
+std::vector<std::string> read_page(TestClient& c, std::size_t count) {
+  c.expect_line("> Recent messages (" + std::to_string(count) + "):");
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto got = c.read_line();
+    REQUIRE(got);
+    REQUIRE(got->size() > 6);
+    lines.push_back(got->substr(6));
+  }
+  c.expect_line("> End of recent messages");
+  return lines;
+}
+
+std::vector<std::string> said_lines(int from, int to) {
+  std::vector<std::string> out;
+  for (int i = from; i <= to; ++i) out.push_back("[ann] line " + std::to_string(i));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("/history pages back through the room's older lines, from memory then the store", "[newcomer][history]") {
+  TempDir dir;
+  ChatdProcess server({"--store", dir.db(), "--history", "3", "--rate-limit", "0"});
+  TestClient ann = join(server, {});
+  ann.send_line("/nick ann");
+  ann.expect_line("> You are now known as ann");
+  for (int i = 1; i <= 10; ++i) ann.send_line("line " + std::to_string(i));  // alone: kept with --store
+  ann.send_line("/nick ann");  // a barrier
+  ann.expect_line("> You are now known as ann");
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (stored_lines(dir.db(), "#lobby") < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  REQUIRE(stored_lines(dir.db(), "#lobby") == 10);
+
+  TestClient bob(server.port());
+  bob.expect_line("> Connected to the chat server (2 users online)");
+  CHECK(read_page(bob, 3) == said_lines(8, 10));  // the replay: --history 3
+  ann.expect_line("> New user " + bob.address_name() + " entered (2 users online)");
+  ann.send_line("said since");  // newer lines do not shift the pages
+  bob.expect_line("[ann] said since");
+
+  bob.send_line("/history 4");
+  CHECK(read_page(bob, 4) == said_lines(4, 7));  // from the store
+  bob.send_line("/HISTORY");
+  CHECK(read_page(bob, 3) == said_lines(1, 3));
+  bob.send_line("/history");
+  bob.expect_line("> No older messages in #lobby");
+  bob.send_line("/history many");
+  bob.expect_line("! usage: /history [N]");
+  bob.send_line("/history 0");
+  bob.expect_line("! usage: /history [N]");
+}
+
+TEST_CASE("/history without --store pages back through the room's memory", "[newcomer][history]") {
+  // Lines of ~1,000 bytes: the 8 KiB replay holds the newest 7 of 12.
+  ChatdProcess server({"--rate-limit", "0"});
+  TestClient ann = join(server, {});
+  TestClient bob = join(server, {&ann});
+  ann.send_line("/nick ann");
+  ann.expect_line("> You are now known as ann");
+  bob.expect_line("> " + ann.address_name() + " is now known as ann");
+  const std::string pad(1000, 'x');
+  std::vector<std::string> said;
+  for (int i = 1; i <= 12; ++i) {
+    ann.send_line("line " + std::to_string(i) + " " + pad);
+    said.push_back("[ann] line " + std::to_string(i) + " " + pad);
+    bob.expect_line(said.back());
+  }
+  TestClient carol(server.port());
+  carol.expect_line("> Connected to the chat server (3 users online)");
+  const std::vector<std::string> replay = read_page(carol, 7);
+  CHECK(replay == std::vector<std::string>(said.begin() + 5, said.end()));
+  carol.send_line("/history 2");
+  CHECK(read_page(carol, 2) == std::vector<std::string>(said.begin() + 3, said.begin() + 5));
+  carol.send_line("/history 500");
+  CHECK(read_page(carol, 3) == std::vector<std::string>(said.begin(), said.begin() + 3));
+  carol.send_line("/history");
+  carol.expect_line("> No older messages in #lobby");
 }

@@ -86,6 +86,8 @@ TEST_CASE("Tab completes commands as the first word", "[completion]") {
   CHECK(complete_word("/l", true, {}).replacement == "/list ");
   CHECK(complete_word("/na", true, {}).replacement == "/names ");
   CHECK(complete_word("/whoi", true, {}).replacement == "/whois ");
+  CHECK(complete_word("/hi", true, {}).replacement == "/history ");
+  CHECK(complete_word("/h", true, {}).choices == Names{"/help", "/history"});
   const auto w = complete_word("/w", true, {});
   CHECK(w.replacement == "/who");
   CHECK(w.choices == Names{"/who", "/whois"});

@@ -40,6 +40,9 @@ TEST_CASE("commands and their arguments") {
   CHECK(parse_command("/part").kind == Kind::part);
   CHECK(parse_command("/whois  bob ").kind == Kind::whois);
   CHECK(parse_command("/whois  bob ").arg == "bob");
+  CHECK(parse_command("/history 20").kind == Kind::history);
+  CHECK(parse_command("/history 20").arg == "20");
+  CHECK(parse_command("/History").arg.empty());
 
   Command nick = parse_command("/nick   alice  ");
   CHECK(nick.kind == Kind::nick);
