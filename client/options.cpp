@@ -192,7 +192,8 @@ std::string usage_text() {
          format_help(entries) +
          "\n"
          "Type a line and press Enter to send it to everyone in your room. Commands:\n"
-         "  /nick NAME, /who, /join #ROOM, /rooms, /msg NAME TEXT, /me TEXT, /help, /quit,\n"
+         "  /nick NAME, /who (/names), /join #ROOM, /part, /rooms (/list), /whois NAME,\n"
+         "  /history [N], /msg NAME TEXT, /me TEXT, /help, /quit,\n"
          "  and /reconnect (chat's own: retry now while disconnected)\n"
          "A line starting with // sends the text with one / removed.\n"
          "Editing: Left/Right, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, Up/Down\n"

@@ -32,7 +32,7 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noex
   return true;
 }
 
-constexpr std::array<std::pair<std::string_view, Command::Kind>, 12> kCommands{{
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 17> kCommands{{
     {"/nick", Command::Kind::nick},
     {"/who", Command::Kind::who},
     {"/msg", Command::Kind::msg},
@@ -45,6 +45,11 @@ constexpr std::array<std::pair<std::string_view, Command::Kind>, 12> kCommands{{
     {"/login", Command::Kind::login},
     {"/logout", Command::Kind::logout},
     {"/password", Command::Kind::password},
+    {"/list", Command::Kind::rooms},  // IRC's words for /rooms and /who
+    {"/names", Command::Kind::who},
+    {"/part", Command::Kind::part},
+    {"/whois", Command::Kind::whois},
+    {"/history", Command::Kind::history},
 }};
 
 }  // namespace

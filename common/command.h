@@ -23,6 +23,10 @@ struct Command {
     login,             // /login NAME PASSWORD    (arg = NAME, text = PASSWORD; either may be empty)
     logout,            // /logout
     password,          // /password OLD NEW       (arg = OLD, text = NEW; either may be empty)
+    // Issue 24 (IRC habits): appended, so the kinds above keep their values.
+    part,     // /part [anything]    (back to the default room; arg ignored)
+    whois,    // /whois NAME         (arg = NAME, may be empty)
+    history,  // /history [N]        (arg = N as typed, may be empty or not a number)
   };
   Kind kind = Kind::empty;
   std::string_view arg;
@@ -31,6 +35,7 @@ struct Command {
 
 // `line` is one framed line, without its "\n". Command words are matched
 // ignoring ASCII case; arguments are trimmed of surrounding spaces and tabs.
+// IRC's /list and /names are /rooms and /who.
 [[nodiscard]] Command parse_command(std::string_view line) noexcept;
 
 }  // namespace chat

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "line_framer.h"
+#include "tracking/arrival_filter.h"
 #include "tracking/outgoing_line.h"
 #include "tracking/timestamp.h"
 #include "utf8.h"
@@ -57,7 +58,10 @@ class Session {
     } else if (config_.nick) {
       queue_to_server("/nick " + *config_.nick + "\n");
     }
-    if (config_.room) queue_to_server("/join " + *config_.room + "\n");
+    if (config_.room) {
+      queue_to_server("/join " + *config_.room + "\n");
+      arrival_.expect_join();  // only that room's history is shown
+    }
   }
 
   int run() {
@@ -171,6 +175,7 @@ class Session {
         to_screen_ += "! overlong line from server skipped\n";
       } else {
         awaiting_greeting_ = false;
+        if (arrival_.hide(frame.text)) return true;
         stamp();
         // The server sanitizes what users send, but we trust no server with
         // our terminal: no escape sequence reaches it from the network.
@@ -257,6 +262,7 @@ class Session {
   bool input_ended_ = false;  // EOF on input or /quit: nothing more to send
   bool half_closed_ = false;
   bool write_failed_ = false;
+  ArrivalFilter arrival_;  // chat --room: hides the default room's replay
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "terminal/screen.h"
 #include "terminal/signals.h"
 #include "terminal/terminal.h"
+#include "tracking/arrival_filter.h"
 #include "tracking/attention.h"
 #include "tracking/nick_tracker.h"
 #include "tracking/outgoing_line.h"
@@ -163,6 +164,7 @@ class Interactive {
   }
   void show_server_line(std::string_view raw) {
     const std::string line = sanitize_text(raw);  // no escape from the network reaches the terminal
+    if (arrival_.hide(line)) return;  // the default room's history, before our /join
     nicks_.observe(line);
     if (rooms_.observe(line)) {
       // History, with the time it was said (sent by the server): the time
@@ -625,7 +627,10 @@ class Interactive {
     }
     // Back to the room we were in (after a reconnect), else --room.
     rooms_.reset_replay();
-    if (const auto& room = rooms_.current() ? rooms_.current() : config_.room) link_->queue("/join " + *room + "\n");
+    if (const auto& room = rooms_.current() ? rooms_.current() : config_.room) {
+      link_->queue("/join " + *room + "\n");
+      arrival_.expect_join();
+    }
     // Fills the nickname list for Tab, and shows who is here.
     link_->queue("/who\n");
     attempt_ = 0;
@@ -638,6 +643,7 @@ class Interactive {
   Screen screen_;
   NickTracker nicks_;
   RoomTracker rooms_;
+  ArrivalFilter arrival_;  // --room or a rejoin: only that room's history is shown
   std::optional<ServerLink> link_;
   std::unique_ptr<AsyncConnect> connecting_;
   std::optional<Clock::time_point> retry_at_;

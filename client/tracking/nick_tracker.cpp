@@ -30,8 +30,9 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
 // How a long /who reply's continuation lines start (docs/PROTOCOL.md).
 constexpr std::string_view kListContinuation = ">   ";
 
-constexpr std::array<std::string_view, 8> kCommands{"/help", "/join", "/me",    "/msg",
-                                                   "/nick", "/quit", "/rooms", "/who"};
+constexpr std::array<std::string_view, 13> kCommands{"/help",  "/history", "/join", "/list",  "/me",
+                                                    "/msg",   "/names",   "/nick", "/part",  "/quit",
+                                                    "/rooms", "/who",     "/whois"};
 
 }  // namespace
 

@@ -109,6 +109,9 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::login:
     case Command::Kind::logout:
     case Command::Kind::password:
+    case Command::Kind::part:
+    case Command::Kind::whois:
+    case Command::Kind::history:
       add_line(out.to_send, line);
       break;
   }

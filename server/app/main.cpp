@@ -236,10 +236,12 @@ int main(int argc, char** argv) {
 
   // --store: opened before anything listens, so a bad path, a damaged file
   // or a file another chatd holds is one line and exit 1 with nothing
-  // started. On disk each room keeps the lines it replays (--history).
+  // started. On disk each room keeps --store-lines lines (at least the
+  // --history it replays), which /history pages back through.
   std::unique_ptr<chat::HistoryStore> store;
   if (options.store && !options.check_config) {  // a check creates no file
-    auto opened = chat::HistoryStore::open(*options.store, options.history);
+    const std::size_t keep = options.history == 0 ? 0 : std::max(options.history, options.store_lines);
+    auto opened = chat::HistoryStore::open(*options.store, keep);
     if (const auto* message = std::get_if<std::string>(&opened)) {
       chat::diagnostic(*message);
       return 1;
@@ -391,12 +393,18 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  if (!fds.empty()) std::fputs(chat::msg::started(chat::bound_port(fds.front().get())).c_str(), stdout);
+  // --log-time stamps these lines too: every line of the stdout log.
+  const auto stamped = [&](const std::string& line) {
+    if (!options.log_time) return line;
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return chat::rfc3339_millis(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + " " + line;
+  };
+  if (!fds.empty()) std::fputs(stamped(chat::msg::started(chat::bound_port(fds.front().get()))).c_str(), stdout);
   if (tls.credentials != nullptr) {
     const chat::tls::KernelTls ktls = chat::tls::kernel_tls();
     const std::string how = ktls.available ? "kernel TLS where the cipher allows, else user-space TLS"
                                            : "user-space TLS: " + ktls.why_not;
-    std::fputs(chat::msg::tls_started(chat::bound_port(tls.listeners.front().get()), how).c_str(), stdout);
+    std::fputs(stamped(chat::msg::tls_started(chat::bound_port(tls.listeners.front().get()), how)).c_str(), stdout);
   }
   std::fflush(stdout);  // scripts wait for these lines to learn the ports
 
@@ -406,6 +414,7 @@ int main(int argc, char** argv) {
   chat::LogWriter err(STDERR_FILENO);
   chat::set_diagnostic_writer(&err);
   chat::ServerLog log(out, options.quiet);
+  log.set_timestamps(options.log_time);
   // The chat and the protocols it is rendered in: the classic line
   // protocol is the canonical one (the log's and the store's text).
   const chat::ClassicRenderer classic({.max_line = options.max_line, .local_time = options.history_local});

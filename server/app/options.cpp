@@ -345,6 +345,10 @@ const std::vector<OptionRow>& option_table() {
        .default_value = "1000"},
       {.name = "--store", .placeholder = "PATH", .help = "keep history and rooms in this SQLite file across restarts",
        .unit = Unit::path, .store = store_in<&Options::store>, .same = same_in<&Options::store>},
+      {.name = "--store-lines", .placeholder = "N",
+       .help = "lines each room keeps in the store, which /history pages back through (at least --history)",
+       .unit = Unit::number, .store = store_in<&Options::store_lines>, .same = same_in<&Options::store_lines>, .min = 1,
+       .max = 1'000'000, .default_value = "500"},
       {.name = "--export-history", .placeholder = "#ROOM",
        .help = "print a room's stored history (with --store) and exit",
        .unit = Unit::room, .store = store_in<&Options::export_history>, .same = same_in<&Options::export_history>,
@@ -392,6 +396,10 @@ const std::vector<OptionRow>& option_table() {
        .min = 1, .max = 64, .default_value = "2"},
       {.name = "--quiet", .help = "do not log each message on stdout",
        .unit = Unit::flag, .store = store_in<&Options::quiet>, .same = same_in<&Options::quiet>, .alias = "-q"},
+      {.name = "--guest-names", .help = "show users without a nickname as guest-N, not IP:PORT (the log keeps addresses)",
+       .unit = Unit::flag, .store = store_in<&Options::guest_names>, .same = same_in<&Options::guest_names>},
+      {.name = "--log-time", .help = "start each stdout log line with its RFC 3339 time (UTC)",
+       .unit = Unit::flag, .store = store_in<&Options::log_time>, .same = same_in<&Options::log_time>},
       {.name = "--config", .placeholder = "FILE",
        .help = "read options from FILE first: name = value lines, # comments; flags given here override "
                "it; re-read on SIGHUP",
@@ -464,6 +472,7 @@ RoomConfig room_config(const Options& o) {
   c.history = o.history;
   c.max_rooms = o.max_rooms;
   c.local_time = o.history_local;
+  c.guest_names = o.guest_names;
   c.max_line = o.max_line;
   return c;
 }
@@ -537,6 +546,8 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   // The scrape is served from the reactor's loop, which counts on its own
   // thread without atomics; the threads engine has no such loop.
   if (o.metrics && o.engine == kThreadsEngine) return "--metrics needs a reactor engine, not --engine threads";
+  // Guest numbers are handed out by each node: unique only within one.
+  if (o.cluster && o.guest_names) return "--guest-names does not work with --cluster yet";
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

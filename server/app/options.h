@@ -32,6 +32,8 @@ struct Options {
   RateLimit rate_limit = kDefaultRateLimit;  // lines per second per user; {0, 0}: off
   unsigned idle_timeout_s = 0;    // 0: idle users stay
   bool quiet = false;
+  bool log_time = false;     // --log-time: RFC 3339 time before each stdout log line
+  bool guest_names = false;  // --guest-names: users without a nickname shown as guest-N
   bool reuse_port = false;  // --reuse-port: SO_REUSEPORT, several chatd on one port
   // Rooms and history (RoomConfig, server/core/room_config.h).
   std::string default_room = "#lobby";        // --default-room
@@ -39,6 +41,7 @@ struct Options {
   bool history_local = false;                 // --history-time local
   std::size_t max_rooms = 1000;               // --max-rooms
   std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
+  std::size_t store_lines = 500;              // --store-lines: lines per room on disk (at least --history)
   std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
   // TLS (docs/SECURITY.md): --tls-cert and --tls-key together, or neither.
   std::optional<std::string> tls_cert;        // --tls-cert FILE: PEM chain, server's first

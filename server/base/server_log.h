@@ -3,7 +3,9 @@
 // stuck reader of either stream never blocks the server.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "base/log_writer.h"
@@ -18,26 +20,34 @@ class ServerLog {
   // Writes through `writer` (not owned).
   ServerLog(LogWriter& writer, bool quiet) : writer_(&writer), quiet_(quiet) {}
 
-  // Joins, leaves, nick changes: always logged. `line` ends in "\n".
-  void event(std::string_view line) { write(line); }
-  // "[NAME] TEXT" and "* NAME TEXT": dropped under --quiet.
-  void message(std::string_view line) {
-    if (!quiet_) write(line);
+  // --log-time: every line from now on starts with its RFC 3339 time in
+  // UTC, to the millisecond ("2026-12-07T17:02:11.042Z "). `clock` (for
+  // tests; null: the system's) gives milliseconds since the epoch.
+  void set_timestamps(bool on, std::int64_t (*clock)() = nullptr) {
+    timestamps_ = on;
+    clock_ = clock;
   }
 
+  // Joins, leaves, nick changes: always logged. `line` ends in "\n".
+  void event(std::string_view line) { write(line); }
+  // "[NAME] TEXT" and "* NAME TEXT": dropped under --quiet. Said in a room
+  // other than the default one, the line starts with that `room` and a
+  // space ("#dev [bob] hi").
+  void message(std::string_view line, std::string_view room = {});
+
  private:
-  void write(std::string_view line) {
-    if (writer_ != nullptr) {
-      writer_->write(line);
-    } else {
-      std::fwrite(line.data(), 1, line.size(), out_);
-    }
-  }
+  void write(std::string_view line);
+  void put(std::string_view bytes);
 
   std::FILE* out_ = nullptr;
   LogWriter* writer_ = nullptr;
   bool quiet_;
+  bool timestamps_ = false;
+  std::int64_t (*clock_)() = nullptr;
 };
+
+// "2026-12-07T17:02:11.042Z": RFC 3339, UTC, milliseconds.
+std::string rfc3339_millis(std::int64_t millis_since_epoch);
 
 // Diagnostics go to `writer` from now on (nullptr: straight to stderr, as
 // before chatd starts serving). Not owned; must outlive its use.

@@ -102,8 +102,12 @@ std::string help() {
   return "> Commands:\n"
          ">   /nick NAME       change your nickname\n"
          ">   /who             list who is in your room (/who * for everyone)\n"
-         ">   /join #ROOM      move to another room (created if needed)\n"
-         ">   /rooms           list the rooms\n"
+         ">   /join #ROOM      move to another room (created if needed; the # may be left out)\n"
+         ">   /part            go back to the default room\n"
+         ">   /rooms, /list    list the rooms\n"
+         ">   /names           the same as /who\n"
+         ">   /whois NAME      where NAME is, since when, idle how long\n"
+         ">   /history [N]     N older lines of your room (default 50, max 500)\n"
          ">   /msg NAME TEXT   send TEXT to NAME only\n"
          ">   /me TEXT         act: everyone sees * NAME TEXT\n"
          ">   /quit            leave the chat\n"
@@ -204,6 +208,31 @@ std::string cluster_behind() { return "! cluster busy: your line reached this se
 std::string nick_pending() { return "! nickname change pending: wait for the answer\n"; }
 std::string nick_needs_link() { return "! nickname changes need the cluster link: try again later\n"; }
 std::string nick_claim_failed() { return "! nickname change failed: cluster link lost\n"; }
+std::string no_older_history(std::string_view room) { return line({"> No older messages in ", room}); }
+
+std::string entered_as(std::string_view address, std::string_view guest, std::size_t online) {
+  return line({"> New user ", address, " entered as ", guest, " (", users_online(online), ")"});
+}
+
+std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
+                  bool local) {
+  const std::tm when = calendar(since, local);
+  char buf[48];
+  const std::size_t n = std::strftime(buf, sizeof buf, local ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M UTC", &when);
+  return line({"> ", name, " is in ", room, ", connected since ", std::string_view(buf, n), ", idle ",
+               duration(idle_seconds)});
+}
+
+std::string whois_remote(std::string_view name, std::string_view room, std::string_view node) {
+  return line({"> ", name, " is in ", room, " (on node ", node, ")"});
+}
+
+std::string duration(std::size_t seconds) {
+  if (seconds < 60) return std::to_string(seconds) + " s";
+  if (seconds < 3600) return std::to_string(seconds / 60) + " min";
+  return std::to_string(seconds / 3600) + " h " + std::to_string(seconds / 60 % 60) + " min";
+}
+
 std::string nick_lost(std::string_view name, std::string_view now_called) {
   return line({"! nickname ", name, " was taken while the cluster link was down: you are ", now_called, " again"});
 }

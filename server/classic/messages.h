@@ -112,6 +112,18 @@ std::string server_busy();
 std::string passwords_need_tls(std::size_t tls_port);
 // The stdout log: "> 127.0.0.1:PORT logged in as alice" (what = "logged in as").
 std::string account_log(std::string_view address, std::string_view what, std::string_view account);
+// /history with nothing older: "> No older messages in #ROOM".
+std::string no_older_history(std::string_view room);
+// --guest-names, in the log only: "> New user ADDR entered as guest-N (N users online)".
+std::string entered_as(std::string_view address, std::string_view guest, std::size_t online);
+// /whois NAME (issue 24): "> NAME is in #ROOM, connected since
+// 2026-12-07 17:02 UTC, idle 3 min" (the zone's abbreviation with `local`);
+// for a user of another node, "> NAME is in #ROOM (on node NODE)".
+std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
+                  bool local);
+std::string whois_remote(std::string_view name, std::string_view room, std::string_view node);
+// "42 s", "3 min", "2 h 5 min".
+std::string duration(std::size_t seconds);
 
 // The classic server's first stdout line.
 std::string started(unsigned port);

@@ -62,6 +62,7 @@ void Channels::remove_member(Channel& ch, Directory::MemberId id, bool keep_hist
 const HistoryEntry* Channels::remember(Channel& ch, HistoryEntry entry) {
   if (history_ == 0) return nullptr;
   touch(ch, entry.time());
+  ++ch.kept_total;
   ch.history.push_back(std::move(entry));
   if (ch.history.size() > history_) ch.history.pop_front();
   return &ch.history.back();

@@ -25,6 +25,9 @@ struct Channel {
   // time in seconds, then the order of events for equal times.
   std::int64_t active_at = 0;
   std::uint64_t active_seq = 0;
+  // Lines ever kept here (said or restored); the newest line's number.
+  // /history counts back from a member's Seat::shown_from with it.
+  std::uint64_t kept_total = 0;
 };
 
 class Channels {

@@ -35,17 +35,19 @@ void Chat::restore_history(std::string_view room, std::int64_t time, std::string
 
 Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
   Channel& lobby = channels_.lobby();
+  const std::int64_t since = now();
   std::string address = address_name;
-  const MemberId id =
-      directory_.add(Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}});
+  const MemberId id = directory_.add(
+      Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}, since, since});
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
   send_history(id);
+  if (config_.guest_names) name_guest(id);  // logs its own line
   Seat& seat = directory_[id];
   const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, entered);
-  log_event(rendering);
+  if (seat.guest == 0) log_event(rendering);
   if (announce) broadcast(lobby, rendering, id);
   if (bus_ != nullptr) {
     directory_.set_serial(id, next_serial_++);
@@ -74,6 +76,7 @@ void Chat::announce(MemberId id) {
 }
 
 void Chat::leave(MemberId id) {
+  if (directory_[id].guest != 0) release_guest(directory_[id]);
   const auto [seat, held_key] = directory_.remove(id);
   Channel& ch = *seat.channel;
   if (hasher_ != nullptr) leave_accounts(seat, id);
@@ -126,7 +129,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       send_private(id, cmd.arg, cmd.text);
       break;
     case Command::Kind::join:
-      move(id, cmd.arg);
+      join_room(id, cmd.arg);
       break;
     case Command::Kind::rooms:
       send_rooms(id);
@@ -151,21 +154,36 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::unknown:
       refuse(id, Event::Kind::unknown_command, {}, clean(cmd.arg));
       break;
+    case Command::Kind::part:
+      move(id, config_.default_room);
+      break;
+    case Command::Kind::whois:
+      send_whois(id, cmd.arg);
+      break;
+    case Command::Kind::history:
+      send_older(id, cmd.arg);
+      break;
   }
   return Outcome::stay;
 }
 
 // Text and /me: to the sender's room, and into its history if anyone heard
-// it (a line said to an empty room is heard by nobody, later arrivals
-// included, as in the classic server).
+// it. Without --store a line said to an empty room is heard by nobody,
+// later arrivals included, as in the classic server (the seed transcripts);
+// with --store every line is kept, a note left for the morning included
+// (docs/PROTOCOL.md "History" has the rule).
 void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
-  const Seat& seat = directory_[id];
+  Seat& seat = directory_[id];
+  seat.spoke_at = now();
   Channel& ch = *seat.channel;
   const Event said{.kind = kind, .name = seat.name, .text = text};
   Rendering rendering(renderers_, said);
-  log_.message(*rendering.canonical());
+  log_.message(*rendering.canonical(), channels_.is_lobby(ch) ? std::string_view() : std::string_view(ch.name));
+  if (here(ch) < 2) {  // nobody else hears it
+    if (sink_ != nullptr) remember(ch, kind, seat.name, text, rendering);
+    return;
+  }
   if (bus_ != nullptr) {
-    if (here(ch) < 2) return;
     ClusterEvent e;
     e.kind = ClusterEvent::Kind::line;
     e.name = seat.name;
@@ -173,8 +191,6 @@ void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
     e.text = std::string(text);
     e.said = kind;
     publish_said(id, std::move(e));
-  } else if (ch.members.size() < 2) {
-    return;
   }
   broadcast(ch, rendering, id);
   remember(ch, kind, seat.name, text, rendering);
@@ -186,7 +202,7 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
   const std::int64_t time = now();
   const SharedLine& canonical = rendering.canonical();
   channels_.remember(ch, HistoryEntry(time, kind, name, text, canonical));
-  if (sink_ != nullptr) sink_->append(ch.name, time, canonical);
+  if (sink_ != nullptr) sink_->append(ch.name, time, canonical, ch.kept_total);
 }
 
 // A replay is the newest lines that fit config_.replay_bytes (the newest
@@ -195,6 +211,7 @@ void Chat::remember(Channel& ch, Event::Kind kind, std::string_view name, std::s
 // protocol puts around them (a time, brackets, the line ending).
 void Chat::send_history(MemberId id) {
   const Channel& ch = *directory_[id].channel;
+  directory_[id].shown_from = ch.kept_total + 1;  // /history starts below what is replayed here
   if (ch.history.empty()) return;
   constexpr std::size_t kFrame = 64, kPerLine = 16;
   std::size_t bytes = kFrame;
@@ -206,6 +223,7 @@ void Chat::send_history(MemberId id) {
     ++count;
   }
   if (!directory_[id].member->accepts_replay(bytes, count + 2)) return;
+  directory_[id].shown_from = ch.kept_total + 1 - count;
   // One buffer for the whole replay: it reaches one member only.
   tell(id, Event{.kind = Event::Kind::history, .room = ch.name, .count = count, .entries = &ch.history});
 }

@@ -163,6 +163,21 @@ class Chat {
   void send_rooms(MemberId id);
   void send_list(MemberId id, Event::Kind kind, std::string_view room, std::span<const std::string_view> items);
   void move(MemberId id, std::string_view room);
+
+  // --- IRC habits (core/irc_commands.cpp): /join without "#", /whois
+  void join_room(MemberId id, std::string_view room);
+  void send_whois(MemberId id, std::string_view name);
+
+  // --- /history [N] (core/history_pages.cpp)
+  void send_older(MemberId id, std::string_view arg);
+
+  // --- --guest-names (core/guest_names.cpp)
+  // Names `id` guest-N (the smallest N free) and logs its address with it.
+  void name_guest(MemberId id);
+  // `id` leaves or takes a nickname: its N is free again.
+  void release_guest(Seat& seat);
+  // Whether `name` is a guest-N name, which only chatd gives.
+  [[nodiscard]] bool is_guest_name(std::string_view name) const;
   void refuse(MemberId id, Event::Kind kind, std::string_view name = {}, std::string_view text = {},
               std::string_view other = {});
 
@@ -198,6 +213,8 @@ class Chat {
   Directory directory_;
   Channels channels_;
   std::string scratch_;  // a said line's sanitized text, reused
+  std::vector<unsigned> free_guests_;  // --guest-names: numbers given back, a min-heap
+  unsigned guests_top_ = 0;            // the highest number handed out
 
   // Accounts: off without a hasher.
   Accounts accounts_;

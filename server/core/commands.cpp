@@ -22,6 +22,10 @@ void Chat::rename(MemberId id, std::string_view requested) {
     refuse(id, Event::Kind::invalid_nickname, clean(requested), describe(problem));
     return;
   }
+  if (is_guest_name(requested)) {
+    refuse(id, Event::Kind::invalid_nickname, requested, "reserved");
+    return;
+  }
   if (!accounts_.empty() && reserved(id, requested)) return;
   Seat& seat = directory_[id];
   if (seat.claiming) {
@@ -58,6 +62,7 @@ void Chat::rename(MemberId id, std::string_view requested) {
 }
 
 void Chat::apply_rename(MemberId id, std::string_view requested) {
+  if (directory_[id].guest != 0) release_guest(directory_[id]);
   const std::string old_name = directory_.rename(id, std::string(requested));
   Seat& seat = directory_[id];
   tell(id, Event{.kind = Event::Kind::renamed_self, .name = seat.name});
@@ -83,6 +88,7 @@ void Chat::send_private(MemberId id, std::string_view target, std::string_view t
     refuse(id, Event::Kind::no_such_user, clean(target));
     return;
   }
+  directory_[id].spoke_at = now();
   const std::string& sender = directory_[id].name;
   if (to.remote != nullptr) {
     // Confirmed once handed to the cluster: the other node delivers it if

@@ -39,7 +39,10 @@ Directory::Removed Directory::remove(MemberId id) {
 
 std::string Directory::rename(MemberId id, std::string nickname) {
   Seat& seat = *seats_[id];
-  by_nickname_.erase(nickname_key(seat.name));
+  // Only its own key: an address name's key could be another's nickname's.
+  if (const auto it = by_nickname_.find(nickname_key(seat.name)); it != by_nickname_.end() && it->second == id) {
+    by_nickname_.erase(it);
+  }
   by_nickname_.emplace(nickname_key(nickname), id);
   return std::exchange(seat.name, std::move(nickname));
 }

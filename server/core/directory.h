@@ -35,6 +35,13 @@ class Directory {
     std::optional<std::string> claiming;  // a /nick waiting for Redis
     bool told_behind = false;  // told its lines stay here; again only after one got through
     std::string account;  // the account this member is logged in as; empty if none
+    // /whois (core/irc_commands.cpp):
+    std::int64_t connected_at = 0;  // seconds since the epoch
+    std::int64_t spoke_at = 0;      // its last text, /me or /msg (connected_at before)
+    unsigned guest = 0;             // --guest-names: N of its guest-N name; 0: none
+    // /history: the number (Channel::kept_total) of the oldest line of its
+    // room it has been shown; older lines are what /history pages back to.
+    std::uint64_t shown_from = 0;
   };
   // A user of another node.
   struct RemoteUser {

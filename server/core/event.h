@@ -85,6 +85,10 @@ struct Event {
     server_busy,             // the password workers' queue is full
     passwords_need_tls,      // count = the TLS port, 0 if the server has none
     account_log,             // the stdout log only: name = address name, text = what, other = the account
+    // Issue 24: appended, so the kinds above keep their values.
+    whois,               // name is in room since `time`, idle `count` s; other = its node if remote
+    entered_as,          // the log's "entered" for a guest: name (its address) is other (guest-N); count = online
+    no_older_history,    // /history: room has nothing older than what you were shown
   };
 
   Kind kind = Kind::text;
@@ -95,6 +99,7 @@ struct Event {
   std::size_t count = 0;
   std::span<const std::string_view> items{};  // who_all, who_room, rooms
   const std::deque<HistoryEntry>* entries = nullptr;  // history
+  std::int64_t time = 0;  // whois: connected since (seconds since the epoch)
 };
 
 // One line of a room's history: when, who, and what was said (text or

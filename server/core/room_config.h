@@ -17,6 +17,7 @@ struct RoomConfig {
   // fit this many bytes (at least the newest line): docs/SECURITY.md.
   std::size_t replay_bytes = 8 * 1024;
   bool local_time = false;            // history times in the server's zone, not UTC
+  bool guest_names = false;           // --guest-names: guest-N instead of IP:PORT (core/guest_names.cpp)
   std::int64_t (*clock)() = nullptr;  // seconds since the epoch; null: the system clock
 };
 

@@ -247,6 +247,12 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
                                   : "passwords only over TLS: port " + std::to_string(e.count));
       return;
     case Kind::account_log: return;  // the stdout log only
+    case Kind::whois:  // the port answers WHOIS with 311/312/317/318 itself; the line protocol's words otherwise
+      notice(out, r, std::string(e.name) + " is in " + std::string(e.room) +
+                         (e.other.empty() ? ", idle " + std::to_string(e.count) + " s" : " (on node " + std::string(e.other) + ")"));
+      return;
+    case Kind::entered_as: return;  // the stdout log only
+    case Kind::no_older_history: notice(out, r, "No older messages in " + std::string(e.room)); return;
   }
 }
 

@@ -362,11 +362,14 @@ void HistoryStore::load_into(Chat& room, std::size_t per_room) {
       kept.newest_first.push_back(std::move(*it));
     }
   }
+  std::lock_guard lock(mutex_);
   for (auto& [key, kept] : rooms) {
     for (auto it = kept.newest_first.rbegin(); it != kept.newest_first.rend(); ++it) {
       it->text.push_back('\n');
       room.restore_history(kept.name, it->time, it->text);
     }
+    // Restored lines are numbered 1..N in the room: the newest on disk is N.
+    committed_[key] = kept.newest_first.size();
   }
 }
 
@@ -401,11 +404,61 @@ std::variant<std::vector<HistoryStore::Line>, std::string> HistoryStore::export_
   return lines;
 }
 
+std::vector<HistorySink::Stored> HistoryStore::older(std::string_view room, std::uint64_t before, std::size_t count,
+                                                     std::size_t bytes) {
+  std::vector<Stored> out;
+  const std::string key = room_key(room);
+  std::uint64_t newest = 0;  // the number of the newest line on disk
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = committed_.find(key); it != committed_.end()) newest = it->second;
+  }
+  if (count == 0 || before == 0) return out;
+  // Lines numbered `before` and above are skipped: newest - before + 1 of them.
+  std::uint64_t skip = newest >= before ? newest - before + 1 : 0;
+  if (reader_ == nullptr) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(db);
+      return out;
+    }
+    reader_.reset(db);
+  }
+  if (older_ == nullptr) older_.reset(prepare(reader_.get(), "SELECT lines FROM chunks WHERE room = ?1 ORDER BY id DESC").release());
+  sqlite3_stmt* const s = older_.get();
+  if (s == nullptr) return out;
+  bind_text(s, 1, room);
+  std::vector<Stored> chunk;
+  std::size_t used = 0;
+  bool done = false;
+  while (!done && sqlite3_step(s) == SQLITE_ROW) {
+    chunk.clear();
+    for_each_entry(column_text(s, 0), [&](std::int64_t time, std::string_view line) {
+      chunk.push_back(Stored{time, std::string(line) + "\n"});
+    });
+    for (auto it = chunk.rbegin(); it != chunk.rend(); ++it) {
+      if (skip > 0) {
+        --skip;
+        continue;
+      }
+      if (out.size() >= count || (!out.empty() && used + it->line.size() > bytes)) {
+        done = true;
+        break;
+      }
+      used += it->line.size();
+      out.push_back(std::move(*it));
+    }
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return out;
+}
+
 std::size_t HistoryStore::charge(const Pending& p) {
   return kPendingOverhead + p.room.size() + p.line->size();
 }
 
-void HistoryStore::append(std::string_view room, std::int64_t time, const SharedLine& line) {
+void HistoryStore::append(std::string_view room, std::int64_t time, const SharedLine& line, std::uint64_t seq) {
   const std::size_t bytes = kPendingOverhead + room.size() + line->size();
   bool wake = false;
   {
@@ -416,7 +469,7 @@ void HistoryStore::append(std::string_view room, std::int64_t time, const Shared
       return;
     }
     waiting_bytes_ += bytes;
-    queue_.push_back(Pending{std::string(room), time, line});
+    queue_.push_back(Pending{std::string(room), time, line, seq});
     ++queued_total_;
     wake = std::exchange(writer_waiting_, false);
   }
@@ -600,6 +653,7 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
     it->lines.append(line);
     it->lines.push_back('\n');
     ++it->count;
+    it->last_seq = p.seq;
   }
   // Keep the buffers of at most a few rooms (a burst over many rooms must
   // not pin its memory).
@@ -625,6 +679,8 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
     totals.emplace_back(std::move(key), total);
   }
   if (ok && exec(db, "COMMIT")) {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < totals.size(); ++i) committed_[totals[i].first] = chunks_[i].last_seq;
     for (auto& [key, total] : totals) on_disk_[std::move(key)] = total;
     return {};
   }

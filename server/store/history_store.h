@@ -102,7 +102,14 @@ class HistoryStore final : public HistorySink {
 
   // HistorySink: queues the line for the writer thread (a reference to the
   // shared buffer, no copy). Never waits for the disk.
-  void append(std::string_view room, std::int64_t time, const SharedLine& line) override;
+  void append(std::string_view room, std::int64_t time, const SharedLine& line, std::uint64_t seq) override;
+
+  // HistorySink, for /history: reads the room's rows newest first through
+  // a read-only connection of its own (WAL: the writer never blocks it),
+  // at most the `keep` lines a room holds on disk. Lines still waiting for
+  // the writer are in the room's memory, which the chat reads first.
+  std::vector<Stored> older(std::string_view room, std::uint64_t before, std::size_t count,
+                            std::size_t bytes) override;
 
   // Blocks until everything queued before the call is written or given up
   // (for tests).
@@ -118,6 +125,7 @@ class HistoryStore final : public HistorySink {
     std::string room;  // short names need no allocation
     std::int64_t time;
     SharedLine line;   // as sent, with its "\n"
+    std::uint64_t seq = 0;  // its number in the room (HistorySink::append)
   };
   struct DbCloser {
     void operator()(sqlite3* db) const noexcept;
@@ -149,6 +157,7 @@ class HistoryStore final : public HistorySink {
     std::string room;
     std::string lines;
     std::size_t count = 0;
+    std::uint64_t last_seq = 0;
   };
   static constexpr std::size_t kKeptChunks = 16;
   static constexpr std::size_t kKeptBytes = std::size_t{1} << 20;
@@ -181,6 +190,12 @@ class HistoryStore final : public HistorySink {
   bool writer_waiting_ = false;      // guarded by mutex_: the writer sleeps until told
   bool flush_wanted_ = false;        // guarded by mutex_: flush() waits, do not gather
   std::thread writer_;
+
+  // /history: per room_key, the number of the newest line on disk
+  // (guarded by mutex_); the read-only connection (the chat's thread only).
+  std::unordered_map<std::string, std::uint64_t> committed_;
+  Db reader_;
+  std::unique_ptr<sqlite3_stmt, StmtCloser> older_;
 };
 
 }  // namespace chat

@@ -225,6 +225,39 @@ TEST_CASE("chat --room joins the room once connected and a pipe prints history a
   CHECK(chat.wait_exit() == 0);
 }
 
+TEST_CASE("chat --room shows only the history of the room it joins, not the default room's first",
+          "[chat][rooms]") {
+  ChatdProcess server;
+  TestClient peer(server.port());
+  peer.expect_line("> Connected to the chat server (1 user online)");
+  TestClient other(server.port());
+  other.expect_line("> Connected to the chat server (2 users online)");
+  peer.expect_line("> New user " + other.address_name() + " entered (2 users online)");
+  peer.send_line("said in the lobby");
+  other.expect_line("[" + peer.address_name() + "] said in the lobby");
+  peer.send_line("/join #random");
+  peer.expect_line("> You are now in #random (1 user here)");
+  other.expect_line("< " + peer.address_name() + " left for #random (1 user here)");
+  other.send_line("/join #random");
+  other.expect_line("> You are now in #random (2 users here)");
+  peer.expect_line("> " + other.address_name() + " joined #random (2 users here)");
+  peer.send_line("said in random");
+  other.expect_line("[" + peer.address_name() + "] said in random");
+
+  ChatProcess chat({"--room", "random", "127.0.0.1", std::to_string(server.port())});
+  REQUIRE(chat.wait_stdout("> End of recent messages\n"));
+  const auto joined = peer.read_line();  // chat's /join is done: nothing more to replay
+  REQUIRE(joined);
+  chat.close_stdin();
+  CHECK(chat.wait_exit() == 0);
+  const std::string out = chat.stdout_text();
+  INFO(out);
+  CHECK(out.find("said in the lobby") == std::string::npos);
+  CHECK(out.find("said in random") != std::string::npos);
+  CHECK(out.find("> Recent messages (1):") == out.rfind("> Recent messages (1):"));
+  CHECK(out.starts_with("> Connected to the chat server (3 users online)\n> You are now in #random (3 users here)\n"));
+}
+
 TEST_CASE("chat shows the user's own /msg (as the server confirms it), /me and // lines", "[chat][commands]") {
   ChatdProcess server;
   TestClient peer(server.port());

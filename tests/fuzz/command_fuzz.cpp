@@ -69,7 +69,11 @@ Kind kind_of_word(std::string_view word) {
   if (lower == "/quit") return Kind::quit;
   if (lower == "/help") return Kind::help;
   if (lower == "/join") return Kind::join;
-  if (lower == "/rooms") return Kind::rooms;
+  if (lower == "/rooms" || lower == "/list") return Kind::rooms;
+  if (lower == "/names") return Kind::who;
+  if (lower == "/part") return Kind::part;
+  if (lower == "/whois") return Kind::whois;
+  if (lower == "/history") return Kind::history;
   return Kind::unknown;
 }
 

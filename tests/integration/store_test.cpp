@@ -368,11 +368,11 @@ TEST_CASE("a store another chatd has open is refused", "[store]") {
   expect_replayed(again, said);  // once, not twice
 }
 
-TEST_CASE("the store keeps the newest --history lines of each room on disk", "[store]") {
+TEST_CASE("the store keeps the newest --store-lines lines of each room on disk", "[store]") {
   TempDir dir;
   std::vector<std::string> said;
   {
-    ChatdProcess server({"--store", dir.db(), "--history", "5", "--rate-limit", "0"});
+    ChatdProcess server({"--store", dir.db(), "--history", "5", "--store-lines", "5", "--rate-limit", "0"});
     Lobby lobby(server);
     for (int i = 0; i < 10; ++i) {
       // Ten rounds of 20 lines: each awaited on disk, so pruning runs over
@@ -388,8 +388,8 @@ TEST_CASE("the store keeps the newest --history lines of each room on disk", "[s
     server.signal(SIGTERM);
     REQUIRE(server.wait_exit() == 0);
   }
-  // A smaller --history cuts the store at start.
-  ChatdProcess again({"--store", dir.db(), "--history", "3"});
+  // A smaller --store-lines (with --history no bigger) cuts the store at start.
+  ChatdProcess again({"--store", dir.db(), "--history", "3", "--store-lines", "3"});
   CHECK(on_disk(dir.db(), "#lobby").lines == 3);
   const std::vector<std::string> newest(said.end() - 3, said.end());
   CHECK(exported(dir.db(), "#lobby") == newest);

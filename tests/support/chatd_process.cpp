@@ -45,6 +45,10 @@ std::optional<std::uint16_t> parse_started_line(const std::string& out, std::str
   std::size_t at = 0;
   for (std::size_t newline; (newline = out.find('\n', at)) != std::string::npos; at = newline + 1) {
     std::string_view line(out.data() + at, newline - at);
+    // chatd --log-time: "2026-12-07T17:02:11.042Z " before it.
+    if (line.size() > 25 && line[4] == '-' && line[10] == 'T' && line[23] == 'Z' && line[24] == ' ') {
+      line.remove_prefix(25);
+    }
     if (!line.starts_with(prefix) || !line.ends_with('.')) continue;
     line.remove_prefix(prefix.size());
     unsigned value = 0;

@@ -79,9 +79,18 @@ TEST_CASE("Tab with several matches extends to the shared prefix and lists them"
 }
 
 TEST_CASE("Tab completes commands as the first word", "[completion]") {
-  CHECK(complete_word("/w", true, {}).replacement == "/who ");
   CHECK(complete_word("/q", true, {}).replacement == "/quit ");
-  CHECK(complete_word("/N", true, {}).replacement == "/nick ");
+  CHECK(complete_word("/Ni", true, {}).replacement == "/nick ");
+  // IRC's words too (issue 24 item 10).
+  CHECK(complete_word("/p", true, {}).replacement == "/part ");
+  CHECK(complete_word("/l", true, {}).replacement == "/list ");
+  CHECK(complete_word("/na", true, {}).replacement == "/names ");
+  CHECK(complete_word("/whoi", true, {}).replacement == "/whois ");
+  CHECK(complete_word("/hi", true, {}).replacement == "/history ");
+  CHECK(complete_word("/h", true, {}).choices == Names{"/help", "/history"});
+  const auto w = complete_word("/w", true, {});
+  CHECK(w.replacement == "/who");
+  CHECK(w.choices == Names{"/who", "/whois"});
   const auto m = complete_word("/m", true, {});
   CHECK(m.replacement == "/m");
   CHECK(m.choices == Names{"/me", "/msg"});

@@ -33,6 +33,17 @@ TEST_CASE("commands and their arguments") {
   CHECK(parse_command("/join  #Random ").arg == "#Random");
   CHECK(parse_command("/who *").arg == "*");
 
+  // IRC's words (issue 24 item 10).
+  CHECK(parse_command("/LIST").kind == Kind::rooms);
+  CHECK(parse_command("/names").kind == Kind::who);
+  CHECK(parse_command("/names *").arg == "*");
+  CHECK(parse_command("/part").kind == Kind::part);
+  CHECK(parse_command("/whois  bob ").kind == Kind::whois);
+  CHECK(parse_command("/whois  bob ").arg == "bob");
+  CHECK(parse_command("/history 20").kind == Kind::history);
+  CHECK(parse_command("/history 20").arg == "20");
+  CHECK(parse_command("/History").arg.empty());
+
   Command nick = parse_command("/nick   alice  ");
   CHECK(nick.kind == Kind::nick);
   CHECK(nick.arg == "alice");
@@ -60,7 +71,7 @@ TEST_CASE("anything else after a slash is an unknown command") {
   Command c = parse_command("/dance wildly");
   CHECK(c.kind == Kind::unknown);
   CHECK(c.arg == "/dance");
-  CHECK(parse_command("/whois").kind == Kind::unknown);
+  CHECK(parse_command("/kickban").kind == Kind::unknown);
   CHECK(parse_command("/").arg == "/");
   CHECK(parse_command("/ spaced").arg == "/");
 }

@@ -25,7 +25,7 @@ std::int64_t fixed_clock() { return 1'796'115'900; }
 // their last member, as with --store.
 struct NullSink final : chat::HistorySink {
   int lines = 0;
-  void append(std::string_view, std::int64_t, const chat::SharedLine&) override { ++lines; }
+  void append(std::string_view, std::int64_t, const chat::SharedLine&, std::uint64_t) override { ++lines; }
 };
 
 RoomConfig config(std::size_t max_rooms = 1000) {
