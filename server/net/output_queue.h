@@ -42,7 +42,9 @@ class OutputQueue {
   // least (for deciding whether to build a reply at all).
   [[nodiscard]] static std::size_t charge_estimate(std::size_t bytes) noexcept;
 
-  enum class Kind { normal, control };
+  // response: a web port's HTTP response, queued before any line and
+  // bounded by the embedded files' size, not by --max-queue.
+  enum class Kind { normal, control, response };
 
   // Queues `line` unless that would take the charged memory past the limit
   // (plus kControlReserve for a control line), in which case the line is

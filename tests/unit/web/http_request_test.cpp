@@ -80,7 +80,7 @@ TEST_CASE("http: routes: page, upgrade, 404, 405, 426, 403") {
   CHECK(route_of(kUpgrade, tls).status == 403);
 }
 
-TEST_CASE("http: subprotocols: chat.lines or none; IRC refused with why") {
+TEST_CASE("http: subprotocols: chat.lines or none and IRC refused with why") {
   CHECK(chat::web::choose_subprotocol("") == "");
   CHECK(chat::web::choose_subprotocol("foo, chat.lines") == "chat.lines");
   CHECK(chat::web::choose_subprotocol("text.ircv3.net").find("not served yet") != std::string::npos);
