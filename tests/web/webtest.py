@@ -24,6 +24,8 @@ class Chatd:
 
     def __init__(self, chatd, *args, port=0, web_port=0, expect_tls=False):
         cmd = [chatd, "--host", "127.0.0.1", "--port", str(port), "--web-port", str(web_port), *args]
+        if os.environ.get("CHAT_ENGINE"):  # ctest runs some cases once per reactor engine
+            cmd += ["--engine", os.environ["CHAT_ENGINE"]]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = []
         self.stderr = []
