@@ -60,13 +60,18 @@ class Chatd:
         return 0
 
     def stop(self):
+        """SIGTERM; chatd must exit 0 (a sanitizer report or a crash fails the test)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(10)
+                self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                raise AssertionError("chatd did not exit within 20 s of SIGTERM")
+        time.sleep(0.1)  # the drain threads read the last of stderr
+        if self.proc.returncode != 0:
+            raise AssertionError("chatd exited %d: %s" % (self.proc.returncode, "".join(self.stderr)[-3000:]))
 
     def __enter__(self):
         return self
