@@ -32,6 +32,8 @@
 #include "systemd/notify.h"
 #include "systemd/service_task.h"
 #include "threads/thread_server.h"
+#include "web/http_response.h"
+#include "web/ws_line_renderer.h"
 #include "tls/tls_credentials.h"
 #include "tls_context.h"
 
@@ -383,6 +385,20 @@ int main(int argc, char** argv) {
                      std::to_string(chat::bound_port(metrics_fds.front().get())) + "/metrics");
   }
 
+  // --web-port: the page and its WebSocket (docs/WEB.md); HTTPS with --tls-cert.
+  chat::WebSetup web;
+  if (options.web_port) {
+    auto listeners = chat::open_listeners(options.host, *options.web_port, options.reuse_port);
+    if (const auto* message = std::get_if<std::string>(&listeners)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    web.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+    if (options.web_origin) static_cast<void>(chat::web::parse_origins(*options.web_origin, web.policy.extra_origins));
+    web.policy.tls = tls_credentials != nullptr;
+    web.ping_s = options.web_ping_s;
+  }
+
   const chat::Notifier notifier = chat::Notifier::from_environment();
   const auto watchdog = chat::watchdog_interval_from_environment();
   if (watchdog && !poller) chat::diagnostic("WATCHDOG_USEC is ignored with --engine threads: its loop sends no pings");
@@ -406,6 +422,15 @@ int main(int argc, char** argv) {
                                            : "user-space TLS: " + ktls.why_not;
     std::fputs(stamped(chat::msg::tls_started(chat::bound_port(tls.listeners.front().get()), how)).c_str(), stdout);
   }
+  if (!web.listeners.empty()) {
+    // A wildcard or loopback host is opened as localhost: the page's own origin.
+    const bool named = options.host && *options.host != "0.0.0.0" && *options.host != "::" && !options.host->empty();
+    std::string host = named ? *options.host : "localhost";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    const std::string url = std::string(web.policy.tls ? "https://" : "http://") + host + ":" +
+                            std::to_string(chat::bound_port(web.listeners.front().get())) + "/";
+    std::fputs(stamped(chat::msg::web_started(url)).c_str(), stdout);
+  }
   std::fflush(stdout);  // scripts wait for these lines to learn the ports
 
   // From here on nothing writes to stdout or stderr directly: a reader that
@@ -418,7 +443,15 @@ int main(int argc, char** argv) {
   // The chat and the protocols it is rendered in: the classic line
   // protocol is the canonical one (the log's and the store's text).
   const chat::ClassicRenderer classic({.max_line = options.max_line, .local_time = options.history_local});
-  const chat::Renderers renderers(classic);
+  chat::Renderers renderers(classic);
+  // The web port's WebSocket: the same lines, each one text frame, built
+  // once per line and shared by every WebSocket receiver.
+  const chat::web::WsLineRenderer ws_lines(classic);
+  const chat::web::HttpRefusalRenderer http_refusals(classic);
+  if (!web.listeners.empty()) {
+    web.protocol = renderers.add(ws_lines);
+    web.refusals = &http_refusals;
+  }
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
   if (account_store) account_store->load_into(chat);
@@ -481,6 +514,7 @@ int main(int argc, char** argv) {
     listening += std::string(fds.empty() ? " on" : ",") + " TLS port " +
                  std::to_string(chat::bound_port(tls.listeners.front().get()));
   }
+  if (!web.listeners.empty()) listening += ", web port " + std::to_string(chat::bound_port(web.listeners.front().get()));
   // The listeners listen and the store is loaded: connections wait in the
   // backlog until the loop's first turn.
   notifier.send("READY=1\nSTATUS=" + listening);
@@ -492,7 +526,7 @@ int main(int argc, char** argv) {
     status = server.run();
   } else {
     chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
-                          std::move(tls));
+                          std::move(tls), std::move(web));
     live_reactor = &reactor;
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {

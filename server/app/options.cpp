@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "cluster/redis_url.h"
+#include "web/web_policy.h"
 #include "help_text.h"
 #include "net/pollers/poller.h"
 #include "room_name.h"
@@ -76,6 +77,8 @@ void store_in(Options& o, const OptionValue& value) {
   using T = std::remove_cvref_t<decltype(o.*Field)>;
   if constexpr (std::is_same_v<T, bool>) {
     o.*Field = std::get<bool>(value);
+  } else if constexpr (std::is_same_v<T, std::optional<unsigned>>) {
+    o.*Field = static_cast<unsigned>(std::get<std::size_t>(value));  // a port
   } else if constexpr (std::is_integral_v<T>) {
     o.*Field = static_cast<T>(std::get<std::size_t>(value));  // max of the row fits T
   } else if constexpr (std::is_same_v<T, RateLimit>) {
@@ -371,6 +374,16 @@ const std::vector<OptionRow>& option_table() {
        .unit = Unit::rate, .store = store_in<&Options::tls_handshake_rate>, .same = same_in<&Options::tls_handshake_rate>,
        .max = 1'000'000,
        .default_value = "200:200", .zero_means = "off", .live = true},
+      {.name = "--web-port", .placeholder = "N",
+       .help = "serve the web client and its WebSocket on this port (HTTPS/WSS with --tls-cert); 0 picks a free one",
+       .unit = Unit::port, .store = store_in<&Options::web_port>, .same = same_in<&Options::web_port>, .min = 0, .max = 65535},
+      {.name = "--web-origin", .placeholder = "LIST",
+       .help = "origins (https://HOST[:PORT], comma-separated) whose pages may open the WebSocket besides chatd's own",
+       .unit = Unit::address, .store = store_in<&Options::web_origin>, .same = same_in<&Options::web_origin>},
+      {.name = "--web-ping", .placeholder = "SECS",
+       .help = "ping a WebSocket silent this long; no answer within --stall-timeout drops it",
+       .unit = Unit::seconds, .store = store_in<&Options::web_ping_s>, .same = same_in<&Options::web_ping_s>, .min = 1, .max = 3600,
+       .default_value = "30"},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>, .same = same_in<&Options::cluster>},
@@ -548,6 +561,13 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.metrics && o.engine == kThreadsEngine) return "--metrics needs a reactor engine, not --engine threads";
   // Guest numbers are handed out by each node: unique only within one.
   if (o.cluster && o.guest_names) return "--guest-names does not work with --cluster yet";
+  // The web port's HTTP and WebSocket state lives in the reactor (docs/WEB.md).
+  if (o.web_port && o.engine == kThreadsEngine) return "--web-port needs a reactor engine, not --engine threads";
+  if (o.web_origin) {
+    std::vector<std::string> origins;
+    if (std::string why = web::parse_origins(*o.web_origin, origins); !why.empty()) return "--web-origin: " + why;
+    if (!o.web_port) return "--web-origin needs --web-port N";
+  }
 
   // A line must fit twice in a queue, with room for its "[NAME] " prefix, or
   // a long line could never be delivered to anyone.

@@ -51,6 +51,10 @@ struct Options {
   unsigned tls_handshake_timeout_s = 10;      // --tls-handshake-timeout
   RateLimit tls_handshake_rate = kDefaultHandshakeRate;  // --tls-handshake-rate, per address; {0, 0}: off
   std::size_t replay_rate = kDefaultReplayRate;  // --replay-rate: history replay bytes/s per address; 0: off
+  // The web port (docs/WEB.md): the page and its WebSocket.
+  std::optional<unsigned> web_port;       // --web-port N; none: no web port; 0: an ephemeral port
+  std::optional<std::string> web_origin;  // --web-origin LIST: origins allowed besides the page's own
+  unsigned web_ping_s = 30;               // --web-ping: ping a WebSocket silent this long
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID

@@ -292,4 +292,6 @@ std::string tls_started(unsigned port, std::string_view how) {
   return line({"Chat Server started on TLS port ", std::to_string(port), " (", how, ")."});
 }
 
+std::string web_started(std::string_view url) { return line({"Web client at ", url, " (WebSocket at /ws)."}); }
+
 }  // namespace chat::msg

@@ -131,5 +131,8 @@ std::string started(unsigned port);
 // "Chat Server started on TLS port N (HOW)." where HOW says whether the
 // kernel can encrypt (kTLS) or OpenSSL does it in user space, and why.
 std::string tls_started(unsigned port, std::string_view how);
+// The web port's stdout line, after the others:
+// "Web client at http://localhost:N/ (WebSocket at /ws)." (https:// with TLS).
+std::string web_started(std::string_view url);
 
 }  // namespace chat::msg

@@ -4,9 +4,11 @@
 
 #include <array>
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 
 #include "classic/classic_renderer.h"
+#include "web/http_request.h"
 
 namespace chat {
 
@@ -18,7 +20,7 @@ constexpr std::size_t kTlsRecord = 16 * 1024;
 }  // namespace
 
 Connection::Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls,
-                       ProtocolId protocol)
+                       ProtocolId protocol, bool web)
     : Member(protocol),
       last_input(loop.now),
       rate_limiter(limits.rate_limit, loop.now),
@@ -31,6 +33,10 @@ Connection::Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits
       tls_(std::move(tls)),
       user_space_tls_(static_cast<bool>(tls_)) {
   handshaking = is_tls();
+  if (web) {
+    web_ = std::make_unique<WebSession>(limits.max_line);
+    web_request = true;
+  }
 }
 
 void Connection::notice(const Event& event) {
@@ -118,6 +124,7 @@ void Connection::drop() {
 
 void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
   if (dead) return;
+  if (web_ != nullptr && web_->close_sent) [[unlikely]] return;  // nothing after our close frame
   if (!output_.push(line, loop_.now, kind)) {
     ++loop_.counters.lines_skipped;
     return;
@@ -127,6 +134,54 @@ void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {
     flush_scheduled = true;
     loop_.to_flush.push_back(this);
   }
+}
+
+void Connection::send_response(const SharedLine& response) { queue(response, OutputQueue::Kind::response); }
+
+Connection::IoStatus Connection::read_request_head(std::span<char> scratch) {
+  // One byte past the limit is enough to know the head is too large.
+  const std::size_t room = web::kMaxRequestHead + 1 - std::min(web_->head.size(), web::kMaxRequestHead + 1);
+  if (room == 0) return IoStatus::ok;
+  const std::span<char> into = scratch.first(std::min(room, scratch.size()));
+  const ssize_t n = is_tls() ? read_tls(into) : ::read(fd_.get(), into.data(), into.size());
+  if (n > 0) {
+    web_->head.append(into.data(), static_cast<std::size_t>(n));
+    return IoStatus::ok;
+  }
+  if (n == 0) return IoStatus::eof;
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return IoStatus::ok;
+  return IoStatus::error;
+}
+
+void Connection::start_websocket(std::size_t head_used) {
+  web_->upgraded = true;
+  web_request = false;
+  web_->last_heard = loop_.now;
+  // Frames sent right behind the request are lines waiting for a turn.
+  if (head_used < web_->head.size()) backlog_.assign(std::string_view(web_->head).substr(head_used));
+  std::string().swap(web_->head);
+  backlog_at_ = 0;
+}
+
+void Connection::queue_ws_control(web::Opcode opcode, std::string_view payload) {
+  deliver_control(SharedLine::build([&](std::string& out) { web::append_frame(out, opcode, payload); }));
+}
+
+void Connection::ws_close(std::uint16_t code, std::string_view reason) {
+  if (!is_websocket() || web_->close_sent) return;
+  deliver_control(SharedLine::build([&](std::string& out) { web::append_close(out, code, reason); }));
+  web_->close_sent = true;
+}
+
+bool Connection::ws_keepalive_lost(OutputQueue::Clock::time_point now, std::chrono::seconds after,
+                                   std::chrono::seconds pong_within) {
+  if (!is_websocket() || web_->close_sent) return false;
+  if (web_->ping_sent) return now - *web_->ping_sent >= pong_within;
+  if (now - web_->last_heard >= after) {
+    queue_ws_control(web::Opcode::ping, {});
+    web_->ping_sent = now;
+  }
+  return false;
 }
 
 Connection::IoStatus Connection::flush() {

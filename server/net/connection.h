@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,9 +18,11 @@
 #include "net/rate_limiter.h"
 #include "net/limits.h"
 #include "net/send_progress.h"
+#include "net/web_session.h"
 #include "socket_address.h"
 #include "tls_stream.h"
 #include "unique_fd.h"
+#include "web/websocket.h"
 
 namespace chat {
 
@@ -49,8 +52,10 @@ class Connection final : public Member {
  public:
   // `tls`: a server-side TLS stream on `fd` (a connection to the TLS port),
   // or empty for plain TCP. `protocol`: what its lines are rendered in.
+  // `web`: a connection to the web port (its HTTP request first, then a
+  // WebSocket whose messages are the lines).
   Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls = {},
-             ProtocolId protocol = kCanonicalProtocol);
+             ProtocolId protocol = kCanonicalProtocol, bool web = false);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -73,14 +78,32 @@ class Connection final : public Member {
     rate_limiter.set_limit(limits.rate_limit);
     output_.set_limit(limits.max_queue);
   }
+  enum class IoStatus { ok, eof, error };
+
+  // The web port. An HTTP response, queued whatever --max-queue says (its
+  // size is bounded by the embedded files).
+  void send_response(const SharedLine& response);
+  // Reads the request head (plain or TLS) into request_head(), never
+  // holding more than web::kMaxRequestHead + 1 bytes.
+  IoStatus read_request_head(std::span<char> scratch);
+  [[nodiscard]] std::string_view request_head() const noexcept { return web_->head; }
+  // The 101 is queued: the bytes after the head's first `head_used` are
+  // the first WebSocket frames, and lines flow as frames from here on.
+  void start_websocket(std::size_t head_used);
+  [[nodiscard]] bool is_web() const noexcept { return web_ != nullptr; }
+  [[nodiscard]] bool is_websocket() const noexcept { return web_ != nullptr && web_->upgraded; }
+  // Queues our close frame (once); nothing is queued after it.
+  void ws_close(std::uint16_t code, std::string_view reason = {});
+  // Keepalive: a ping when the peer has been silent `after`; true if a ping
+  // sent earlier has waited `pong_within` for any answer (the peer is gone).
+  bool ws_keepalive_lost(OutputQueue::Clock::time_point now, std::chrono::seconds after,
+                         std::chrono::seconds pong_within);
   // Member: the line that paused this connection is answered.
   void resume() override;
   // Member: over TLS, or from loopback.
   [[nodiscard]] bool confidential() const override { return is_tls() || peer_.loopback; }
   // Member: the chat removed it; it reads no more and closes once flushed.
   void drop() override;
-
-  enum class IoStatus { ok, eof, error };
 
   // What on_frame says about a line: it cost a share of the budget (it was
   // handled), it was nearly free (dropped by the rate limit), reading must
@@ -146,6 +169,7 @@ class Connection final : public Member {
   void closing_because(Disconnect why) noexcept {
     if (close_reason == Disconnect::none) close_reason = why;
   }
+  bool web_request = false;        // web port: the request head is not answered yet
 
  private:
   // Queues `line` as `kind` and schedules a flush (deliver, deliver_control).
@@ -155,6 +179,11 @@ class Connection final : public Member {
   ssize_t read_tls(std::span<char> out);
   IoStatus flush_tls();
   [[nodiscard]] bool backlog_left() const noexcept { return backlog_at_ < backlog_.size(); }
+  // Decodes WebSocket frames: text messages go to `handle` as lines, pings
+  // are answered, a close or a breach ends reading (web_->ended).
+  template <class Handle, class Count>
+  std::size_t feed_websocket(std::string_view bytes, Handle& handle, Count& count);
+  void queue_ws_control(web::Opcode opcode, std::string_view payload);
 
   UniqueFd fd_;
   PeerAddress peer_;
@@ -172,6 +201,7 @@ class Connection final : public Member {
   bool tls_failed_ = false;      // TLS: that was a failure, not a close
   std::size_t tls_retry_ = 0;    // TLS: bytes of the write that wanted a retry
   std::string tls_error_;
+  std::unique_ptr<WebSession> web_;  // the web port's state, or none
 };
 
 template <class OnFrame>
@@ -179,26 +209,33 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
   std::size_t lines = 0;
   bool closing = false;
   bool pausing = false;
+  // Hands one line to on_frame; whether framing may go on.
+  auto handle = [&](const Frame& f) {
+    switch (on_frame(f)) {
+      case FrameCost::stop:
+        closing = true;
+        return false;
+      case FrameCost::pause:
+        pausing = true;
+        return false;
+      case FrameCost::free:
+        return true;
+      case FrameCost::counted:
+        break;
+    }
+    return ++lines < budget;
+  };
+  // A WebSocket ping costs a share of the budget like a line.
+  auto count = [&] { return ++lines < budget; };
   // Frames `bytes` until the budget is spent; returns how many were used.
   auto frame = [&](std::string_view bytes) {
-    return framer_.feed(bytes, [&](const Frame& f) {
-      switch (on_frame(f)) {
-        case FrameCost::stop:
-          closing = true;
-          return false;
-        case FrameCost::pause:
-          pausing = true;
-          return false;
-        case FrameCost::free:
-          return true;
-        case FrameCost::counted:
-          break;
-      }
-      return ++lines < budget;
-    });
+    if (web_ != nullptr) [[unlikely]] return feed_websocket(bytes, handle, count);
+    return framer_.feed(bytes, handle);
   };
+  auto ended = [&] { return web_ != nullptr && web_->ended; };
   if (backlog_left()) {
     backlog_at_ += frame(std::string_view(backlog_).substr(backlog_at_));
+    if (ended()) return IoStatus::eof;
     if (closing || backlog_left()) return IoStatus::ok;
     backlog_.clear();
     backlog_at_ = 0;
@@ -211,6 +248,7 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
     if (n > 0) {
       const std::string_view bytes(scratch.data(), static_cast<std::size_t>(n));
       const std::size_t used = frame(bytes);
+      if (ended()) return IoStatus::eof;
       if (closing) return IoStatus::ok;
       if (used < bytes.size()) {  // over budget or paused: the rest waits for its turn
         backlog_.assign(bytes.substr(used));
@@ -226,6 +264,37 @@ Connection::IoStatus Connection::read_lines(std::span<char> scratch, std::size_t
     if (errno != EINTR) return IoStatus::error;
   }
   return IoStatus::ok;
+}
+
+template <class Handle, class Count>
+std::size_t Connection::feed_websocket(std::string_view bytes, Handle& handle, Count& count) {
+  web_->last_heard = loop_.now;  // any bytes answer a ping
+  web_->ping_sent.reset();
+  return web_->decoder.feed(bytes, [&](const web::WsEvent& e) {
+    switch (e.kind) {
+      case web::WsEvent::Kind::text:
+        return handle(Frame{Frame::Kind::line, e.payload});
+      case web::WsEvent::Kind::too_long:
+        handle(Frame{Frame::Kind::too_long, {}});  // "! line too long", then 1009
+        return true;
+      case web::WsEvent::Kind::ping:
+        // Only while nothing else waits: a ping flood cannot fill the
+        // queue with pongs (RFC 6455 5.5.3 allows answering the last only).
+        if (output_.empty()) queue_ws_control(web::Opcode::pong, e.payload);
+        return count();
+      case web::WsEvent::Kind::pong:
+        return true;
+      case web::WsEvent::Kind::close:
+        ws_close(e.code == 1005 ? web::close_code::normal : e.code);
+        web_->ended = true;
+        return false;
+      case web::WsEvent::Kind::fail:
+        ws_close(e.code, e.payload);
+        web_->ended = true;
+        return false;
+    }
+    return false;
+  });
 }
 
 }  // namespace chat

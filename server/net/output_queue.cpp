@@ -35,7 +35,7 @@ bool OutputQueue::push(const SharedLine& line, Clock::time_point now, Kind kind)
   }
   const std::size_t cost = charge(line);
   const std::size_t limit = max_bytes_ + (kind == Kind::control ? kControlReserve : 0);
-  if (charged_ + cost > limit) {
+  if (charged_ + cost > limit && kind != Kind::response) {
     ++skipped_;
     return false;
   }

@@ -46,7 +46,9 @@ class OutputQueue {
   // the next ones.
   void set_limit(std::size_t max_bytes) noexcept { max_bytes_ = max_bytes; }
 
-  enum class Kind { normal, control };
+  // response: a web port's HTTP response, queued before any line and
+  // bounded by the embedded files' size, not by --max-queue.
+  enum class Kind { normal, control, response };
 
   // Queues `line` unless that would take the charged memory past the limit
   // (plus kControlReserve for a control line), in which case the line is

@@ -12,6 +12,8 @@
 
 #include "net/signal_pipe.h"
 #include "tls/tls_log_lines.h"
+#include "web/http_response.h"
+#include "web/static_files.h"
 
 namespace chat {
 
@@ -30,11 +32,12 @@ constexpr int kAcceptsPerWakeup = 128;
 }  // namespace
 
 Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
-                 std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls)
+                 std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls, WebSetup web)
     : limits_(limits),
       poller_(std::move(poller)),
       listeners_(std::move(listeners)),
       tls_(std::move(tls)),
+      web_(std::move(web)),
       signal_fd_(signal_fd),
       log_(log),
       chat_(chat),
@@ -44,6 +47,14 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
       acceptor_(/*nonblocking=*/true) {
   loop_.renderers = &renderers;
   loop_.replay_budget = ReplayBudget(limits.replay_rate);
+  // Each embedded file's whole response is built once and shared by every
+  // connection that asks for it, like a line.
+  if (!web_.listeners.empty()) {
+    web_.policy.tls = tls_.credentials != nullptr;
+    for (const web::StaticFile& f : web::static_files()) {
+      web_files_.emplace_back(std::string(f.path), make_line(web::file_response(f.type, f.body, web_.policy)));
+    }
+  }
 }
 
 Reactor::~Reactor() = default;
@@ -60,7 +71,7 @@ void Reactor::set_limits(const ServerLimits& limits) {
 }
 
 int Reactor::run() {
-  for (const auto* set : {&listeners_, &tls_.listeners}) {
+  for (const auto* set : {&listeners_, &tls_.listeners, &web_.listeners}) {
     for (const UniqueFd& l : *set) {
       if (const auto ec = poller_->add(l.get(), kReadable)) {
         diagnostic("cannot watch the listening socket: " + ec.message());
@@ -173,6 +184,12 @@ void Reactor::dispatch(const PollEvent& event) {
       return;
     }
   }
+  for (const UniqueFd& l : web_.listeners) {
+    if (l.get() == event.fd) {
+      accept_clients(event.fd, /*tls=*/tls_.credentials != nullptr, /*web=*/true);
+      return;
+    }
+  }
   // A connection closed earlier in this batch is still in the table (its fd
   // stays open until reap(), so the number cannot be reused) but is marked
   // dead: its stale event is ignored here.
@@ -190,13 +207,19 @@ void Reactor::dispatch(const PollEvent& event) {
     on_handshake(*conn);
     return;
   }
+  if (conn->web_request) [[unlikely]] {
+    on_http_request(*conn);
+    return;
+  }
   if ((event.ready & kReadable) && conn->reading) on_readable(*conn);
   if ((event.ready & kWritable) && !conn->dead) on_writable(*conn);
 }
 
-void Reactor::accept_clients(int listener_fd, bool tls) {
-  // Every listener speaks the canonical protocol today.
-  const Renderer& notices = (*loop_.renderers)[kCanonicalProtocol];
+void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
+  // The line ports speak the canonical protocol; the web port refuses with
+  // an HTTP 503.
+  const Renderer& notices =
+      web && web_.refusals != nullptr ? *web_.refusals : (*loop_.renderers)[kCanonicalProtocol];
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
     std::optional<Accepted> accepted = acceptor_.accept(listener_fd, notices);
     if (!accepted) return;
@@ -241,15 +264,18 @@ void Reactor::accept_clients(int listener_fd, bool tls) {
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), limits_,
-                                                      loop_, std::move(stream));
+    connections_[slot] =
+        std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), limits_, loop_,
+                                     std::move(stream), web ? web_.protocol : kCanonicalProtocol, web);
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
     ++loop_.counters.accepted[static_cast<std::size_t>(tls ? Listener::tls : Listener::plain)];
+    if (web) ++web_requests_;  // its request head is awaited, within a deadline
     if (conn.handshaking) {
       ++handshakes_;  // the ClientHello is awaited like any input
       continue;
     }
+    if (web) continue;  // in the room once upgraded
     admit_to_room(conn);
   }
 }
@@ -284,6 +310,10 @@ void Reactor::on_handshake(Connection& conn) {
   conn.last_input = loop_.now;
   update_interest(conn, kReadable);
   if (conn.dead) return;
+  if (conn.web_request) {  // HTTPS: the request head may be decrypted already
+    on_http_request(conn);
+    return;
+  }
   admit_to_room(conn);
   // A line sent right behind the handshake may already be decrypted.
   on_readable(conn);

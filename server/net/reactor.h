@@ -17,6 +17,7 @@
 #include "net/join_gate.h"
 #include "net/limits.h"
 #include "net/loop_task.h"
+#include "net/web_setup.h"
 #include "net/pollers/poller.h"
 #include "passwords/password_pool.h"
 #include "tls/tls_credentials.h"
@@ -31,7 +32,7 @@ class Reactor {
   // certificate (SIGHUP). `tls`: the TLS port's listeners, if any. Lines
   // go to `chat`; `renderers` render what the reactor says itself.
   Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
-          std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls = {});
+          std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls = {}, WebSetup web = {});
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -67,7 +68,12 @@ class Reactor {
   static constexpr auto kTimeoutCheckEvery = std::chrono::milliseconds(250);
 
   void dispatch(const PollEvent& event);
-  void accept_clients(int listener_fd, bool tls);
+  void accept_clients(int listener_fd, bool tls, bool web = false);
+  // The web port (reactor_web.cpp): the request head, then a file, an
+  // error, or the WebSocket.
+  void on_http_request(Connection& conn);
+  void answer_http(Connection& conn, const SharedLine& response);
+  void check_web_timeouts(Connection& conn);
   void on_handshake(Connection& conn);
   void admit_to_room(Connection& conn);
   void on_readable(Connection& conn);
@@ -95,6 +101,8 @@ class Reactor {
   std::unique_ptr<Poller> poller_;
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
+  WebSetup web_;
+  std::vector<std::pair<std::string, SharedLine>> web_files_;  // path -> whole response, built once
   int signal_fd_;
   ServerLog& log_;
   Chat& chat_;
@@ -115,6 +123,8 @@ class Reactor {
   MemoryTrim memory_trim_;
   std::size_t write_waiters_ = 0;  // connections waiting for writability
   std::size_t handshakes_ = 0;     // TLS connections not done with their handshake
+  std::size_t web_requests_ = 0;   // web connections whose request is not answered yet
+  std::size_t websockets_ = 0;     // upgraded web connections (pinged when silent)
   std::vector<char> scratch_;      // one read buffer for every connection
   Acceptor acceptor_;
   Clock::time_point next_timeout_check_{};

@@ -25,9 +25,11 @@ void Reactor::on_readable(Connection& conn) {
   if (conn.paused) return;  // an event from before it paused
   if (conn.read_turn == iteration_ && iteration_ != 0) return;  // one turn per wake-up
   conn.read_turn = iteration_;
-  conn.last_input = loop_.now;
+  // A WebSocket's pongs are not input: only its lines keep it from idling.
+  if (!conn.is_websocket()) conn.last_input = loop_.now;
   using Cost = Connection::FrameCost;
   const auto status = conn.read_lines(scratch_, kLinesPerWakeup, [&](const Frame& frame) {
+    if (conn.is_websocket()) [[unlikely]] conn.last_input = loop_.now;
     ++loop_.counters.lines_received;
     if (frame.kind == Frame::Kind::too_long) [[unlikely]] {
       ++loop_.counters.lines_too_long;
@@ -81,6 +83,7 @@ void Reactor::on_readable(Connection& conn) {
     leave_room(conn);
   }
   if (conn.reading || conn.dead) return;
+  conn.ws_close(web::close_code::normal);  // /quit or EOF: our close frame ends the WebSocket
   // No more input: stop watching for it (a level-triggered poller would
   // report the EOF forever) and close once the output is out.
   if (conn.output().empty()) {
@@ -238,6 +241,9 @@ void Reactor::close_connection(Connection& conn, Disconnect why) {
   conn.closing_because(why);
   ++loop_.counters.disconnects[static_cast<std::size_t>(conn.close_reason)];
   if (conn.handshaking) --handshakes_;
+  if (conn.web_request) --web_requests_;
+  if (conn.is_websocket()) --websockets_;
+  conn.web_request = false;
   conn.handshaking = false;
   leave_room(conn);
   if (conn.interest & kWritable) --write_waiters_;

@@ -29,7 +29,8 @@ void discard_unread_input(int fd) {
 void Reactor::check_timeouts() {
   const bool stalls = limits_.stall_timeout_s > 0 && write_waiters_ > 0;
   const bool idles = limits_.idle_timeout_s > 0 && !shutting_down_;
-  if (!stalls && !idles && handshakes_ == 0) return;
+  const bool web = web_requests_ > 0 || websockets_ > 0;
+  if (!stalls && !idles && handshakes_ == 0 && !web) return;
   const auto handshake_limit = std::chrono::seconds(limits_.tls_handshake_timeout_s);
   for (auto& slot : connections_) {
     if (!slot || slot->dead) continue;
@@ -40,6 +41,10 @@ void Reactor::check_timeouts() {
       ++loop_.counters.tls_handshakes_timed_out;
       close_connection(*slot, Disconnect::tls_handshake);
       continue;
+    }
+    if (web && slot->is_web()) [[unlikely]] {
+      check_web_timeouts(*slot);
+      if (slot->dead || slot->web_request) continue;
     }
     if (stalls) drop_stalled(*slot);
     if (idles && !slot->dead) drop_idle(*slot);
@@ -60,6 +65,7 @@ void Reactor::drop_idle(Connection& conn) {
   if (!conn.reading || loop_.now - conn.last_input < std::chrono::seconds(limits_.idle_timeout_s)) return;
   conn.notice(Event{.kind = Event::Kind::idle_disconnect, .count = limits_.idle_timeout_s});
   conn.closing_because(Disconnect::idle);
+  conn.ws_close(web::close_code::policy_violation, "idle");
   leave_room(conn);
   update_interest(conn, kWritable);  // closed once the notice is out
 }
@@ -79,7 +85,7 @@ void Reactor::begin_shutdown() {
   if (task_ != nullptr) task_->on_shutdown();  // while the room still has its members
   shutting_down_ = true;
   shutdown_deadline_ = loop_.now + kShutdownFlushTime;
-  for (auto* set : {&listeners_, &tls_.listeners}) {
+  for (auto* set : {&listeners_, &tls_.listeners, &web_.listeners}) {
     for (UniqueFd& l : *set) {
       poller_->remove(l.get());
       l.reset();
@@ -92,6 +98,7 @@ void Reactor::begin_shutdown() {
     if (!slot || slot->dead) continue;
     slot->closing_because(Disconnect::shutdown);
     if (slot->member) slot->deliver_control(notice.line(slot->protocol()));
+    slot->ws_close(web::close_code::going_away, "server shutting down");
     slot->member.reset();
     slot->reading = false;
     if (slot->output().empty()) close_connection(*slot);
@@ -106,7 +113,8 @@ int Reactor::wait_timeout_ms() const {
   if (!backlogged_.empty()) return 0;  // lines already read are waiting for their turn
   const bool stalls = limits_.stall_timeout_s > 0 && write_waiters_ > 0;
   const bool idles = limits_.idle_timeout_s > 0 && admission_.clients() > 0;
-  int timeout = stalls || idles || handshakes_ > 0 ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
+  const bool web = web_requests_ > 0 || websockets_ > 0;
+  int timeout = stalls || idles || handshakes_ > 0 || web ? static_cast<int>(kTimeoutCheckEvery.count()) : -1;
   const auto now = Clock::now();
   for (int fd : report_waiters_) {
     const Connection* conn = connection(fd);

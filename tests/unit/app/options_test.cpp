@@ -178,6 +178,17 @@ TEST_CASE("cluster options") {
         "--cluster needs a reactor engine, not --engine threads");
 }
 
+TEST_CASE("web options: --web-port and --web-origin: the web port needs a reactor engine and real origins") {
+  const chat::Options o = ok({"--web-port", "8080", "--web-origin", "https://chat.example.org"});
+  CHECK(o.web_port == 8080u);
+  CHECK(o.web_origin == "https://chat.example.org");
+  CHECK(o.web_ping_s == 30);
+  CHECK(error({"--web-port", "8080", "--engine", "threads"}) == "--web-port needs a reactor engine, not --engine threads");
+  CHECK(error({"--web-port", "8080", "--web-origin", "chat.example.org"}) ==
+        "--web-origin: 'chat.example.org' is not an origin like https://chat.example.org");
+  CHECK(error({"--web-origin", "https://a.example"}) == "--web-origin needs --web-port N");
+}
+
 TEST_CASE("a --max-queue that cannot hold one --rate-limit burst of --max-line lines is warned about") {
   // Issue 18, item 7: the flags SECURITY.md recommended lost lines of a paste.
   const auto warning = chat::queue_warning(ok({"--rate-limit", "5:20", "--max-queue", "64K"}));
