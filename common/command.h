@@ -18,6 +18,18 @@ struct Command {
     join,     // /join #ROOM         (arg = "#ROOM", may be empty or invalid)
     rooms,    // /rooms
     unknown,  // /word anything else (arg = "/word")
+    // Moderation (docs/PROTOCOL.md "Moderation").
+    op,       // /op NAME
+    deop,     // /deop NAME
+    topic,    // /topic [TEXT]       (arg = TEXT, may be empty)
+    kick,     // /kick NAME [REASON] (arg = NAME, text = REASON)
+    ban,      // /ban NAME|ADDRESS [DURATION] [REASON] (arg = target, text = the rest)
+    unban,    // /unban NAME|ADDRESS
+    bans,     // /bans
+    mute,     // /mute NAME [DURATION] (arg = NAME, text = DURATION)
+    unmute,   // /unmute NAME
+    privacy,  // /private on|off
+    invite,   // /invite NAME
   };
   Kind kind = Kind::empty;
   std::string_view arg;

@@ -25,6 +25,8 @@ struct Channel {
   // time in seconds, then the order of events for equal times.
   std::int64_t active_at = 0;
   std::uint64_t active_seq = 0;
+  // Has an owner (core/moderation): outlives its last member.
+  bool owned = false;
 };
 
 class Channels {

@@ -34,6 +34,7 @@ class Directory {
     std::string address;                  // its IP:PORT name
     std::optional<std::string> claiming;  // a /nick waiting for Redis
     bool told_behind = false;  // told its lines stay here; again only after one got through
+    std::string account;  // the account this member is logged in as; empty if none
   };
   // A user of another node.
   struct RemoteUser {

@@ -31,6 +31,10 @@ class Member {
   // The line that returned Outcome::wait has been answered: hand the chat
   // this member's next lines again. May be called from a Bus callback.
   virtual void resume() {}
+  // The chat has taken this member out (kicked from the default room,
+  // banned from the server): it sends what is queued, then closes, and
+  // hands the chat nothing more. Must not call back into the chat.
+  virtual void expel() {}
 
   [[nodiscard]] ProtocolId protocol() const noexcept { return protocol_; }
 

@@ -67,6 +67,10 @@ bool admit_or_refuse(Admission& admission, Accepted& client, const Renderer& not
                     client.peer.name() + ": too many connections from " + client.peer.host + " (--max-per-ip " +
                         std::to_string(admission.max_per_address()) + ")");
       return false;
+    case Admission::Verdict::banned:
+      refuse_client(std::move(client.fd), notices, Event::Kind::banned_from_server,
+                    client.peer.name() + ": banned from this server");
+      return false;
   }
   return false;
 }

@@ -31,6 +31,9 @@ struct LoopContext {
   // Connections whose wait for the cluster (a /nick claim) is over: the
   // reactor hands them lines again (Reactor::resume_paused).
   std::vector<class Connection*> to_resume;
+  // Connections the chat has expelled (Member::expel): closed once their
+  // output is out (Reactor::settle).
+  std::vector<class Connection*> to_expel;
   // The protocols' renderers, for the notices connections send on their
   // own ("! 3 messages skipped"); none: the classic protocol's.
   const Renderers* renderers = nullptr;
@@ -60,6 +63,9 @@ class Connection final : public Member {
   void notice(const Event& event);
   // Member: the line that paused this connection is answered.
   void resume() override;
+  // Member: out of the chat (kicked from the default room, banned): reads
+  // nothing more, sends what is queued and closes.
+  void expel() override;
 
   enum class IoStatus { ok, eof, error };
 

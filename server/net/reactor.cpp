@@ -42,6 +42,7 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
       scratch_(kReadChunk),
       acceptor_(/*nonblocking=*/true) {
   loop_.renderers = &renderers;
+  admission_.watch_bans(&chat_);
 }
 
 Reactor::~Reactor() = default;

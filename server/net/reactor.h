@@ -59,6 +59,7 @@ class Reactor {
   void process_leaves();
   void settle();
   void resume_paused();
+  void close_expelled();
   void update_interest(Connection& conn, unsigned interest);
   void close_connection(Connection& conn);
   void leave_room(Connection& conn);

@@ -40,7 +40,7 @@ void Reactor::on_readable(Connection& conn) {
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
-        return Cost::counted;
+        return conn.member ? Cost::counted : Cost::stop;  // no member: expelled meanwhile
       case Chat::Outcome::quit:
         leave_room(conn);
         return Cost::stop;
@@ -153,8 +153,17 @@ void Reactor::resume_paused() {
   }
 }
 
+void Reactor::close_expelled() {
+  std::vector<Connection*> expelled = std::move(loop_.to_expel);
+  loop_.to_expel.clear();
+  for (Connection* conn : expelled) {
+    if (!conn->dead) on_writable(*conn);  // sends what is queued; closes once it is out
+  }
+}
+
 void Reactor::settle() {
   if (!loop_.to_resume.empty()) [[unlikely]] resume_paused();
+  if (!loop_.to_expel.empty()) [[unlikely]] close_expelled();
   // Announcing leaves queues output; flushing it can find more dead peers,
   // whose leaves are announced in turn.
   do {

@@ -144,6 +144,11 @@ void ThreadConnection::finish(bool leave) {
   wake_writer_.notify_one();
 }
 
+void ThreadConnection::expel() {
+  finish(/*leave=*/false);  // the chat has already forgotten it
+  stop_reading();
+}
+
 void ThreadConnection::stop_reading() noexcept { ::shutdown(fd_.get(), SHUT_RD); }
 
 void ThreadConnection::refuse(std::string_view line) noexcept {
@@ -211,6 +216,7 @@ void ThreadConnection::read_loop() {
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
       if (rate.pass && server_.chat_.handle(*member, parse_command(f.text)) == Chat::Outcome::quit) reading = false;
+      if (!member) reading = false;  // expelled by its own line
       rate_limiter.charge(std::exchange(replay_charge, 0.0));
       return reading;
     });

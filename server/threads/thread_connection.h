@@ -71,6 +71,9 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // DeferredSends: try the socket without blocking, outside the room lock.
   void send_deferred();
 
+  // Member, with the room lock held: the chat took this user out (kicked
+  // from the default room, banned): stop reading, flush, close.
+  void expel() override;
   // Called with the room lock held: stop reading, flush what is queued,
   // then close. With `leave`, the user leaves the room first.
   void finish(bool leave);

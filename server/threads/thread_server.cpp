@@ -36,7 +36,9 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
       log_(log),
       chat_(chat),
       admission_(limits.max_clients, limits.max_per_ip),
-      handshake_rate_(limits.tls_handshake_rate) {}
+      handshake_rate_(limits.tls_handshake_rate) {
+  admission_.watch_bans(&chat_);
+}
 
 ThreadServer::~ThreadServer() = default;
 
