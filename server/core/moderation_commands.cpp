@@ -340,9 +340,10 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       if (!may_moderate(id, ch)) return;
       if (cmd.arg.empty()) return usage(ban ? "/ban NAME|ADDRESS [DURATION] [REASON]" : "/mute NAME [DURATION]");
       auto [word, rest] = first_word(cmd.text);
-      std::optional<std::int64_t> duration = word.empty() ? std::nullopt : parse_duration(word);
-      std::string reason = clean(duration ? rest : cmd.text);
-      if (!ban && (!rest.empty() || (!word.empty() && !duration))) return usage("/mute NAME [DURATION]");
+      const std::int64_t seconds = word.empty() ? 0 : parse_duration(word).value_or(0);
+      const bool timed = seconds > 0;
+      std::string reason = clean(timed ? rest : cmd.text);
+      if (!ban && (!rest.empty() || (!word.empty() && !timed))) return usage("/mute NAME [DURATION]");
       std::optional<Target> target = resolve_target(id, cmd.arg);
       if (!target) return;
       if (untouchable(target->local, target->account)) {
@@ -356,13 +357,13 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       rule.name = target->shown;
       rule.by = actor;
       rule.text = reason;
-      rule.until = duration ? now() + *duration : 0;
+      rule.until = timed ? now() + seconds : 0;
       // Who is banned as the room knows it: the nickname of an online
       // member, else the account or the address.
       const std::string shown = target->local ? directory_[*target->local].name : target->shown;
       enact(rule);
       announce(Event{.kind = ban ? Event::Kind::banned : Event::Kind::muted, .name = actor, .other = shown,
-                     .room = ch.name, .text = reason, .count = static_cast<std::size_t>(duration.value_or(0))});
+                     .room = ch.name, .text = reason, .count = static_cast<std::size_t>(seconds)});
       enforce(rule);
       return;
     }
@@ -388,7 +389,7 @@ void Chat::moderate(MemberId id, const Command& cmd) {
         for (const std::string& k : candidates) {
           if (const auto it = list.find(k); it != list.end()) {
             key = k;
-            shown = it->second.name;
+            shown = found.local ? directory_[*found.local].name : it->second.name;
             break;
           }
         }
