@@ -32,7 +32,7 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noex
   return true;
 }
 
-constexpr std::array<std::pair<std::string_view, Command::Kind>, 19> kCommands{{
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 23> kCommands{{
     {"/nick", Command::Kind::nick},
     {"/who", Command::Kind::who},
     {"/msg", Command::Kind::msg},
@@ -41,6 +41,10 @@ constexpr std::array<std::pair<std::string_view, Command::Kind>, 19> kCommands{{
     {"/help", Command::Kind::help},
     {"/join", Command::Kind::join},
     {"/rooms", Command::Kind::rooms},
+    {"/register", Command::Kind::register_account},
+    {"/login", Command::Kind::login},
+    {"/logout", Command::Kind::logout},
+    {"/password", Command::Kind::password},
     {"/op", Command::Kind::op},
     {"/deop", Command::Kind::deop},
     {"/topic", Command::Kind::topic},
@@ -64,8 +68,8 @@ Command parse_command(std::string_view line) noexcept {
   const auto [word, rest] = split_word(line);
   for (const auto& [name, kind] : kCommands) {
     if (!equals_ignoring_ascii_case(word, name)) continue;
-    if (kind == Command::Kind::msg || kind == Command::Kind::kick || kind == Command::Kind::ban ||
-        kind == Command::Kind::mute) {
+    if (kind == Command::Kind::msg || kind == Command::Kind::login || kind == Command::Kind::password ||
+        kind == Command::Kind::kick || kind == Command::Kind::ban || kind == Command::Kind::mute) {
       const auto [target, text] = split_word(rest);
       return {kind, target, text};
     }

@@ -18,6 +18,11 @@ struct Command {
     join,     // /join #ROOM         (arg = "#ROOM", may be empty or invalid)
     rooms,    // /rooms
     unknown,  // /word anything else (arg = "/word")
+    // Accounts (docs/PROTOCOL.md "Accounts"); appended, so older kinds keep their values.
+    register_account,  // /register PASSWORD      (arg = PASSWORD, may be empty)
+    login,             // /login NAME PASSWORD    (arg = NAME, text = PASSWORD; either may be empty)
+    logout,            // /logout
+    password,          // /password OLD NEW       (arg = OLD, text = NEW; either may be empty)
     // Moderation (docs/PROTOCOL.md "Moderation").
     op,       // /op NAME
     deop,     // /deop NAME

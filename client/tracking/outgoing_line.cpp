@@ -105,6 +105,10 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::join:
     case Command::Kind::rooms:
     case Command::Kind::unknown:
+    case Command::Kind::register_account:
+    case Command::Kind::login:
+    case Command::Kind::logout:
+    case Command::Kind::password:
     case Command::Kind::op:
     case Command::Kind::deop:
     case Command::Kind::topic:

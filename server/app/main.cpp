@@ -15,6 +15,8 @@
 #include "classic/classic_renderer.h"
 #include "classic/messages.h"
 #include "cluster/cluster_bus.h"
+#include "passwords/password_pool.h"
+#include "store/account_store.h"
 #include "cluster/redis_url.h"
 #include "core/chat.h"
 #include "core/renderer.h"
@@ -200,6 +202,26 @@ int main(int argc, char** argv) {
     }
     store = std::move(std::get<std::unique_ptr<chat::HistoryStore>>(opened));
   }
+  // Accounts live in the same file, in a table of their own.
+  std::unique_ptr<chat::AccountStore> account_store;
+  if (store) {
+    auto opened = chat::AccountStore::open(*options.store);
+    if (const auto* message = std::get_if<std::string>(&opened)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    account_store = std::move(std::get<std::unique_ptr<chat::AccountStore>>(opened));
+  }
+  if (account_store && options.cluster) {
+    // Accounts kept per node would let a name registered on one node be
+    // taken on another: off until they live in Redis too.
+    chat::diagnostic("accounts are not shared over --cluster yet: /register and /login are off");
+    account_store.reset();
+  }
+  if (account_store && !chat::PasswordPool::available()) {
+    chat::diagnostic("cannot start libsodium: no accounts on this server");
+    account_store.reset();
+  }
   // The moderation rules share the history's file (and its lock).
   std::unique_ptr<chat::ModerationStore> rules_store;
   if (store) {
@@ -342,6 +364,28 @@ int main(int argc, char** argv) {
   const chat::Renderers renderers(classic);
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
+  if (account_store) account_store->load_into(chat);
+  const chat::AccountConfig account_config{
+      .tls_port = tls.credentials != nullptr ? chat::bound_port(tls.listeners.front().get()) : 0u,
+      .allow_plain_passwords = options.allow_plain_passwords};
+  // The password workers: destroyed before the engine that takes their
+  // results, and only when accounts are kept somewhere.
+  const auto start_passwords = [&](auto& engine) {
+    std::unique_ptr<chat::PasswordPool> pool;
+    if (!account_store) return pool;
+    pool = std::make_unique<chat::PasswordPool>(options.password_workers);
+    if constexpr (requires { engine.attach_passwords(*pool).message(); }) {
+      if (const auto ec = engine.attach_passwords(*pool)) {
+        chat::diagnostic("cannot start the password workers: " + ec.message());
+        pool.reset();
+        return pool;
+      }
+    } else {
+      engine.attach_passwords(*pool);
+    }
+    chat.set_accounts(pool.get(), account_store.get(), account_config);
+    return pool;
+  };
   chat.set_admins(admins);
   if (rules_store) {
     rules_store->load_into(chat, static_cast<std::int64_t>(std::time(nullptr)));
@@ -380,6 +424,7 @@ int main(int argc, char** argv) {
   int status = 0;
   if (!poller) {
     chat::ThreadServer server(limits, chat, renderers, std::move(fds), signals.read_fd(), log, std::move(tls));
+    const auto passwords = start_passwords(server);
     status = server.run();
   } else {
     chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
@@ -401,6 +446,7 @@ int main(int argc, char** argv) {
     } else if (cluster) {
       reactor.attach(cluster.get());
     }
+    const auto passwords = start_passwords(reactor);
     status = reactor.run();
   }
   chat::SignalPipe::set_handlers({});  // they refer to what is about to go

@@ -53,6 +53,9 @@ struct Options {
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID
   unsigned node_timeout_s = 10;          // --node-timeout
   unsigned cluster_wire = 2;             // --cluster-wire: the wire version written (both are read)
+  // Accounts (docs/SECURITY.md "Accounts"): with --store or --cluster.
+  bool allow_plain_passwords = false;  // --allow-plain-passwords: not only over TLS (or loopback)
+  std::size_t password_workers = 2;    // --password-workers: threads hashing passwords
   // --config FILE: "name = value" lines, read before the command line,
   // which overrides them; re-read on SIGHUP (docs/OPERATIONS.md).
   std::optional<std::string> config;

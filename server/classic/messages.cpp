@@ -209,6 +209,40 @@ std::string nick_lost(std::string_view name, std::string_view now_called) {
   return line({"! nickname ", name, " was taken while the cluster link was down: you are ", now_called, " again"});
 }
 
+std::string accounts_need_store() { return "! accounts need a server started with --store\n"; }
+std::string nickname_first() { return "! set a nickname first: /nick NAME\n"; }
+std::string already_registered(std::string_view name) { return line({"! nickname ", name, " is already registered"}); }
+std::string password_too_short(std::size_t minimum) {
+  return line({"! password too short: at least ", std::to_string(minimum), " characters"});
+}
+std::string registered(std::string_view name) {
+  return line({"> Nickname ", name, " is registered to you: next time, /login ", name, " PASSWORD"});
+}
+std::string logged_in(std::string_view name) { return line({"> You are logged in as ", name}); }
+std::string nickname_reclaimed(std::string_view name, std::string_view now_called) {
+  return line({"! nickname ", name, " belongs to its registered owner: you are ", now_called, " again"});
+}
+std::string logged_in_elsewhere() { return "! you logged in from another connection\n"; }
+std::string login_failed() { return "! login failed\n"; }
+std::string too_many_failed_logins(std::size_t seconds) {
+  return line({"! too many failed logins: try again in ", std::to_string(seconds), " s"});
+}
+std::string logged_out() { return "> You are logged out\n"; }
+std::string not_logged_in() { return "! you are not logged in\n"; }
+std::string password_changed() { return "> Password changed\n"; }
+std::string wrong_password() { return "! password not changed: wrong password\n"; }
+std::string nickname_registered(std::string_view name, std::string_view account) {
+  return line({"! nickname ", name, " is registered: /login ", account, " PASSWORD"});
+}
+std::string server_busy() { return "! server busy: try again\n"; }
+std::string passwords_need_tls(std::size_t tls_port) {
+  if (tls_port == 0) return "! passwords only over TLS: this server has none\n";
+  return line({"! passwords only over TLS: port ", std::to_string(tls_port)});
+}
+std::string account_log(std::string_view address, std::string_view what, std::string_view account) {
+  return line({"> ", address, " ", what, " ", account});
+}
+
 std::string server_full() { return "! server full\n"; }
 std::string too_many_from_address() { return "! too many connections from your address\n"; }
 

@@ -91,6 +91,27 @@ std::string nick_claim_failed();      // the link went down before the answer
 // A nickname someone else claimed while this node's link was down.
 std::string nick_lost(std::string_view name, std::string_view now_called);
 
+// Accounts (docs/PROTOCOL.md "Accounts").
+std::string accounts_need_store();
+std::string nickname_first();
+std::string already_registered(std::string_view name);
+std::string password_too_short(std::size_t minimum);
+std::string registered(std::string_view name);
+std::string logged_in(std::string_view name);
+std::string nickname_reclaimed(std::string_view name, std::string_view now_called);
+std::string logged_in_elsewhere();
+std::string login_failed();
+std::string too_many_failed_logins(std::size_t seconds);
+std::string logged_out();
+std::string not_logged_in();
+std::string password_changed();
+std::string wrong_password();
+std::string nickname_registered(std::string_view name, std::string_view account);
+std::string server_busy();
+// "! passwords only over TLS: port N", or "...: this server has none" for 0.
+std::string passwords_need_tls(std::size_t tls_port);
+// The stdout log: "> 127.0.0.1:PORT logged in as alice" (what = "logged in as").
+std::string account_log(std::string_view address, std::string_view what, std::string_view account);
 // Moderation (docs/PROTOCOL.md "Moderation"). BY did it, WHO had it done.
 std::string op_granted(std::string_view by, std::string_view who, std::string_view room);
 std::string op_removed(std::string_view by, std::string_view who, std::string_view room);

@@ -36,7 +36,9 @@ void Chat::restore_history(std::string_view room, std::int64_t time, std::string
 
 Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
   Channel& lobby = channels_.lobby();
-  const MemberId id = directory_.add(Seat{&member, std::move(address_name), &lobby, announce, 0, {}, {}, false});
+  std::string address = address_name;
+  const MemberId id =
+      directory_.add(Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}});
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
@@ -76,6 +78,7 @@ void Chat::announce(MemberId id) {
 void Chat::leave(MemberId id) {
   const auto [seat, held_key] = directory_.remove(id);
   Channel& ch = *seat.channel;
+  if (hasher_ != nullptr) leave_accounts(seat, id);
 
   const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, left);
@@ -135,6 +138,18 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       break;
     case Command::Kind::quit:
       return Outcome::quit;
+    case Command::Kind::register_account:
+      if (register_account(id, cmd.arg)) return Outcome::wait;  // on_password() resumes
+      break;
+    case Command::Kind::login:
+      if (login(id, cmd.arg, cmd.text)) return Outcome::wait;
+      break;
+    case Command::Kind::logout:
+      logout(id);
+      break;
+    case Command::Kind::password:
+      if (change_password(id, cmd.arg, cmd.text)) return Outcome::wait;
+      break;
     case Command::Kind::unknown:
       refuse(id, Event::Kind::unknown_command, {}, clean(cmd.arg));
       break;

@@ -26,12 +26,14 @@
 #include "base/server_log.h"
 #include "base/shared_line.h"
 #include "command.h"
+#include "core/accounts.h"
 #include "core/bus.h"
 #include "core/channels.h"
 #include "core/directory.h"
 #include "core/event.h"
 #include "core/history_sink.h"
 #include "core/member.h"
+#include "core/password_hasher.h"
 #include "core/moderation/moderation.h"
 #include "core/moderation/moderation_sink.h"
 #include "core/renderer.h"
@@ -113,6 +115,17 @@ class Chat {
   // This node's users, for republishing presence.
   [[nodiscard]] std::vector<LocalUser> local_users() const;
 
+  // --- accounts (core/account_commands.cpp). Not owned; set before anyone
+  // joins. Without a hasher, /register and /login are refused.
+  void set_accounts(PasswordHasher* hasher, AccountSink* sink, AccountConfig config);
+  // Adds or replaces an account as the store or the cluster kept it.
+  void restore_account(std::string_view name, std::string_view hash) {
+    accounts_.put(std::string(name), std::string(hash));
+  }
+  // The answer to a PasswordHasher job; resumes the member that waits for it.
+  void on_password(PasswordResult result);
+  [[nodiscard]] const Accounts& accounts() const noexcept { return accounts_; }
+
   // Users online: here, plus those of other nodes in a cluster.
   [[nodiscard]] std::size_t online() const { return directory_.online(); }
   [[nodiscard]] std::size_t room_count() const { return channels_.size(); }
@@ -181,6 +194,22 @@ class Chat {
   void refuse(MemberId id, Event::Kind kind, std::string_view name = {}, std::string_view text = {},
               std::string_view other = {});
 
+  // --- accounts (core/account_commands.cpp); each returns whether the
+  // member now waits for a password check.
+  bool register_account(MemberId id, std::string_view password);
+  bool login(MemberId id, std::string_view name, std::string_view password);
+  void logout(MemberId id);
+  bool change_password(MemberId id, std::string_view old_password, std::string_view new_password);
+  // Whether `id` may send a password here (the TLS rule); tells it if not.
+  bool passwords_allowed(MemberId id);
+  // Whether `requested` is registered to another account than `id`'s; tells it.
+  bool reserved(MemberId id, std::string_view requested);
+  bool submit(MemberId id, Accounts::What what, std::string name, PasswordJob job);
+  void finish_login(MemberId id, const std::string& account);
+  // `id` goes back to its address name (told as `notice`, or not at all).
+  void to_address_name(MemberId id, std::optional<Event::Kind> notice);
+  void log_account(MemberId id, std::string_view what, std::string_view account);
+  void leave_accounts(const Seat& seat, MemberId id);
   // --- moderation (core/moderation_commands.cpp)
   void moderate(MemberId id, const Command& command);
   // Whether `id` may moderate `ch`; if not it is told so.
@@ -236,6 +265,12 @@ class Chat {
   Moderation moderation_;
   ModerationSink* moderation_sink_ = nullptr;
   std::function<bool(std::string_view)> registered_;
+
+  // Accounts: off without a hasher.
+  Accounts accounts_;
+  PasswordHasher* hasher_ = nullptr;
+  AccountSink* account_sink_ = nullptr;
+  AccountConfig account_config_;
 
   // --cluster
   Bus* bus_ = nullptr;

@@ -23,6 +23,7 @@ void Chat::rename(MemberId id, std::string_view requested) {
     refuse(id, Event::Kind::invalid_nickname, clean(requested), describe(problem));
     return;
   }
+  if (!accounts_.empty() && reserved(id, requested)) return;
   Seat& seat = directory_[id];
   if (seat.claiming) {
     refuse(id, Event::Kind::nick_pending);

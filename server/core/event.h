@@ -66,6 +66,25 @@ struct Event {
     nick_needs_link,
     nick_claim_failed,
     nick_lost,           // name was taken while the link was down; other = your name now
+    // Accounts (docs/PROTOCOL.md "Accounts"); appended, so older kinds keep their values.
+    accounts_need_store,
+    nickname_first,          // /register without a nickname
+    already_registered,      // name
+    password_too_short,      // count = the minimum in characters
+    registered,              // name: registered to you (and you are logged in)
+    logged_in,               // name = the account
+    nickname_reclaimed,      // name = the nickname; other = your address name now
+    logged_in_elsewhere,     // to the connection a new login of its account replaces
+    login_failed,
+    too_many_failed_logins,  // count = seconds until the next try
+    logged_out,
+    not_logged_in,
+    password_changed,
+    wrong_password,          // /password with a wrong OLD
+    nickname_registered,     // name = as asked; other = the account that owns it
+    server_busy,             // the password workers' queue is full
+    passwords_need_tls,      // count = the TLS port, 0 if the server has none
+    account_log,             // the stdout log only: name = address name, text = what, other = the account
     // Moderation (core/moderation_commands.cpp): name = who did it, other =
     // whom it was done to, room = where, text = the reason or the topic.
     op_granted,          // name made other an operator of room

@@ -31,10 +31,14 @@ class Member {
   // The line that returned Outcome::wait has been answered: hand the chat
   // this member's next lines again. May be called from a Bus callback.
   virtual void resume() {}
-  // The chat has taken this member out (kicked from the default room,
-  // banned from the server): it sends what is queued, then closes, and
-  // hands the chat nothing more. Must not call back into the chat.
-  virtual void expel() {}
+  // Whether what this member sends cannot be read on the way: over TLS, or
+  // from this machine (loopback). Passwords from any other member are
+  // refused (docs/SECURITY.md, "Accounts").
+  [[nodiscard]] virtual bool confidential() const { return true; }
+  // The chat has already removed this member (Chat::leave() was called for
+  // it: the caller must not call it again). Sends what is queued for it,
+  // then closes.
+  virtual void drop() {}
 
   [[nodiscard]] ProtocolId protocol() const noexcept { return protocol_; }
 

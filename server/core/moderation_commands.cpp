@@ -37,6 +37,7 @@ std::pair<std::string_view, std::string_view> first_word(std::string_view s) {
 std::string_view Chat::host_of(const Seat& seat) const { return host_of_address_name(seat.address); }
 
 bool Chat::registered(std::string_view name) const {
+  if (hasher_ != nullptr) return accounts_.find(name) != nullptr;  // the accounts' registry
   if (registered_) return registered_(name);
   // No registry yet: the accounts members are logged in as now.
   const std::string key = nickname_key(name);
@@ -142,6 +143,7 @@ void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_v
 void Chat::expel(MemberId id) {
   auto [seat, held_key] = directory_.remove(id);
   Channel& ch = *seat.channel;
+  if (hasher_ != nullptr) leave_accounts(seat, id);
   // The room saw why; the log keeps the count of users online exact.
   const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, left);
@@ -153,7 +155,7 @@ void Chat::expel(MemberId id) {
     publish(std::move(e));
   }
   channels_.remove_member(ch, id, sink_ != nullptr, now());
-  seat.member->expel();
+  seat.member->drop();
 }
 
 bool Chat::may_moderate(MemberId id, const Channel& ch) {

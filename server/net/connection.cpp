@@ -97,14 +97,14 @@ bool Connection::accepts_replay(std::size_t bytes, std::size_t lines) {
 
 void Connection::deliver_control(const SharedLine& line) { queue(line, OutputQueue::Kind::control); }
 
-void Connection::expel() {
-  member.reset();  // the chat has forgotten it: its id may be reused at once
-  reading = false;
-  if (!dead) loop_.to_expel.push_back(this);
-}
-
 void Connection::resume() {
   if (paused && !dead) loop_.to_resume.push_back(this);
+}
+
+void Connection::drop() {
+  member.reset();
+  reading = false;
+  if (!dead) loop_.to_drop.push_back(this);
 }
 
 void Connection::queue(const SharedLine& line, OutputQueue::Kind kind) {

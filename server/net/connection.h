@@ -31,9 +31,9 @@ struct LoopContext {
   // Connections whose wait for the cluster (a /nick claim) is over: the
   // reactor hands them lines again (Reactor::resume_paused).
   std::vector<class Connection*> to_resume;
-  // Connections the chat has expelled (Member::expel): closed once their
-  // output is out (Reactor::settle).
-  std::vector<class Connection*> to_expel;
+  // Connections the chat removed (Member::drop): closed once their output
+  // is out (Reactor::close_dropped).
+  std::vector<class Connection*> to_drop;
   // The protocols' renderers, for the notices connections send on their
   // own ("! 3 messages skipped"); none: the classic protocol's.
   const Renderers* renderers = nullptr;
@@ -63,9 +63,10 @@ class Connection final : public Member {
   void notice(const Event& event);
   // Member: the line that paused this connection is answered.
   void resume() override;
-  // Member: out of the chat (kicked from the default room, banned): reads
-  // nothing more, sends what is queued and closes.
-  void expel() override;
+  // Member: over TLS, or from loopback.
+  [[nodiscard]] bool confidential() const override { return is_tls() || peer_.loopback; }
+  // Member: the chat removed it; it reads no more and closes once flushed.
+  void drop() override;
 
   enum class IoStatus { ok, eof, error };
 

@@ -4,6 +4,7 @@
 // reactor_timeouts.cpp.
 #include "net/reactor.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +111,25 @@ int Reactor::run() {
   return 0;
 }
 
+std::error_code Reactor::attach_passwords(PasswordPool& pool) {
+  int fds[2];
+  if (::pipe(fds) != 0) return {errno, std::generic_category()};
+  password_wake_read_ = UniqueFd(fds[0]);
+  password_wake_write_ = UniqueFd(fds[1]);
+  for (const int fd : fds) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 || ::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+      return {errno, std::generic_category()};
+    }
+  }
+  if (const auto ec = poller_->add(fds[0], kReadable)) return ec;
+  passwords_ = &pool;
+  const int wake = fds[1];
+  // On a worker thread; a full pipe already says "results wait".
+  pool.set_ready([wake] { [[maybe_unused]] const ssize_t n = ::write(wake, "", 1); });
+  return {};
+}
+
 Connection* Reactor::connection(int fd) const {
   const auto slot = static_cast<std::size_t>(fd);
   return slot < connections_.size() ? connections_[slot].get() : nullptr;
@@ -145,6 +165,10 @@ void Reactor::dispatch(const PollEvent& event) {
   // dead: its stale event is ignored here.
   Connection* conn = connection(event.fd);
   if (conn == nullptr) {
+    if (passwords_ != nullptr && event.fd == password_wake_read_.get()) {
+      take_passwords();
+      return;
+    }
     if (task_ != nullptr) task_->on_event(event);  // the cluster link's sockets
     return;
   }

@@ -18,6 +18,7 @@
 #include "net/limits.h"
 #include "net/loop_task.h"
 #include "net/pollers/poller.h"
+#include "passwords/password_pool.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -41,6 +42,9 @@ class Reactor {
   Poller& poller() { return *poller_; }
   // Drives `task` (not owned) too: --cluster. At most one; set before run().
   void attach(LoopTask* task) { task_ = task; }
+  // Hands `pool`'s results (not owned; it must be destroyed before the
+  // reactor) to the chat on the loop's thread: accounts. Before run().
+  std::error_code attach_passwords(PasswordPool& pool);
 
  private:
   using Clock = OutputQueue::Clock;
@@ -59,7 +63,8 @@ class Reactor {
   void process_leaves();
   void settle();
   void resume_paused();
-  void close_expelled();
+  void close_dropped();
+  void take_passwords();
   void update_interest(Connection& conn, unsigned interest);
   void close_connection(Connection& conn);
   void leave_room(Connection& conn);
@@ -80,6 +85,8 @@ class Reactor {
   Chat& chat_;
   LoopContext loop_;
   LoopTask* task_ = nullptr;  // the cluster link, or none
+  PasswordPool* passwords_ = nullptr;  // accounts, or none
+  UniqueFd password_wake_read_, password_wake_write_;  // a byte: results wait in passwords_
 
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<int> dead_fds_;  // closed this iteration; destroyed after it

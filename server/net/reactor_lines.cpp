@@ -37,10 +37,11 @@ void Reactor::on_readable(Connection& conn) {
     const RateLimiter::Decision rate = conn.rate_limiter.on_line(loop_.now);
     if (rate.report_dropped > 0) conn.notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
     if (!rate.pass) return Cost::free;  // dropped unparsed: not worth a turn
+    if (!conn.member) [[unlikely]] return Cost::stop;  // the chat dropped it (Member::drop)
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {
       case Chat::Outcome::stay:
-        return conn.member ? Cost::counted : Cost::stop;  // no member: expelled meanwhile
+        return Cost::counted;
       case Chat::Outcome::quit:
         leave_room(conn);
         return Cost::stop;
@@ -153,17 +154,29 @@ void Reactor::resume_paused() {
   }
 }
 
-void Reactor::close_expelled() {
-  std::vector<Connection*> expelled = std::move(loop_.to_expel);
-  loop_.to_expel.clear();
-  for (Connection* conn : expelled) {
-    if (!conn->dead) on_writable(*conn);  // sends what is queued; closes once it is out
+void Reactor::close_dropped() {
+  std::vector<Connection*> dropped = std::move(loop_.to_drop);
+  loop_.to_drop.clear();
+  for (Connection* conn : dropped) {
+    if (conn->dead) continue;
+    if (conn->output().empty()) {
+      close_connection(*conn);
+    } else {
+      update_interest(*conn, kWritable);  // on_writable closes it once flushed
+    }
   }
+}
+
+void Reactor::take_passwords() {
+  char bytes[64];
+  while (::read(password_wake_read_.get(), bytes, sizeof bytes) > 0) {
+  }
+  for (PasswordResult& result : passwords_->drain()) chat_.on_password(std::move(result));
 }
 
 void Reactor::settle() {
   if (!loop_.to_resume.empty()) [[unlikely]] resume_paused();
-  if (!loop_.to_expel.empty()) [[unlikely]] close_expelled();
+  if (!loop_.to_drop.empty()) [[unlikely]] close_dropped();
   // Announcing leaves queues output; flushing it can find more dead peers,
   // whose leaves are announced in turn.
   do {

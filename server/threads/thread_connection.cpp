@@ -136,17 +136,23 @@ void ThreadConnection::send_deferred() {
   if (!output_.empty() || closing_ || watching_) wake_writer_.notify_one();
 }
 
+void ThreadConnection::resume() {
+  resumed = true;
+  resumed_cv.notify_all();
+}
+
+void ThreadConnection::drop() {
+  finish(/*leave=*/false);
+  stop_reading();
+}
+
 void ThreadConnection::finish(bool leave) {
   if (leave && member) server_.chat_.leave(*member);
   member.reset();
+  resumed_cv.notify_all();  // a reader waiting for a password check stops waiting
   std::lock_guard lock(mutex_);
   closing_ = true;
   wake_writer_.notify_one();
-}
-
-void ThreadConnection::expel() {
-  finish(/*leave=*/false);  // the chat has already forgotten it
-  stop_reading();
 }
 
 void ThreadConnection::stop_reading() noexcept { ::shutdown(fd_.get(), SHUT_RD); }
@@ -205,7 +211,7 @@ void ThreadConnection::read_loop() {
     if (n <= 0) break;  // EOF, reset, or woken by shutdown()
 
     DeferredSends sends;  // after the lock is released
-    std::lock_guard lock(server_.room_mutex_);
+    std::unique_lock lock(server_.room_mutex_);
     if (!member) break;  // dropped or shutting down meanwhile
     const auto now = OutputQueue::Clock::now();
     framer.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), [&](const Frame& f) {
@@ -215,8 +221,15 @@ void ThreadConnection::read_loop() {
       }
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
-      if (rate.pass && server_.chat_.handle(*member, parse_command(f.text)) == Chat::Outcome::quit) reading = false;
-      if (!member) reading = false;  // expelled by its own line
+      const Chat::Outcome outcome = rate.pass ? server_.chat_.handle(*member, parse_command(f.text)) : Chat::Outcome::stay;
+      if (outcome == Chat::Outcome::quit || !member) reading = false;  // !member: dropped by its own line
+      if (outcome == Chat::Outcome::wait) {
+        // A password check (accounts): the lines after it wait for its
+        // answer, which comes under this lock from a password worker.
+        resumed_cv.wait(lock, [&] { return resumed || !member; });
+        resumed = false;
+        if (!member) reading = false;
+      }
       rate_limiter.charge(std::exchange(replay_charge, 0.0));
       return reading;
     });

@@ -63,6 +63,12 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // As Connection::accepts_replay; the charge reaches the reader's rate
   // limiter after the line that asked (replay_charge_).
   bool accepts_replay(std::size_t bytes, std::size_t lines) override;
+  // Member: the password check this reader waits for is answered.
+  void resume() override;
+  // Member: over TLS, or from loopback.
+  [[nodiscard]] bool confidential() const override { return is_tls_ || peer_.loopback; }
+  // Member: the chat removed it: stop reading, flush, close.
+  void drop() override;
   // A line the server must get through (see OutputQueue::Kind::control).
   void deliver_control(const SharedLine& line);
   // A notice the server sends on its own, rendered in this connection's
@@ -71,9 +77,6 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // DeferredSends: try the socket without blocking, outside the room lock.
   void send_deferred();
 
-  // Member, with the room lock held: the chat took this user out (kicked
-  // from the default room, banned): stop reading, flush, close.
-  void expel() override;
   // Called with the room lock held: stop reading, flush what is queued,
   // then close. With `leave`, the user leaves the room first.
   void finish(bool leave);
@@ -92,6 +95,8 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   std::optional<MemberId> member;
   double replay_charge = 0;  // rate-limit lines owed for replays (read_loop takes them)
   int threads_running = 2;
+  bool resumed = false;  // Chat::Outcome::wait answered (resume())
+  std::condition_variable resumed_cv;  // with the room lock: resumed, or member gone
 
  private:
   void read_loop();

@@ -42,6 +42,14 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
 
 ThreadServer::~ThreadServer() = default;
 
+void ThreadServer::attach_passwords(PasswordPool& pool) {
+  pool.set_ready([this, &pool] {
+    DeferredSends sends;  // after the lock is released
+    std::lock_guard lock(room_mutex_);
+    for (PasswordResult& result : pool.drain()) chat_.on_password(std::move(result));
+  });
+}
+
 int ThreadServer::run() {
   std::vector<pollfd> fds;
   for (const UniqueFd& l : listeners_) fds.push_back({l.get(), POLLIN, 0});

@@ -21,6 +21,7 @@
 #include "net/admission.h"
 #include "net/join_gate.h"
 #include "net/limits.h"
+#include "passwords/password_pool.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -37,6 +38,10 @@ class ThreadServer {
   ~ThreadServer();
   ThreadServer(const ThreadServer&) = delete;
   ThreadServer& operator=(const ThreadServer&) = delete;
+
+  // Hands `pool`'s results (not owned; destroyed after the server) to the
+  // chat under the room lock, on the worker that made them. Before run().
+  void attach_passwords(PasswordPool& pool);
 
   // Accepts until SIGINT/SIGTERM, then shuts down; returns the exit code.
   int run();
