@@ -78,11 +78,15 @@ TEST_CASE("moderation: /topic and the topic line on entering a room", "[moderati
   TempDir dir;
   ChatdProcess server({"--store", dir.db(), "--admin", "root"});
   TestClient alice = user(server, "alice", true);
+  TestClient carol = user(server, "carol", false);
   alice.send_line("/join #rust");
   await_line(alice, "> You are now in #rust (1 user here)");
+  carol.send_line("/join #rust");
+  await_line(alice, "> carol joined #rust (2 users here)");
   alice.send_line("/topic");
   await_line(alice, "> No topic");
   alice.send_line("hello rust");
+  await_line(carol, "[alice] hello rust");
   alice.send_line("/topic all things rust");
   await_line(alice, "> alice set the topic: all things rust");
   alice.send_line("/topic");
@@ -90,11 +94,9 @@ TEST_CASE("moderation: /topic and the topic line on entering a room", "[moderati
 
   TestClient bob = user(server, "bob", false);
   bob.send_line("/join #rust");
-  bob.expect_line("> You are now in #rust (2 users here)");
+  bob.expect_line("> You are now in #rust (3 users here)");
   bob.expect_line("> Topic: all things rust (set by alice)");
-  const auto history = bob.read_line();
-  REQUIRE(history);
-  CHECK(*history == "> Recent messages (1):");
+  bob.expect_line("> Recent messages (1):");
   bob.send_line("/topic mine now");
   await_line(bob, "! you are not an operator of #rust");
 
@@ -149,7 +151,8 @@ TEST_CASE("moderation: /ban of an account with a duration, /bans and /unban", "[
   alice.send_line("/bans");
   const auto bans = alice.read_line();
   REQUIRE(bans);
-  CHECK(bans->starts_with("> Bans in #rust (1): bob (1h 59m left, by alice: flooding)"));
+  CHECK((*bans == "> Bans in #rust (1): bob (2h left, by alice: flooding)" ||
+         *bans == "> Bans in #rust (1): bob (1h 59m left, by alice: flooding)"));
   alice.send_line("/unban bob");
   await_line(alice, "> alice unbanned bob from #rust");
   bob.send_line("/join #rust");
