@@ -72,7 +72,7 @@ TEST_CASE("cluster events: version 1, the release before's classic lines, both w
   CHECK(*old_line == said);
 
   ClusterEvent e = sample();
-  for (const char kind : std::string("ELNMTPRD")) {
+  for (const char kind : std::string("ELNMTPR")) {
     e.kind = static_cast<ClusterEvent::Kind>(kind);
     e.said = chat::Event::Kind::text;
     e.shown = true;
