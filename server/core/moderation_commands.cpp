@@ -105,7 +105,9 @@ void Chat::enforce(const ModerationRule& rule) {
   for (const MemberId m : directory_.local()) {
     const Seat& s = directory_[m];
     if (!server && room_key(s.channel->name) != key) continue;
-    if (moderation_.is_admin(s.account)) continue;
+    // Whoever moderates the room is not banned from it by an address ban
+    // that happens to match them (an owner behind the spammer's NAT).
+    if (moderation_.is_operator(rule.room, s.account)) continue;
     if ((!s.account.empty() && rule.key == Moderation::account_key(s.account)) ||
         rule.key == Moderation::address_key(host_of(s))) {
       hit.push_back(m);

@@ -281,3 +281,17 @@ TEST_CASE("without moderation the lines are today's") {
   CHECK(ma->take().back() == "> Rooms (1): #lobby (1)\n");  // nobody owns #rust: it is gone
   CHECK(f.room.moderation().empty());
 }
+
+TEST_CASE("an address ban spares the room's operators behind the same address") {
+  Mod f;
+  auto [a, ma] = f.user("127.0.0.1:1", "alice", "alice");
+  auto [s, ms] = f.user("127.0.0.1:2", "spammer");
+  f.room.handle_line(a, "/join #rust");
+  f.room.handle_line(s, "/join #rust");
+  f.clear();
+  f.room.handle_line(a, "/ban spammer 7d spam");
+  CHECK(ma->take() == Lines{"> alice banned spammer from #rust for 7d (spam)\n", "< spammer was kicked by alice (spam)\n"});
+  CHECK(ms->take().back() == "> You are now in #lobby (1 user here)\n");
+  f.room.handle_line(a, "/who");
+  CHECK(ma->take() == Lines{"> In #rust (1): @alice\n"});
+}
