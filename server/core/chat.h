@@ -149,7 +149,7 @@ class Chat {
   }
   // Whether the server bans connections from `host` (its IP address).
   [[nodiscard]] bool server_banned_address(std::string_view host) const {
-    return moderation_.server_banned_address(host, now());
+    return moderation_.has_server_address_bans() && moderation_.server_banned_address(host, now());
   }
   // `id` is logged in as `account` from now on (empty: logged out). The
   // accounts' /login calls it; unit tests call it directly.

@@ -84,6 +84,7 @@ class Moderation {
   // Server-wide (the default room's) bans of an address, for the accept
   // check; false at once while there are none.
   [[nodiscard]] bool server_banned_address(std::string_view host, std::int64_t now) const;
+  [[nodiscard]] bool has_server_address_bans() const noexcept { return server_address_bans_ > 0; }
   [[nodiscard]] bool server_banned_account(std::string_view account, std::int64_t now) const;
   [[nodiscard]] bool invited(std::string_view room, std::string_view account, std::string_view name) const;
 
