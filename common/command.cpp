@@ -32,7 +32,7 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) noex
   return true;
 }
 
-constexpr std::array<std::pair<std::string_view, Command::Kind>, 17> kCommands{{
+constexpr std::array<std::pair<std::string_view, Command::Kind>, 28> kCommands{{
     {"/nick", Command::Kind::nick},
     {"/who", Command::Kind::who},
     {"/msg", Command::Kind::msg},
@@ -50,6 +50,17 @@ constexpr std::array<std::pair<std::string_view, Command::Kind>, 17> kCommands{{
     {"/part", Command::Kind::part},
     {"/whois", Command::Kind::whois},
     {"/history", Command::Kind::history},
+    {"/op", Command::Kind::op},
+    {"/deop", Command::Kind::deop},
+    {"/topic", Command::Kind::topic},
+    {"/kick", Command::Kind::kick},
+    {"/ban", Command::Kind::ban},
+    {"/unban", Command::Kind::unban},
+    {"/bans", Command::Kind::bans},
+    {"/mute", Command::Kind::mute},
+    {"/unmute", Command::Kind::unmute},
+    {"/private", Command::Kind::privacy},
+    {"/invite", Command::Kind::invite},
 }};
 
 }  // namespace
@@ -62,7 +73,8 @@ Command parse_command(std::string_view line) noexcept {
   const auto [word, rest] = split_word(line);
   for (const auto& [name, kind] : kCommands) {
     if (!equals_ignoring_ascii_case(word, name)) continue;
-    if (kind == Command::Kind::msg || kind == Command::Kind::login || kind == Command::Kind::password) {
+    if (kind == Command::Kind::msg || kind == Command::Kind::login || kind == Command::Kind::password ||
+        kind == Command::Kind::kick || kind == Command::Kind::ban || kind == Command::Kind::mute) {
       const auto [target, text] = split_word(rest);
       return {kind, target, text};
     }

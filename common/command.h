@@ -27,6 +27,18 @@ struct Command {
     part,     // /part [anything]    (back to the default room; arg ignored)
     whois,    // /whois NAME         (arg = NAME, may be empty)
     history,  // /history [N]        (arg = N as typed, may be empty or not a number)
+    // Moderation (docs/PROTOCOL.md "Moderation").
+    op,       // /op NAME
+    deop,     // /deop NAME
+    topic,    // /topic [TEXT]       (arg = TEXT, may be empty)
+    kick,     // /kick NAME [REASON] (arg = NAME, text = REASON)
+    ban,      // /ban NAME|ADDRESS [DURATION] [REASON] (arg = target, text = the rest)
+    unban,    // /unban NAME|ADDRESS
+    bans,     // /bans
+    mute,     // /mute NAME [DURATION] (arg = NAME, text = DURATION)
+    unmute,   // /unmute NAME
+    privacy,  // /private on|off
+    invite,   // /invite NAME
   };
   Kind kind = Kind::empty;
   std::string_view arg;

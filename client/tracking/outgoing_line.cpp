@@ -112,6 +112,17 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::part:
     case Command::Kind::whois:
     case Command::Kind::history:
+    case Command::Kind::op:
+    case Command::Kind::deop:
+    case Command::Kind::topic:
+    case Command::Kind::kick:
+    case Command::Kind::ban:
+    case Command::Kind::unban:
+    case Command::Kind::bans:
+    case Command::Kind::mute:
+    case Command::Kind::unmute:
+    case Command::Kind::privacy:
+    case Command::Kind::invite:
       add_line(out.to_send, line);
       break;
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -28,6 +29,7 @@
 #include "net/reactor.h"
 #include "net/signal_pipe.h"
 #include "store/history_store.h"
+#include "store/moderation_store.h"
 #include "systemd/listen_fds.h"
 #include "systemd/notify.h"
 #include "systemd/service_task.h"
@@ -35,6 +37,7 @@
 #include "web/http_response.h"
 #include "web/ws_line_renderer.h"
 #include "tls/tls_credentials.h"
+#include "nickname.h"
 #include "tls_context.h"
 
 namespace {
@@ -270,6 +273,28 @@ int main(int argc, char** argv) {
     chat::diagnostic("cannot start libsodium: no accounts on this server");
     account_store.reset();
   }
+  // The moderation rules share the history's file (and its lock).
+  std::unique_ptr<chat::ModerationStore> rules_store;
+  if (store) {
+    auto opened = chat::ModerationStore::open(*options.store);
+    if (const auto* message = std::get_if<std::string>(&opened)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    rules_store = std::move(std::get<std::unique_ptr<chat::ModerationStore>>(opened));
+  }
+  // --admin NAME[,NAME]
+  std::vector<std::string> admins;
+  for (std::string_view rest = options.admins; !rest.empty();) {
+    const auto comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    if (!chat::is_valid_nickname(name)) {
+      chat::diagnostic("invalid --admin '" + std::string(name) + "': expected nicknames separated by commas");
+      return 1;
+    }
+    admins.emplace_back(name);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
   if (const auto warning = chat::queue_warning(options)) chat::diagnostic(*warning);
 
   // --tls-cert/--tls-key: checked before anything listens, like a bad option.
@@ -476,6 +501,11 @@ int main(int argc, char** argv) {
     chat.set_accounts(pool.get(), account_store.get(), account_config);
     return pool;
   };
+  chat.set_admins(admins);
+  if (rules_store) {
+    rules_store->load_into(chat, static_cast<std::int64_t>(std::time(nullptr)));
+    chat.set_moderation_sink(rules_store.get());
+  }
   const chat::ServerLimits limits = chat::server_limits(options);
 
   // Signals the engine hands back to us, on its loop's thread.

@@ -42,6 +42,7 @@ struct Options {
   std::size_t max_rooms = 1000;               // --max-rooms
   std::optional<std::string> store;           // --store PATH: persistent history (SQLite)
   std::size_t store_lines = 500;              // --store-lines: lines per room on disk (at least --history)
+  std::string admins;                         // --admin NAME[,NAME]: accounts that moderate every room
   std::optional<std::string> export_history;  // --export-history #ROOM: print it and exit
   // TLS (docs/SECURITY.md): --tls-cert and --tls-key together, or neither.
   std::optional<std::string> tls_cert;        // --tls-cert FILE: PEM chain, server's first

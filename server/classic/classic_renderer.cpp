@@ -105,6 +105,38 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
       out.append(e.other.empty() ? msg::whois(e.name, e.room, e.time, e.count, style_.local_time)
                                  : msg::whois_remote(e.name, e.room, e.other));
       return;
+    case Kind::op_granted: out.append(msg::op_granted(e.name, e.other, e.room)); return;
+    case Kind::op_removed: out.append(msg::op_removed(e.name, e.other, e.room)); return;
+    case Kind::topic_set: out.append(msg::topic_set(e.name, e.text)); return;
+    case Kind::topic_is: out.append(msg::topic_is(e.text, e.name)); return;
+    case Kind::no_topic: out.append(msg::no_topic()); return;
+    case Kind::kicked: out.append(msg::kicked(e.name, e.other, e.text)); return;
+    case Kind::kicked_you: out.append(msg::kicked_you(e.room, e.other, e.text)); return;
+    case Kind::banned:
+      out.append(msg::banned(e.name, e.other, e.room, static_cast<std::int64_t>(e.count), e.text));
+      return;
+    case Kind::unbanned: out.append(msg::unbanned(e.name, e.other, e.room)); return;
+    case Kind::bans: append_list(out, msg::bans_header(e.room, e.items.size()), e, style_.max_line); return;
+    case Kind::no_bans: out.append(msg::no_bans(e.room)); return;
+    case Kind::banned_from_room: out.append(msg::banned_from_room(e.room)); return;
+    case Kind::banned_from_server: out.append(msg::banned_from_server()); return;
+    case Kind::muted: out.append(msg::muted(e.name, e.other, e.room, static_cast<std::int64_t>(e.count))); return;
+    case Kind::unmuted: out.append(msg::unmuted(e.name, e.other, e.room)); return;
+    case Kind::muted_you: out.append(msg::muted_you(e.room)); return;
+    case Kind::invite_only_on: out.append(msg::invite_only_on(e.name, e.room)); return;
+    case Kind::invite_only_off: out.append(msg::invite_only_off(e.name, e.room)); return;
+    case Kind::invited_you: out.append(msg::invited_you(e.name, e.room)); return;
+    case Kind::invited: out.append(msg::invited(e.other, e.room)); return;
+    case Kind::invite_made: out.append(msg::invite_made(e.name, e.other, e.room)); return;
+    case Kind::invite_only: out.append(msg::invite_only(e.room)); return;
+    case Kind::not_operator: out.append(msg::not_operator(e.room)); return;
+    case Kind::not_registered: out.append(msg::not_registered(e.name)); return;
+    case Kind::not_in_room: out.append(msg::not_in_room(e.name, e.room)); return;
+    case Kind::not_banned: out.append(msg::not_banned(e.name, e.room)); return;
+    case Kind::not_muted: out.append(msg::not_muted(e.name, e.room)); return;
+    case Kind::not_an_operator: out.append(msg::not_an_operator(e.name, e.room)); return;
+    case Kind::cannot_moderate: out.append(msg::cannot_moderate(e.name, e.room)); return;
+    case Kind::room_owned: out.append(msg::room_owned(e.name, e.room)); return;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/moderation/duration.h"
 #include "utf8.h"
 
 namespace chat::msg {
@@ -283,6 +284,83 @@ std::string idle_disconnect(unsigned seconds) {
 }
 
 std::string shutting_down() { return "> Server shutting down\n"; }
+
+namespace {
+std::string because(std::string_view reason) {
+  return reason.empty() ? std::string() : " (" + std::string(reason) + ")";
+}
+std::string lasting(std::int64_t seconds) {
+  return seconds > 0 ? " for " + format_duration(seconds) : std::string();
+}
+}  // namespace
+
+std::string op_granted(std::string_view by, std::string_view who, std::string_view room) {
+  return line({"> ", by, " made ", who, " an operator of ", room});
+}
+std::string op_removed(std::string_view by, std::string_view who, std::string_view room) {
+  return line({"> ", by, " removed ", who, " as an operator of ", room});
+}
+std::string topic_set(std::string_view by, std::string_view topic) { return line({"> ", by, " set the topic: ", topic}); }
+std::string topic_is(std::string_view topic, std::string_view by) {
+  return line({"> Topic: ", topic, " (set by ", by, ")"});
+}
+std::string no_topic() { return "> No topic\n"; }
+std::string kicked(std::string_view who, std::string_view by, std::string_view reason) {
+  return line({"< ", who, " was kicked by ", by, because(reason)});
+}
+std::string kicked_you(std::string_view room, std::string_view by, std::string_view reason) {
+  return line({"! you were kicked from ", room, " by ", by, because(reason)});
+}
+std::string banned(std::string_view by, std::string_view who, std::string_view room, std::int64_t seconds,
+                   std::string_view reason) {
+  return line({"> ", by, " banned ", who, " from ", room, lasting(seconds), because(reason)});
+}
+std::string unbanned(std::string_view by, std::string_view who, std::string_view room) {
+  return line({"> ", by, " unbanned ", who, " from ", room});
+}
+std::string bans_header(std::string_view room, std::size_t count) {
+  return "> Bans in " + std::string(room) + " (" + std::to_string(count) + "): ";
+}
+std::string no_bans(std::string_view room) { return line({"> No bans in ", room}); }
+std::string banned_from_room(std::string_view room) { return line({"! you are banned from ", room}); }
+std::string banned_from_server() { return "! you are banned from this server\n"; }
+std::string muted(std::string_view by, std::string_view who, std::string_view room, std::int64_t seconds) {
+  return line({"> ", by, " muted ", who, " in ", room, lasting(seconds)});
+}
+std::string unmuted(std::string_view by, std::string_view who, std::string_view room) {
+  return line({"> ", by, " unmuted ", who, " in ", room});
+}
+std::string muted_you(std::string_view room) { return line({"! you are muted in ", room}); }
+std::string invite_only_on(std::string_view by, std::string_view room) {
+  return line({"> ", by, " made ", room, " invite-only"});
+}
+std::string invite_only_off(std::string_view by, std::string_view room) {
+  return line({"> ", by, " opened ", room, " to everyone"});
+}
+std::string invited_you(std::string_view by, std::string_view room) {
+  return line({"> ", by, " invites you to ", room, ": /join ", room});
+}
+std::string invited(std::string_view who, std::string_view room) { return line({"> You invited ", who, " to ", room}); }
+std::string invite_made(std::string_view by, std::string_view who, std::string_view room) {
+  return line({"> ", by, " invited ", who, " to ", room});
+}
+std::string invite_only(std::string_view room) { return line({"! ", room, " is invite-only"}); }
+std::string not_operator(std::string_view room) { return line({"! you are not an operator of ", room}); }
+std::string not_registered(std::string_view name) { return line({"! nickname ", name, " is not registered"}); }
+std::string not_in_room(std::string_view name, std::string_view room) { return line({"! ", name, " is not in ", room}); }
+std::string not_banned(std::string_view name, std::string_view room) {
+  return line({"! ", name, " is not banned from ", room});
+}
+std::string not_muted(std::string_view name, std::string_view room) { return line({"! ", name, " is not muted in ", room}); }
+std::string not_an_operator(std::string_view name, std::string_view room) {
+  return line({"! ", name, " is not an operator of ", room});
+}
+std::string cannot_moderate(std::string_view name, std::string_view room) {
+  return line({"! ", name, " cannot be moderated in ", room});
+}
+std::string room_owned(std::string_view owner, std::string_view room) {
+  return line({"> ", owner, " owns ", room});
+}
 
 std::string started(unsigned port) {
   return line({"Chat Server started on port ", std::to_string(port), "."});

@@ -124,6 +124,40 @@ std::string whois(std::string_view name, std::string_view room, std::int64_t sin
 std::string whois_remote(std::string_view name, std::string_view room, std::string_view node);
 // "42 s", "3 min", "2 h 5 min".
 std::string duration(std::size_t seconds);
+// Moderation (docs/PROTOCOL.md "Moderation"). BY did it, WHO had it done.
+std::string op_granted(std::string_view by, std::string_view who, std::string_view room);
+std::string op_removed(std::string_view by, std::string_view who, std::string_view room);
+std::string topic_set(std::string_view by, std::string_view topic);
+std::string topic_is(std::string_view topic, std::string_view by);
+std::string no_topic();
+// "< WHO was kicked by BY (REASON)"; without " (REASON)" when it is empty.
+std::string kicked(std::string_view who, std::string_view by, std::string_view reason);
+std::string kicked_you(std::string_view room, std::string_view by, std::string_view reason);
+// "> BY banned WHO from ROOM for 2h (REASON)": no " for ..." when permanent.
+std::string banned(std::string_view by, std::string_view who, std::string_view room, std::int64_t seconds,
+                   std::string_view reason);
+std::string unbanned(std::string_view by, std::string_view who, std::string_view room);
+std::string bans_header(std::string_view room, std::size_t count);  // "> Bans in #ROOM (N): "
+std::string no_bans(std::string_view room);
+std::string banned_from_room(std::string_view room);
+std::string banned_from_server();
+std::string muted(std::string_view by, std::string_view who, std::string_view room, std::int64_t seconds);
+std::string unmuted(std::string_view by, std::string_view who, std::string_view room);
+std::string muted_you(std::string_view room);
+std::string invite_only_on(std::string_view by, std::string_view room);
+std::string invite_only_off(std::string_view by, std::string_view room);
+std::string invited_you(std::string_view by, std::string_view room);
+std::string invited(std::string_view who, std::string_view room);
+std::string invite_made(std::string_view by, std::string_view who, std::string_view room);
+std::string invite_only(std::string_view room);
+std::string not_operator(std::string_view room);
+std::string not_registered(std::string_view name);
+std::string not_in_room(std::string_view name, std::string_view room);
+std::string not_banned(std::string_view name, std::string_view room);
+std::string not_muted(std::string_view name, std::string_view room);
+std::string not_an_operator(std::string_view name, std::string_view room);
+std::string cannot_moderate(std::string_view name, std::string_view room);
+std::string room_owned(std::string_view owner, std::string_view room);
 
 // The classic server's first stdout line.
 std::string started(unsigned port);

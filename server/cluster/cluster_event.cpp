@@ -63,6 +63,7 @@ bool known_kind(char k) {
     case ClusterEvent::Kind::line:
     case ClusterEvent::Kind::direct:
     case ClusterEvent::Kind::reset:
+    case ClusterEvent::Kind::rule:
       return true;
   }
   return false;
@@ -99,6 +100,7 @@ std::pair<std::string, std::string> classic_lines(const ClusterEvent& e) {
       return {msg::text(e.name, e.text), {}};
     case Kind::direct: return {msg::private_to_recipient(e.name, e.text), {}};
     case Kind::reset: return {};
+    case Kind::rule: return {};  // version 1 nodes know no moderation
   }
   return {};
 }
@@ -176,6 +178,8 @@ bool read_classic_lines(ClusterEvent& e, std::string_view line, std::string_view
     }
     case Kind::reset:
       return true;
+    case Kind::rule:
+      return false;
   }
   return false;
 }

@@ -212,6 +212,15 @@ void Chat::on_password(PasswordResult result) {
 }
 
 void Chat::finish_login(MemberId id, const std::string& account) {
+  // An admin's ban in the default room holds the account server-wide
+  // (core/moderation_commands.cpp).
+  if (!moderation_.empty() && moderation_.server_banned_account(account, now())) [[unlikely]] {
+    Member& banned = *directory_[id].member;
+    tell(id, Event{.kind = Event::Kind::banned_from_server});
+    leave(id);
+    banned.drop();
+    return;
+  }
   // Another connection logged in as this account is replaced.
   if (const auto other = accounts_.holder(account); other && *other != id) {
     Member& replaced = *directory_[*other].member;

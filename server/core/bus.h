@@ -29,6 +29,10 @@ struct ClusterEvent {
     line = 'T',    // name said text in `room` (said: text or action), or a late entered line (said: entered)
     direct = 'P',  // /msg: name said text to user `user` of node `node` only
     reset = 'R',   // node `node` (re)registered: forget its users, entries follow
+    // A moderation rule (core/moderation/rule.h) made or lifted: name, room,
+    // old_room = its key, old_name = by, text, count = until, count2 = its
+    // kind's letter, plus 0x100 for a removal.
+    rule = 'D',
   };
 
   Kind kind = Kind::line;

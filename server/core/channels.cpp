@@ -48,13 +48,13 @@ Channel* Channels::find(std::string_view name) {
 }
 
 bool Channels::would_free(const Channel& ch, bool keep_history) const {
-  return ch.members.size() == 1 && &ch != default_ && (!keep_history || ch.history.empty());
+  return ch.members.size() == 1 && &ch != default_ && !ch.owned && (!keep_history || ch.history.empty());
 }
 
 void Channels::remove_member(Channel& ch, Directory::MemberId id, bool keep_history, std::int64_t now) {
   ch.members.erase(std::find(ch.members.begin(), ch.members.end(), id));
   touch(ch, now);
-  if (!ch.members.empty() || &ch == default_) return;
+  if (!ch.members.empty() || &ch == default_ || ch.owned) return;
   if (keep_history && !ch.history.empty()) return;
   rooms_.erase(room_key(ch.name));
 }

@@ -28,6 +28,8 @@ struct Channel {
   // Lines ever kept here (said or restored); the newest line's number.
   // /history counts back from a member's Seat::shown_from with it.
   std::uint64_t kept_total = 0;
+  // Has an owner (core/moderation): outlives its last member.
+  bool owned = false;
 };
 
 class Channels {

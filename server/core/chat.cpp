@@ -18,7 +18,8 @@ Chat::Chat(ServerLog& log, const Renderers& renderers, RoomConfig config)
     : log_(log),
       renderers_(renderers),
       config_(std::move(config)),
-      channels_(is_valid_room_name(config_.default_room) ? config_.default_room : "#lobby", config_.history) {
+      channels_(is_valid_room_name(config_.default_room) ? config_.default_room : "#lobby", config_.history),
+      moderation_(channels_.lobby().name) {
   if (!is_valid_room_name(config_.default_room)) config_.default_room = "#lobby";
 }
 
@@ -42,16 +43,17 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
+  if (!moderation_.empty()) [[unlikely]] send_topic(id, lobby);
   send_history(id);
   if (config_.guest_names) name_guest(id);  // logs its own line
   Seat& seat = directory_[id];
+  seat.address = seat.name;
   const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, entered);
   if (seat.guest == 0) log_event(rendering);
   if (announce) broadcast(lobby, rendering, id);
   if (bus_ != nullptr) {
     directory_.set_serial(id, next_serial_++);
-    seat.address = seat.name;
     ClusterEvent e = presence(ClusterEvent::Kind::enter, seat);
     e.count = online();
     e.shown = announce;
@@ -163,6 +165,19 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::history:
       send_older(id, cmd.arg);
       break;
+    case Command::Kind::op:
+    case Command::Kind::deop:
+    case Command::Kind::topic:
+    case Command::Kind::kick:
+    case Command::Kind::ban:
+    case Command::Kind::unban:
+    case Command::Kind::bans:
+    case Command::Kind::mute:
+    case Command::Kind::unmute:
+    case Command::Kind::privacy:
+    case Command::Kind::invite:
+      moderate(id, cmd);
+      break;
   }
   return Outcome::stay;
 }
@@ -176,6 +191,12 @@ void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
   Seat& seat = directory_[id];
   seat.spoke_at = now();
   Channel& ch = *seat.channel;
+  if (!moderation_.empty()) [[unlikely]] {
+    if (moderation_.muted(ch.name, seat.account, host_of(seat), now()) != nullptr) {
+      tell(id, Event{.kind = Event::Kind::muted_you, .room = ch.name});
+      return;
+    }
+  }
   const Event said{.kind = kind, .name = seat.name, .text = text};
   Rendering rendering(renderers_, said);
   log_.message(*rendering.canonical(), channels_.is_lobby(ch) ? std::string_view() : std::string_view(ch.name));

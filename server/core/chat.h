@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +34,8 @@
 #include "core/history_sink.h"
 #include "core/member.h"
 #include "core/password_hasher.h"
+#include "core/moderation/moderation.h"
+#include "core/moderation/moderation_sink.h"
 #include "core/renderer.h"
 #include "core/room_config.h"
 
@@ -127,6 +131,30 @@ class Chat {
   [[nodiscard]] std::size_t room_count() const { return channels_.size(); }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
 
+  // --- moderation (core/moderation_commands.cpp, docs/PROTOCOL.md "Moderation")
+  // --admin: accounts that moderate every room once logged in.
+  void set_admins(const std::vector<std::string>& accounts) { moderation_.set_admins(accounts); }
+  // Persists every rule made or lifted to `sink` from now on. Not owned.
+  void set_moderation_sink(ModerationSink* sink) { moderation_sink_ = sink; }
+  // Whether `name` is a registered account (the accounts registry); until
+  // one is set, only members logged in now count.
+  void set_registered_check(std::function<bool(std::string_view)> check) { registered_ = std::move(check); }
+  // A rule as the store kept it (at start-up): applied, not stored again.
+  void restore_moderation(const ModerationRule& rule);
+  [[nodiscard]] const Moderation& moderation() const noexcept { return moderation_; }
+  // Whether the server bans `account` (an admin's ban in the default room):
+  // a login as it is refused with "! you are banned from this server".
+  [[nodiscard]] bool server_banned_account(std::string_view account) const {
+    return moderation_.server_banned_account(account, now());
+  }
+  // Whether the server bans connections from `host` (its IP address).
+  [[nodiscard]] bool server_banned_address(std::string_view host) const {
+    return moderation_.has_server_address_bans() && moderation_.server_banned_address(host, now());
+  }
+  // `id` is logged in as `account` from now on (empty: logged out). The
+  // accounts' /login calls it; unit tests call it directly.
+  void set_account(MemberId id, std::string account) { directory_[id].account = std::move(account); }
+
  private:
   using Seat = Directory::Seat;
 
@@ -197,6 +225,42 @@ class Chat {
   void to_address_name(MemberId id, std::optional<Event::Kind> notice);
   void log_account(MemberId id, std::string_view what, std::string_view account);
   void leave_accounts(const Seat& seat, MemberId id);
+  // --- moderation (core/moderation_commands.cpp)
+  void moderate(MemberId id, const Command& command);
+  // Whether `id` may moderate `ch`; if not it is told so.
+  bool may_moderate(MemberId id, const Channel& ch);
+  // Applies `rule` here, keeps it (store) and sends it to the other nodes.
+  void enact(ModerationRule rule);
+  // Another node's rule (ClusterEvent::Kind::rule): applied, kept, enforced.
+  void apply_remote_rule(const ClusterEvent& event);
+  // What a rule does to this node's members (a ban kicks them).
+  void enforce(const ModerationRule& rule);
+  // `target` leaves `ch` kicked by `by`: to the default room, or out of
+  // the chat from the default room.
+  void kick(MemberId target, Channel& ch, std::string_view by, std::string_view reason);
+  // Takes `id` out of the chat without the "left" line (it was told why).
+  void expel(MemberId id);
+  // The /join checks: bans and invite-only. Refuses and returns false.
+  bool may_enter(MemberId id, std::string_view room);
+  // A logged-in member created `ch`: it owns it.
+  void claim_room(MemberId id, Channel& ch);
+  // "> Topic: ..." on entering, if the room has one.
+  void send_topic(MemberId id, const Channel& ch);
+  // /who: "@name" for the owner and operators of `ch`.
+  void mark_operators(const Channel& ch, std::span<const MemberId> who, std::vector<std::string_view>& names,
+                      std::deque<std::string>& marked) const;
+  // Moves `id` to `to`, telling `from` it left unless `quietly`.
+  void switch_room(MemberId id, Channel& to, bool quietly);
+  struct Target {
+    std::string key;    // Moderation::account_key / address_key
+    std::string shown;  // the account, or the address (IPv6: its /64)
+    std::optional<MemberId> local;
+    std::string account;  // if the target is an account
+  };
+  // NAME|ADDRESS as /ban and /mute read it; refuses and returns nullopt.
+  std::optional<Target> resolve_target(MemberId id, std::string_view name);
+  [[nodiscard]] bool registered(std::string_view name) const;
+  [[nodiscard]] std::string_view host_of(const Seat& seat) const;
 
   // --- cluster (core/cluster_sync.cpp)
   void publish(ClusterEvent event);
@@ -215,6 +279,9 @@ class Chat {
   std::string scratch_;  // a said line's sanitized text, reused
   std::vector<unsigned> free_guests_;  // --guest-names: numbers given back, a min-heap
   unsigned guests_top_ = 0;            // the highest number handed out
+  Moderation moderation_;
+  ModerationSink* moderation_sink_ = nullptr;
+  std::function<bool(std::string_view)> registered_;
 
   // Accounts: off without a hasher.
   Accounts accounts_;

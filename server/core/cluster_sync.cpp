@@ -93,6 +93,9 @@ void Chat::apply_remote(const ClusterEvent& e) {
     case Kind::reset:
       directory_.forget_remote(e.node);
       break;
+    case Kind::rule:
+      apply_remote_rule(e);
+      break;
   }
 }
 

@@ -1,6 +1,7 @@
 // What each command does (docs/PROTOCOL.md): /nick, /msg, /who, /rooms and
 // /join. Text, /me, /help and /quit are handled in core/chat.cpp.
 #include <algorithm>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -119,6 +120,8 @@ void Chat::send_who(MemberId id, std::string_view arg) {
   std::vector<std::string_view> names;
   names.reserve(who.size());
   for (MemberId m : who) names.push_back(directory_[m].name);
+  std::deque<std::string> marked;  // "@name": stable storage for the views
+  if (!moderation_.empty()) [[unlikely]] mark_operators(ch, who, names, marked);
   if (bus_ != nullptr) {  // then other nodes' users, node by node
     const std::string key = room_key(ch.name);
     for (const auto& [node, users] : directory_.remote()) {
@@ -133,8 +136,23 @@ void Chat::send_who(MemberId id, std::string_view arg) {
 void Chat::send_rooms(MemberId id) {
   std::vector<std::pair<std::string_view, std::size_t>> list;
   list.reserve(channels_.size());
+  std::vector<std::string_view> hidden_private;  // of the rooms listed, those marked "(private)"
   for (const auto& [key, ch] : channels_.all()) {
-    if (!ch.members.empty() || !ch.history.empty() || channels_.is_lobby(ch)) list.emplace_back(ch.name, here(ch));
+    if (!ch.members.empty() || !ch.history.empty() || channels_.is_lobby(ch) || ch.owned) {
+      if (!moderation_.empty()) [[unlikely]] {
+        const RoomRules* rules = moderation_.find(ch.name);
+        if (rules != nullptr && rules->invite_only) {
+          const Seat& seat = directory_[id];
+          const bool member = seat.channel == &ch;
+          if (!member && !moderation_.invited(ch.name, seat.account, seat.name) &&
+              !moderation_.is_operator(ch.name, seat.account)) {
+            continue;
+          }
+          hidden_private.push_back(ch.name);
+        }
+      }
+      list.emplace_back(ch.name, here(ch));
+    }
   }
   if (bus_ != nullptr) {  // rooms only other nodes' users are in
     std::unordered_map<std::string, std::string_view> seen;
@@ -161,7 +179,10 @@ void Chat::send_rooms(MemberId id) {
   });
   std::vector<std::string> items;  // "#random (3)"
   items.reserve(list.size());
-  for (const auto& [name, size] : list) items.push_back(std::string(name) + " (" + std::to_string(size) + ")");
+  for (const auto& [name, size] : list) {
+    items.push_back(std::string(name) + " (" + std::to_string(size) + ")");
+    if (std::find(hidden_private.begin(), hidden_private.end(), name) != hidden_private.end()) items.back() += " (private)";
+  }
   const std::vector<std::string_view> views(items.begin(), items.end());
   send_list(id, Event::Kind::rooms, {}, views);
 }
@@ -188,13 +209,14 @@ void Chat::move(MemberId id, std::string_view room) {
     refuse(id, Event::Kind::invalid_room_name, clean(room));
     return;
   }
-  Seat& seat = directory_[id];
+  const Seat& seat = directory_[id];
   Channel& from = *seat.channel;
   Channel* existing = channels_.find(room);
   if (existing == &from) {  // already there: just confirm
     tell(id, Event{.kind = Event::Kind::now_in, .room = from.name, .count = here(from)});
     return;
   }
+  if (!moderation_.empty() && !may_enter(id, room)) return;
   if (existing == nullptr) {
     // At the cap, a room nobody is in (kept for its history) gives its
     // place, the one idle longest first; only rooms that all have members
@@ -208,12 +230,21 @@ void Chat::move(MemberId id, std::string_view room) {
 
   // A room only other nodes' users are in keeps their spelling.
   Channel& to = existing != nullptr ? *existing : channels_.get(bus_ != nullptr ? directory_.remote_spelling(room) : room);
-  const std::string to_name = to.name;  // `from` may be erased below
-  const std::string from_name = from.name;
+  if (existing == nullptr && !moderation_.empty()) to.owned = moderation_.has_owner(to.name);
+  if (existing == nullptr && !seat.account.empty()) claim_room(id, to);
+  switch_room(id, to, false);
+}
+
+void Chat::switch_room(MemberId id, Channel& to, bool quietly) {
+  Seat& seat = directory_[id];
+  Channel& from = *seat.channel;
+  const std::string from_name = from.name;  // `from` may be erased below
   const std::size_t left_behind = here(from) - 1;
-  const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to_name, .count = left_behind};
-  Rendering left_rendering(renderers_, left);
-  broadcast(from, left_rendering, id);
+  if (!quietly) {
+    const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to.name, .count = left_behind};
+    Rendering left_rendering(renderers_, left);
+    broadcast(from, left_rendering, id);
+  }
   channels_.remove_member(from, id, sink_ != nullptr, now());
 
   const std::size_t there = here(to) + 1;
@@ -224,6 +255,7 @@ void Chat::move(MemberId id, std::string_view room) {
   to.members.push_back(id);
   seat.channel = &to;
   tell(id, Event{.kind = Event::Kind::now_in, .room = to.name, .count = here(to)});
+  if (!moderation_.empty()) [[unlikely]] send_topic(id, to);
   if (bus_ != nullptr) {
     ClusterEvent e = presence(ClusterEvent::Kind::move, seat);
     e.old_room = from_name;

@@ -89,6 +89,38 @@ struct Event {
     whois,               // name is in room since `time`, idle `count` s; other = its node if remote
     entered_as,          // the log's "entered" for a guest: name (its address) is other (guest-N); count = online
     no_older_history,    // /history: room has nothing older than what you were shown
+    // Moderation (core/moderation_commands.cpp): name = who did it, other =
+    // whom it was done to, room = where, text = the reason or the topic.
+    op_granted,          // name made other an operator of room
+    op_removed,          // name removed other as an operator of room
+    topic_set,           // name set the topic: text
+    topic_is,            // Topic: text (set by name)
+    no_topic,
+    kicked,              // name was kicked by other (text: reason, may be empty)
+    kicked_you,          // you were kicked from room by other (text)
+    banned,              // name banned other from room; count = seconds (0: permanent); text
+    unbanned,            // name unbanned other from room
+    bans,                // items: the bans of room
+    no_bans,             // room
+    banned_from_room,    // room
+    banned_from_server,
+    muted,               // name muted other in room; count = seconds (0: until unmuted)
+    unmuted,             // name unmuted other in room
+    muted_you,           // room
+    invite_only_on,      // name made room invite-only
+    invite_only_off,     // name opened room to everyone
+    invited_you,         // name invites you to room
+    invited,             // you invited other to room
+    invite_made,         // the log's line: name invited other to room
+    invite_only,         // room is invite-only
+    not_operator,        // you are not an operator of room
+    not_registered,      // name is not registered
+    not_in_room,         // name is not in room
+    not_banned,          // name is not banned from room
+    not_muted,           // name is not muted in room
+    not_an_operator,     // name is not an operator of room
+    cannot_moderate,     // name cannot be moderated in room
+    room_owned,          // the log's line: name owns room
   };
 
   Kind kind = Kind::text;

@@ -253,6 +253,63 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
       return;
     case Kind::entered_as: return;  // the stdout log only
     case Kind::no_older_history: notice(out, r, "No older messages in " + std::string(e.room)); return;
+    // Moderation: channel modes, KICK, TOPIC and INVITE where IRC has them,
+    // numerics for refusals, a NOTICE where IRC has no word (mutes).
+    case Kind::op_granted: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "+o", nick_for(e.other)}); return;
+    case Kind::op_removed: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "-o", nick_for(e.other)}); return;
+    case Kind::topic_set: append_message(out, source_of(e.name), "TOPIC", {or_star(e.room), e.text}); return;
+    case Kind::topic_is: append_numeric(out, server, r.nick, Numeric::RPL_TOPIC, {or_star(e.room)}, e.text); return;
+    case Kind::no_topic: append_numeric(out, server, r.nick, Numeric::RPL_NOTOPIC, {or_star(e.room)}); return;
+    case Kind::kicked:
+      append_message(out, source_of(e.other), "KICK", {or_star(e.room), nick_for(e.name), e.text});
+      return;
+    case Kind::kicked_you:
+      append_message(out, source_of(e.other), "KICK", {or_star(e.room), r.nick, e.text});
+      return;
+    case Kind::banned: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "+b", e.other}); return;
+    case Kind::unbanned: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "-b", e.other}); return;
+    case Kind::bans:
+      for (std::string_view item : e.items) {
+        append_numeric(out, server, r.nick, Numeric::RPL_BANLIST, {or_star(e.room), item.substr(0, item.find(' '))});
+      }
+      append_numeric(out, server, r.nick, Numeric::RPL_ENDOFBANLIST, {or_star(e.room)});
+      return;
+    case Kind::no_bans: append_numeric(out, server, r.nick, Numeric::RPL_ENDOFBANLIST, {or_star(e.room)}); return;
+    case Kind::banned_from_room: append_numeric(out, server, r.nick, Numeric::ERR_BANNEDFROMCHAN, {or_star(e.room)}); return;
+    case Kind::banned_from_server:
+      append_numeric(out, server, r.nick, Numeric::ERR_YOUREBANNEDCREEP);
+      append_message(out, {}, "ERROR", {"Closing link: you are banned from this server"});
+      return;
+    case Kind::muted:
+      notice(out, r, std::string(e.name) + " muted " + std::string(e.other) + " in " + std::string(e.room));
+      return;
+    case Kind::unmuted:
+      notice(out, r, std::string(e.name) + " unmuted " + std::string(e.other) + " in " + std::string(e.room));
+      return;
+    case Kind::muted_you:
+      append_numeric(out, server, r.nick, Numeric::ERR_CANNOTSENDTOCHAN, {or_star(e.room)}, "You are muted");
+      return;
+    case Kind::invite_only_on: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "+i"}); return;
+    case Kind::invite_only_off: append_message(out, source_of(e.name), "MODE", {or_star(e.room), "-i"}); return;
+    case Kind::invited_you: append_message(out, source_of(e.name), "INVITE", {r.nick, or_star(e.room)}); return;
+    case Kind::invited: append_numeric(out, server, r.nick, Numeric::RPL_INVITING, {nick_for(e.other), or_star(e.room)}); return;
+    case Kind::invite_only: append_numeric(out, server, r.nick, Numeric::ERR_INVITEONLYCHAN, {or_star(e.room)}); return;
+    case Kind::not_operator: append_numeric(out, server, r.nick, Numeric::ERR_CHANOPRIVSNEEDED, {or_star(e.room)}); return;
+    case Kind::not_in_room:
+      append_numeric(out, server, r.nick, Numeric::ERR_USERNOTINCHANNEL, {nick_for(e.name), or_star(e.room)});
+      return;
+    case Kind::not_registered: notice(out, r, std::string(e.name) + " is not registered"); return;
+    case Kind::not_banned: notice(out, r, std::string(e.name) + " is not banned from " + std::string(e.room)); return;
+    case Kind::not_muted: notice(out, r, std::string(e.name) + " is not muted in " + std::string(e.room)); return;
+    case Kind::not_an_operator:
+      notice(out, r, std::string(e.name) + " is not an operator of " + std::string(e.room));
+      return;
+    case Kind::cannot_moderate:
+      notice(out, r, std::string(e.name) + " cannot be moderated in " + std::string(e.room));
+      return;
+    case Kind::invite_made:  // the stdout log only
+    case Kind::room_owned:
+      return;
   }
 }
 

@@ -178,6 +178,7 @@ std::string_view refusal_label(Refusal why) {
   switch (why) {
     case Refusal::server_full: return "server_full";
     case Refusal::too_many_from_ip: return "too_many_from_ip";
+    case Refusal::banned: return "banned";
     case Refusal::out_of_fds: return "out_of_fds";
     case Refusal::tls_handshake_rate: return "tls_handshake_rate";
     case Refusal::tls_setup: return "tls_setup";

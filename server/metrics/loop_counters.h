@@ -19,8 +19,9 @@ enum class Refusal : std::uint8_t {
   tls_handshake_rate,  // --tls-handshake-rate
   tls_setup,           // OpenSSL could not start a stream
   poller,              // the engine cannot watch the fd (select: FD_SETSIZE)
+  banned,              // a server-wide ban of its address (/ban in the default room)
 };
-inline constexpr std::size_t kRefusals = 6;
+inline constexpr std::size_t kRefusals = 7;
 
 // Why a connection that was accepted ended. The first reason found wins
 // (an idle user's notice is flushed, then the socket closes: idle).

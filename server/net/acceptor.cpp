@@ -69,6 +69,10 @@ Admission::Verdict admit_or_refuse(Admission& admission, Accepted& client, const
                     client.peer.name() + ": too many connections from " + client.peer.host + " (--max-per-ip " +
                         std::to_string(admission.max_per_address()) + ")");
       break;
+    case Admission::Verdict::banned:
+      refuse_client(std::move(client.fd), notices, Event::Kind::banned_from_server,
+                    client.peer.name() + ": banned from this server");
+      break;
   }
   return verdict;
 }

@@ -1,9 +1,12 @@
 #include "net/admission.h"
 
+#include "core/chat.h"
+
 namespace chat {
 
 Admission::Verdict Admission::admit(const PeerAddress& peer) {
   if (clients_ >= max_clients_) return Verdict::server_full;
+  if (chat_ != nullptr && chat_->server_banned_address(peer.host)) [[unlikely]] return Verdict::banned;
   if (counted(peer)) {
     std::size_t& count = per_address_[peer.host];
     if (max_per_address_ > 0 && count >= max_per_address_) {

@@ -10,6 +10,8 @@
 
 namespace chat {
 
+class Chat;
+
 class Admission {
  public:
   // max_per_address 0 means no per-address cap. Loopback peers are never
@@ -17,7 +19,12 @@ class Admission {
   Admission(std::size_t max_clients, std::size_t max_per_address)
       : max_clients_(max_clients), max_per_address_(max_per_address) {}
 
-  enum class Verdict { admitted, server_full, too_many_from_address };
+  enum class Verdict { admitted, server_full, too_many_from_address, banned };
+
+  // Refuses addresses `chat` bans server-wide (an admin's ban in the
+  // default room, core/moderation): "! you are banned from this server".
+  // Not owned; the check costs one branch while there are no such bans.
+  void watch_bans(const Chat* chat) noexcept { chat_ = chat; }
 
   // Counts the peer in if there is room for it.
   Verdict admit(const PeerAddress& peer);
@@ -42,6 +49,7 @@ class Admission {
   std::size_t max_clients_;
   std::size_t max_per_address_;
   std::size_t clients_ = 0;
+  const Chat* chat_ = nullptr;
   std::unordered_map<std::string, std::size_t> per_address_;  // remote hosts only
 };
 

@@ -55,6 +55,7 @@ Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& render
       web_files_.emplace_back(std::string(f.path), make_line(web::file_response(f.type, f.body, web_.policy)));
     }
   }
+  admission_.watch_bans(&chat_);
 }
 
 Reactor::~Reactor() = default;
@@ -233,6 +234,9 @@ void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
         continue;
       case Admission::Verdict::too_many_from_address:
         loop_.counters.refuse(Refusal::too_many_from_ip);
+        continue;
+      case Admission::Verdict::banned:
+        loop_.counters.refuse(Refusal::banned);
         continue;
     }
     const int fd = accepted->fd.get();

@@ -211,7 +211,7 @@ void ThreadConnection::read_loop() {
       const RateLimiter::Decision rate = rate_limiter.on_line(now);
       if (rate.report_dropped > 0) notice(Event{.kind = Event::Kind::slow_down, .count = rate.report_dropped});
       const Chat::Outcome outcome = rate.pass ? server_.chat_.handle(*member, parse_command(f.text)) : Chat::Outcome::stay;
-      if (outcome == Chat::Outcome::quit) reading = false;
+      if (outcome == Chat::Outcome::quit || !member) reading = false;  // !member: dropped by its own line
       if (outcome == Chat::Outcome::wait) {
         // A password check (accounts): the lines after it wait for its
         // answer, which comes under this lock from a password worker. What

@@ -38,7 +38,9 @@ ThreadServer::ThreadServer(const ServerLimits& limits, Chat& chat, const Rendere
       admission_(limits.max_clients, limits.max_per_ip),
       handshake_rate_(limits.tls_handshake_rate),
       handshakes_(limits.tls_handshake_timeout_s),
-      replay_budget_(limits.replay_rate) {}
+      replay_budget_(limits.replay_rate) {
+  admission_.watch_bans(&chat_);
+}
 
 ThreadServer::~ThreadServer() = default;
 

@@ -74,6 +74,17 @@ Kind kind_of_word(std::string_view word) {
   if (lower == "/part") return Kind::part;
   if (lower == "/whois") return Kind::whois;
   if (lower == "/history") return Kind::history;
+  if (lower == "/op") return Kind::op;
+  if (lower == "/deop") return Kind::deop;
+  if (lower == "/topic") return Kind::topic;
+  if (lower == "/kick") return Kind::kick;
+  if (lower == "/ban") return Kind::ban;
+  if (lower == "/unban") return Kind::unban;
+  if (lower == "/bans") return Kind::bans;
+  if (lower == "/mute") return Kind::mute;
+  if (lower == "/unmute") return Kind::unmute;
+  if (lower == "/private") return Kind::privacy;
+  if (lower == "/invite") return Kind::invite;
   return Kind::unknown;
 }
 
@@ -122,7 +133,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(same_view(c.arg, word));
       FUZZ_CHECK(c.text.empty());
       break;
-    case Kind::msg: {
+    case Kind::msg:
+    case Kind::kick:
+    case Kind::ban:
+    case Kind::mute: {
       const std::size_t target_end = end_of_word(line, rest_begin);
       const std::size_t text_begin = skip_blanks(line, target_end);
       const std::size_t text_end = std::max(text_begin, end_of_content(line));

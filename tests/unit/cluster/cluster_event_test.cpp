@@ -28,7 +28,7 @@ ClusterEvent sample() {
 }  // namespace
 
 TEST_CASE("cluster events: every kind round-trips, bytes included") {
-  for (const char kind : std::string("ELNMTPR")) {
+  for (const char kind : std::string("ELNMTPRD")) {
     ClusterEvent e = sample();
     e.kind = static_cast<ClusterEvent::Kind>(kind);
     e.text = std::string("x\0y:3:", 6);  // a NUL and field-like text inside a field
@@ -143,4 +143,14 @@ TEST_CASE("cluster events: presence records") {
   CHECK_FALSE(chat::decode_presence("\n#lobby"));
   CHECK_FALSE(chat::decode_presence("alice\n"));
   CHECK_FALSE(chat::decode_presence("a\nb\nc"));
+}
+
+TEST_CASE("cluster events: a moderation rule travels in version 2 only") {
+  ClusterEvent e = sample();
+  e.kind = ClusterEvent::Kind::rule;
+  e.old_room = "h:2001:db8:1:2::/64";  // the rule's key
+  e.count = 1'800'000'000;              // until
+  e.count2 = 'B' | 0x100U;              // an unban
+  CHECK(decode_cluster_event(encode(e)) == e);
+  CHECK_FALSE(decode_cluster_event(encode(e, 1)));  // a version 1 node knows no rules
 }

@@ -1,0 +1,76 @@
+// Moderation across nodes: a rule made on one node holds on the others.
+// A topic is made by a user on one node and seen on the other; a room's
+// owner (a role) and a server-wide address ban are published on the bus as
+// the node of a logged-in moderator publishes them (accounts are off with
+// --cluster until they live in Redis), and every node applies and enforces
+// them: the room refuses its non-operators, the banned are closed and
+// refused at accept.
+#include "cluster_fixture.h"
+#include "moderation_helpers.h"
+
+using namespace chat::test;
+
+namespace {
+
+// One field of the cluster wire: "LEN:BYTES" (server/cluster/cluster_event.h).
+std::string field(const std::string& bytes) { return std::to_string(bytes.size()) + ":" + bytes; }
+
+// A moderation rule as a node publishes it (version 2, kind 'D').
+std::string rule_event(char kind, const std::string& room, const std::string& key, const std::string& name,
+                       const std::string& by, long long until = 0) {
+  return "chat2 D " + field("node9") + field("node9") + field("0") + field(name) + field(room) + field(key) +
+         field(by) + field("") + field("text") + field(std::to_string(until)) +
+         field(std::to_string(static_cast<unsigned char>(kind))) + field("1");
+}
+
+void publish(const Cluster& cluster, const std::string& payload) {
+  const auto reply = redis_query(cluster.redis.port(), {"PUBLISH", "chat:events", payload});
+  REQUIRE(reply);
+  REQUIRE(reply->starts_with(":"));
+}
+
+}  // namespace
+
+TEST_CASE("moderation: a topic set on one node is shown on the other", "[cluster][moderation]") {
+  Cluster cluster(2);
+  TestClient alice = moderation_user(cluster[0].port(), "alice", false);
+  alice.send_line("/join #rust");
+  await_line(alice, "> You are now in #rust (1 user here)");
+  alice.send_line("/topic across nodes");
+  await_line(alice, "> alice set the topic: across nodes");
+  REQUIRE(cluster.bus->wait_for("across nodes", 5s));
+  REQUIRE(cluster.bus->sync(5s));
+  REQUIRE(await_drained(cluster[1].pid(), cluster.redis.port(), 5s));
+
+  TestClient bob = moderation_user(cluster[1].port(), "bob", false);
+  bob.send_line("/join #rust");
+  await_line(bob, "> You are now in #rust (2 users here)");
+  bob.expect_line("> Topic: across nodes (set by alice)");
+}
+
+TEST_CASE("moderation: a role and a server-wide ban published by one node hold on every node", "[cluster][moderation]") {
+  Cluster cluster(2);
+  TestClient bob = moderation_user(cluster[1].port(), "bob", false);
+  bob.send_line("/join #rust");
+  await_line(bob, "> You are now in #rust (1 user here)");
+  bob.send_line("/topic anyone may");  // no owner yet: anyone
+  await_line(bob, "> bob set the topic: anyone may");
+
+  publish(cluster, rule_event('O', "#rust", "", "alice", "alice"));
+  REQUIRE(cluster.bus->sync(5s));
+  REQUIRE(await_drained(cluster[1].pid(), cluster.redis.port(), 5s));
+  bob.send_line("/topic mine");
+  await_line(bob, "! you are not an operator of #rust");
+
+  TestClient carol = moderation_user(cluster[0].port(), "carol", false);
+  publish(cluster, rule_event('B', "#lobby", "h:127.0.0.1", "127.0.0.1", "root"));
+  await_line(bob, "! you are banned from this server");
+  CHECK(bob.wait_closed());
+  await_line(carol, "! you are banned from this server");
+  CHECK(carol.wait_closed());
+  for (int node = 0; node < 2; ++node) {
+    TestClient again(cluster[node].port());
+    again.expect_line("! you are banned from this server");
+    CHECK(again.wait_closed());
+  }
+}
