@@ -18,6 +18,8 @@
 #include "net/limits.h"
 #include "net/loop_task.h"
 #include "net/pollers/poller.h"
+#include "net/pollers/sender.h"
+#include "net/send_batch.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -41,6 +43,9 @@ class Reactor {
   Poller& poller() { return *poller_; }
   // Drives `task` (not owned) too: --cluster. At most one; set before run().
   void attach(LoopTask* task) { task_ = task; }
+  // The engine's completion side, if it has one (--engine uring): every
+  // queue that got output is then sent in one batch per round.
+  void use_sender(std::unique_ptr<Sender> sender) { sender_ = std::move(sender); }
 
  private:
   using Clock = OutputQueue::Clock;
@@ -53,6 +58,8 @@ class Reactor {
   void admit_to_room(Connection& conn);
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
+  void after_flush(Connection& conn, Connection::IoStatus status);
+  void flush_batched();
   void serve_backlogs();
   void send_due_reports();
   void flush_scheduled();
@@ -72,6 +79,9 @@ class Reactor {
 
   const ServerLimits limits_;
   std::unique_ptr<Poller> poller_;
+  std::unique_ptr<Sender> sender_;  // none: each queue is written on its own
+  SendBatch batch_;                 // with sender_: this round's sends
+  std::vector<Connection*> round_;  // with sender_: the queues in batch_'s round
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
   int signal_fd_;
