@@ -6,14 +6,14 @@ namespace chat {
 
 void SendBatch::clear() noexcept {
   entries_.clear();
-  iov_.clear();
+  used_ = 0;
 }
 
 void SendBatch::add(int fd, void* owner, const OutputQueue& queue) {
-  const std::size_t first = iov_.size();
-  iov_.resize(first + kMaxIovecs);
-  const std::size_t count = queue.gather(std::span(iov_).subspan(first));
-  iov_.resize(first + count);
+  const std::size_t first = used_;
+  if (iov_.size() < first + kMaxIovecs) iov_.resize(first + kMaxIovecs);
+  const std::size_t count = queue.gather(std::span(iov_).subspan(first, kMaxIovecs));
+  used_ = first + count;
   std::size_t offered = 0;
   for (std::size_t i = first; i < first + count; ++i) offered += iov_[i].iov_len;
   entries_.push_back(Entry{.fd = fd, .owner = owner, .first = first, .count = count, .offered = offered});

@@ -54,7 +54,9 @@ class SendBatch {
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
   [[nodiscard]] const Entry& entry(std::size_t i) const { return entries_[i]; }
   // The iovecs of entry `i`, for the engine's sendmsg.
-  [[nodiscard]] std::span<iovec> iovecs(std::size_t i) { return std::span(iov_).subspan(entries_[i].first, entries_[i].count); }
+  [[nodiscard]] std::span<iovec> iovecs(std::size_t i) {
+    return std::span(iov_).subspan(entries_[i].first, entries_[i].count);
+  }
 
   // The engine's answer for entry `i`: bytes sent or -errno.
   void set_result(std::size_t i, int result) noexcept { entries_[i].result = result; }
@@ -67,7 +69,10 @@ class SendBatch {
 
  private:
   std::vector<Entry> entries_;
+  // Entries' iovecs: [0, used_) is this round's. Only ever grows, so a
+  // round does not clear 16 KiB per entry before gathering into it.
   std::vector<iovec> iov_;
+  std::size_t used_ = 0;
 };
 
 }  // namespace chat
