@@ -12,10 +12,11 @@
 
 namespace chat {
 
-// The readiness ring: one poll per watched fd may be in flight, and a
-// storm of 10,000 peers can fire them all in one wake-up.
-inline constexpr unsigned kUringPollEntries = 4096;
-inline constexpr unsigned kUringPollCompletions = 16384;
+// The readiness ring: submissions beyond its size go in several calls;
+// completions beyond it wait in the kernel (IORING_FEAT_NODROP) for the
+// next wait(). Its pages count in the process's memory: kept small.
+inline constexpr unsigned kUringPollEntries = 1024;
+inline constexpr unsigned kUringPollCompletions = 4096;
 // The send ring: sends go out in chunks of this many.
 inline constexpr unsigned kUringSendEntries = 1024;
 
