@@ -331,11 +331,14 @@ int main(int argc, char** argv) {
 
   std::error_code error;
   std::unique_ptr<chat::Poller> poller;
+  std::unique_ptr<chat::Sender> sender;  // the engine's completion side, if any (uring)
   if (options.engine != chat::kThreadsEngine) {
     const chat::Engine* engine =
         options.engine.empty() ? &chat::engines().front() : chat::find_engine(options.engine);
     poller = engine->create(error);
-    if (!poller) {
+    if (poller && engine->create_sender != nullptr) sender = engine->create_sender(error);
+    if (!poller || (engine->create_sender != nullptr && !sender)) {
+      // No other engine is tried: what was asked for is what runs, or nothing.
       chat::diagnostic("cannot start the " + std::string(engine->name) + " engine: " + error.message());
       return 1;
     }
@@ -558,6 +561,7 @@ int main(int argc, char** argv) {
     chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
                           std::move(tls), std::move(web));
     live_reactor = &reactor;
+    if (sender) reactor.use_sender(std::move(sender));
     std::unique_ptr<chat::ClusterBus> cluster;
     if (options.cluster) {
       const auto url = std::get<chat::RedisUrl>(chat::parse_redis_url(*options.cluster));  // checked by parse_options

@@ -208,6 +208,24 @@ Connection::IoStatus Connection::flush() {
   return IoStatus::ok;
 }
 
+Connection::IoStatus Connection::sent(const SendBatch& batch, std::size_t i, bool& again) {
+  again = false;
+  switch (batch.apply(i, output_, loop_.now)) {
+    case SendBatch::Outcome::sent:
+      again = !output_.empty();
+      return IoStatus::ok;
+    case SendBatch::Outcome::short_send:  // socket buffer full
+    case SendBatch::Outcome::would_block:
+      return IoStatus::ok;
+    case SendBatch::Outcome::not_sent:
+      again = true;
+      return IoStatus::ok;
+    case SendBatch::Outcome::failed:
+      return IoStatus::error;
+  }
+  return IoStatus::ok;
+}
+
 }  // namespace chat
 
 namespace chat {

@@ -17,6 +17,7 @@
 #include "net/output_queue.h"
 #include "net/rate_limiter.h"
 #include "net/limits.h"
+#include "net/send_batch.h"
 #include "net/send_progress.h"
 #include "net/web_session.h"
 #include "socket_address.h"
@@ -129,6 +130,18 @@ class Connection final : public Member {
   // through OpenSSL. `ok` with output still queued means "wait until
   // writable".
   IoStatus flush();
+
+  // --engine uring: whether this connection's output goes out in the
+  // reactor's send batch (a plain or kTLS socket, the handshake done; with
+  // TLS in user space each receiver encrypts its own copy: flush()).
+  [[nodiscard]] bool sends_in_batch() const noexcept { return !user_space_tls_ && !handshaking; }
+  // Adds this connection's queued bytes to `batch`, as one entry.
+  void add_to(SendBatch& batch) const { batch.add(fd_.get(), const_cast<Connection*>(this), output_); }
+  // Applies the result of entry `i` of `batch` (this connection's), with
+  // what flush() would have returned. `again`: everything offered went and
+  // more is queued (a queue longer than one entry), or nothing was sent
+  // (EINTR, or the engine failed): go on flushing.
+  IoStatus sent(const SendBatch& batch, std::size_t i, bool& again);
 
   // TLS only: one step of the handshake. Once it is done, lines flow as
   // on a plain connection.

@@ -20,6 +20,8 @@
 #include "net/web_setup.h"
 #include "net/pollers/poller.h"
 #include "passwords/password_pool.h"
+#include "net/pollers/sender.h"
+#include "net/send_batch.h"
 #include "tls/tls_credentials.h"
 #include "unique_fd.h"
 
@@ -61,6 +63,9 @@ class Reactor {
   }
   // Open client connections, TLS handshakes in progress included.
   [[nodiscard]] std::size_t connections() const noexcept { return admission_.clients(); }
+  // The engine's completion side, if it has one (--engine uring): every
+  // queue that got output is then sent in one batch per round.
+  void use_sender(std::unique_ptr<Sender> sender) { sender_ = std::move(sender); }
 
  private:
   using Clock = OutputQueue::Clock;
@@ -78,6 +83,8 @@ class Reactor {
   void admit_to_room(Connection& conn);
   void on_readable(Connection& conn);
   void on_writable(Connection& conn);
+  void after_flush(Connection& conn, Connection::IoStatus status);
+  void flush_batched();
   void serve_backlogs();
   void send_due_reports();
   void flush_scheduled();
@@ -99,6 +106,9 @@ class Reactor {
 
   ServerLimits limits_;
   std::unique_ptr<Poller> poller_;
+  std::unique_ptr<Sender> sender_;  // none: each queue is written on its own
+  SendBatch batch_;                 // with sender_: this round's sends
+  std::vector<Connection*> round_;  // with sender_: the queues in batch_'s round
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
   WebSetup web_;

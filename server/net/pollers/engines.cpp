@@ -1,5 +1,6 @@
 // The backend table: which pollers this build has, in order of preference.
 #include "net/pollers/poller.h"
+#include "net/pollers/sender.h"
 
 #include <array>
 
@@ -10,6 +11,9 @@ namespace {
 constexpr std::array kEngines{
 #if defined(CHAT_HAVE_EPOLL)
     Engine{"epoll", &make_epoll_poller},
+#endif
+#if defined(CHAT_HAVE_URING)
+    Engine{"uring", &make_uring_poller, &make_uring_sender},
 #endif
 #if defined(CHAT_HAVE_KQUEUE)
     Engine{"kqueue", &make_kqueue_poller},

@@ -1,6 +1,9 @@
 // The reactor's view of an I/O multiplexer: five calls, one file per backend
-// (epoll_poller.cpp, kqueue_poller.cpp, poll_poller.cpp, select_poller.cpp),
-// chosen at run time with --engine so they can be compared on equal terms.
+// (epoll_poller.cpp, kqueue_poller.cpp, poll_poller.cpp, select_poller.cpp,
+// uring_poller.cpp), chosen at run time with --engine so they can be
+// compared on equal terms. An engine may also have a completion side, a
+// Sender (sender.h: io_uring's batched sends): readiness tells the reactor
+// what to read and which full sockets to wait for, the Sender writes.
 //
 // Mechanism quirks stay inside the backends: errors and hang-ups are folded
 // into "readable and writable", so the reactor discovers them the portable
@@ -17,6 +20,8 @@
 #include <vector>
 
 namespace chat {
+
+class Sender;
 
 enum Interest : unsigned {
   kNone = 0,
@@ -55,6 +60,8 @@ class Poller {
 struct Engine {
   std::string_view name;
   std::unique_ptr<Poller> (*create)(std::error_code& error);
+  // The completion side, for an engine that has one (uring).
+  std::unique_ptr<Sender> (*create_sender)(std::error_code& error) = nullptr;
 };
 
 // The engines compiled in, the platform's preferred one first.
@@ -68,5 +75,6 @@ std::unique_ptr<Poller> make_epoll_poller(std::error_code& error);
 std::unique_ptr<Poller> make_kqueue_poller(std::error_code& error);
 std::unique_ptr<Poller> make_poll_poller(std::error_code& error);
 std::unique_ptr<Poller> make_select_poller(std::error_code& error);
+std::unique_ptr<Poller> make_uring_poller(std::error_code& error);
 
 }  // namespace chat
