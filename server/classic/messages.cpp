@@ -216,12 +216,16 @@ std::string entered_as(std::string_view address, std::string_view guest, std::si
 }
 
 std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
-                  bool local) {
+                  bool local, std::string_view account) {
   const std::tm when = calendar(since, local);
   char buf[48];
   const std::size_t n = std::strftime(buf, sizeof buf, local ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M UTC", &when);
+  if (account.empty()) {
+    return line({"> ", name, " is in ", room, ", connected since ", std::string_view(buf, n), ", idle ",
+                 duration(idle_seconds)});
+  }
   return line({"> ", name, " is in ", room, ", connected since ", std::string_view(buf, n), ", idle ",
-               duration(idle_seconds)});
+               duration(idle_seconds), ", logged in as ", account});
 }
 
 std::string whois_remote(std::string_view name, std::string_view room, std::string_view node) {

@@ -119,8 +119,9 @@ std::string entered_as(std::string_view address, std::string_view guest, std::si
 // /whois NAME (issue 24): "> NAME is in #ROOM, connected since
 // 2026-12-07 17:02 UTC, idle 3 min" (the zone's abbreviation with `local`);
 // for a user of another node, "> NAME is in #ROOM (on node NODE)".
+// A logged-in user's line ends ", logged in as ACCOUNT".
 std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
-                  bool local);
+                  bool local, std::string_view account = {});
 std::string whois_remote(std::string_view name, std::string_view room, std::string_view node);
 // "42 s", "3 min", "2 h 5 min".
 std::string duration(std::size_t seconds);

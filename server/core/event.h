@@ -86,7 +86,7 @@ struct Event {
     passwords_need_tls,      // count = the TLS port, 0 if the server has none
     account_log,             // the stdout log only: name = address name, text = what, other = the account
     // Issue 24: appended, so the kinds above keep their values.
-    whois,               // name is in room since `time`, idle `count` s; other = its node if remote
+    whois,               // name is in room since `time`, idle `count` s; text = its account; other = its node if remote
     entered_as,          // the log's "entered" for a guest: name (its address) is other (guest-N); count = online
     no_older_history,    // /history: room has nothing older than what you were shown
     // Moderation (core/moderation_commands.cpp): name = who did it, other =

@@ -38,6 +38,7 @@ void Chat::send_whois(MemberId id, std::string_view name) {
   tell(id, Event{.kind = Event::Kind::whois,
                  .name = seat.name,
                  .room = seat.channel->name,
+                 .text = seat.account,  // empty when not logged in
                  .count = static_cast<std::size_t>(idle > 0 ? idle : 0),
                  .time = seat.connected_at});
 }

@@ -134,6 +134,12 @@ TEST_CASE("accounts: /login renames with the usual line to others", "[accounts]"
   owner.send_line("/login carol secret123");
   owner.expect_line("> You are logged in as carol", kHashWait);
   squatter.expect_line("> " + owner.address_name() + " is now known as carol");
+  // /whois names the account of a logged-in user (issue 24, item 10).
+  squatter.send_line("/whois carol");
+  const auto whois = squatter.read_line();
+  REQUIRE(whois);
+  CHECK(whois->starts_with("> carol is in #lobby, connected since "));
+  CHECK(whois->ends_with(", logged in as carol"));
 }
 
 TEST_CASE("accounts: five failed logins lock the account for ten minutes", "[accounts]") {
