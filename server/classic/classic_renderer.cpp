@@ -101,6 +101,7 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::account_log: out.append(msg::account_log(e.name, e.text, e.other)); return;
     case Kind::no_older_history: out.append(msg::no_older_history(e.room)); return;
     case Kind::entered_as: out.append(msg::entered_as(e.name, e.other, e.count)); return;
+    case Kind::guest_address: out.append(msg::guest_address(e.name, e.other)); return;
     case Kind::whois:
       out.append(e.other.empty() ? msg::whois(e.name, e.room, e.time, e.count, style_.local_time, e.text)
                                  : msg::whois_remote(e.name, e.room, e.other));

@@ -228,6 +228,10 @@ std::string whois(std::string_view name, std::string_view room, std::int64_t sin
                duration(idle_seconds), ", logged in as ", account});
 }
 
+std::string guest_address(std::string_view guest, std::string_view address) {
+  return line({"> ", guest, " connects from ", address});
+}
+
 std::string whois_remote(std::string_view name, std::string_view room, std::string_view node) {
   return line({"> ", name, " is in ", room, " (on node ", node, ")"});
 }

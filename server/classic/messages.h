@@ -122,6 +122,8 @@ std::string entered_as(std::string_view address, std::string_view guest, std::si
 // A logged-in user's line ends ", logged in as ACCOUNT".
 std::string whois(std::string_view name, std::string_view room, std::int64_t since, std::size_t idle_seconds,
                   bool local, std::string_view account = {});
+// --guest-names, to an admin: "> guest-3 connects from 127.0.0.1:4242".
+std::string guest_address(std::string_view guest, std::string_view address);
 std::string whois_remote(std::string_view name, std::string_view room, std::string_view node);
 // "42 s", "3 min", "2 h 5 min".
 std::string duration(std::size_t seconds);

@@ -91,7 +91,7 @@ bool Chat::login(MemberId id, std::string_view name, std::string_view password) 
     return false;
   }
   const std::string key = nickname_key(name);
-  const std::int64_t wait = accounts_.throttle.wait(key, address_host(directory_[id].address), now());
+  const std::int64_t wait = accounts_.throttle.wait(key, address_host(directory_[id].peer), now());
   if (wait > 0) {
     tell(id, Event{.kind = Event::Kind::too_many_failed_logins, .count = static_cast<std::size_t>(wait)});
     return false;
@@ -138,7 +138,7 @@ bool Chat::change_password(MemberId id, std::string_view old_password, std::stri
     tell(id, Event{.kind = Event::Kind::password_too_short, .count = AccountConfig::kMinPassword});
     return false;
   }
-  const std::int64_t wait = accounts_.throttle.wait(nickname_key(account->name), address_host(seat.address), now());
+  const std::int64_t wait = accounts_.throttle.wait(nickname_key(account->name), address_host(seat.peer), now());
   if (wait > 0) {
     tell(id, Event{.kind = Event::Kind::too_many_failed_logins, .count = static_cast<std::size_t>(wait)});
     return false;
@@ -176,7 +176,7 @@ void Chat::on_password(PasswordResult result) {
       tell(id, Event{.kind = Event::Kind::registered, .name = pending->name});
       break;
     case Accounts::What::login: {
-      const std::string_view host = address_host(seat.address);
+      const std::string_view host = address_host(seat.peer);
       if (result.failed) {
         tell(id, Event{.kind = Event::Kind::server_busy});
         break;
@@ -198,7 +198,7 @@ void Chat::on_password(PasswordResult result) {
         break;
       }
       if (!result.verified || result.new_hash.empty()) {
-        accounts_.throttle.failed(key, true, address_host(seat.address), now());
+        accounts_.throttle.failed(key, true, address_host(seat.peer), now());
         tell(id, Event{.kind = Event::Kind::wrong_password});
         break;
       }
@@ -272,7 +272,7 @@ void Chat::to_address_name(MemberId id, std::optional<Event::Kind> notice) {
 }
 
 void Chat::log_account(MemberId id, std::string_view what, std::string_view account) {
-  const Event e{.kind = Event::Kind::account_log, .name = directory_[id].address, .other = account, .text = what};
+  const Event e{.kind = Event::Kind::account_log, .name = directory_[id].peer, .other = account, .text = what};
   log_.event(*renderers_.render(kCanonicalProtocol, e));
 }
 

@@ -39,7 +39,7 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   const std::int64_t since = now();
   std::string address = address_name;
   const MemberId id = directory_.add(
-      Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}, since, since});
+      Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}, since, since, 0, 0, {}});
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
@@ -47,6 +47,7 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   send_history(id);
   if (config_.guest_names) name_guest(id);  // logs its own line
   Seat& seat = directory_[id];
+  seat.peer = std::move(seat.address);
   seat.address = seat.name;
   const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, entered);

@@ -42,6 +42,10 @@ class Directory {
     // /history: the number (Channel::kept_total) of the oldest line of its
     // room it has been shown; older lines are what /history pages back to.
     std::uint64_t shown_from = 0;
+    // Its IP:PORT, whatever it is shown as (`address` is the name it goes
+    // back to, guest-N with --guest-names): address bans, login throttles,
+    // the log, an admin's /whois of a guest.
+    std::string peer;
   };
   // A user of another node.
   struct RemoteUser {

@@ -121,6 +121,8 @@ struct Event {
     not_an_operator,     // name is not an operator of room
     cannot_moderate,     // name cannot be moderated in room
     room_owned,          // the log's line: name owns room
+    // --guest-names: appended, so the kinds above keep their values.
+    guest_address,       // to an admin's /whois: name (guest-N) connects from other (IP:PORT)
   };
 
   Kind kind = Kind::text;

@@ -41,6 +41,12 @@ void Chat::send_whois(MemberId id, std::string_view name) {
                  .text = seat.account,  // empty when not logged in
                  .count = static_cast<std::size_t>(idle > 0 ? idle : 0),
                  .time = seat.connected_at});
+  // --guest-names hides addresses from everyone but admins (issue 24,
+  // item 11): an admin's /whois of a guest says where it connects from.
+  const std::string& asker = directory_[id].account;
+  if (seat.guest != 0 && !asker.empty() && moderation_.is_admin(asker)) {
+    tell(id, Event{.kind = Event::Kind::guest_address, .name = seat.name, .other = seat.peer});
+  }
 }
 
 }  // namespace chat

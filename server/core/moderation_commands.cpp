@@ -34,7 +34,7 @@ std::pair<std::string_view, std::string_view> first_word(std::string_view s) {
 
 }  // namespace
 
-std::string_view Chat::host_of(const Seat& seat) const { return host_of_address_name(seat.address); }
+std::string_view Chat::host_of(const Seat& seat) const { return host_of_address_name(seat.peer); }
 
 bool Chat::registered(std::string_view name) const {
   if (hasher_ != nullptr) return accounts_.find(name) != nullptr;  // the accounts' registry

@@ -252,6 +252,7 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
                          (e.other.empty() ? ", idle " + std::to_string(e.count) + " s" : " (on node " + std::string(e.other) + ")"));
       return;
     case Kind::entered_as: return;  // the stdout log only
+    case Kind::guest_address: notice(out, r, std::string(e.name) + " connects from " + std::string(e.other)); return;
     case Kind::no_older_history: notice(out, r, "No older messages in " + std::string(e.room)); return;
     // Moderation: channel modes, KICK, TOPIC and INVITE where IRC has them,
     // numerics for refusals, a NOTICE where IRC has no word (mutes).

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "chat_fixtures.h"
+#include "moderation_helpers.h"
 
 using namespace chat::test;
 
@@ -329,4 +330,28 @@ TEST_CASE("/history without --store pages back through the room's memory", "[new
   CHECK(read_page(carol, 3) == std::vector<std::string>(said.begin(), said.begin() + 3));
   carol.send_line("/history");
   carol.expect_line("> No older messages in #lobby");
+}
+
+TEST_CASE("chatd --guest-names shows a guest's address to an admin's /whois only", "[newcomer][guests][moderation]") {
+  ModerationDir dir;
+  ChatdProcess server({"--guest-names", "--store", dir.db(), "--admin", "root"});
+  TestClient root = moderation_user(server.port(), "root", true);
+  TestClient guest(server.port());
+  guest.expect_line("> Connected to the chat server (2 users online)");
+  await_line(root, "> New user guest-1 entered (2 users online)");
+  root.send_line("/whois guest-1");
+  const auto whois = root.read_line();
+  REQUIRE(whois);
+  CHECK(whois->starts_with("> guest-1 is in #lobby, connected since "));
+  root.expect_line("> guest-1 connects from " + guest.address_name());
+  // Anyone else, a guest or a user who is not an admin, gets no address.
+  TestClient other = moderation_user(server.port(), "plain", true);
+  other.send_line("/whois guest-1");
+  const auto plain = other.read_line();
+  REQUIRE(plain);
+  CHECK(plain->starts_with("> guest-1 is in #lobby, connected since "));
+  other.send_line("/whois plain");
+  const auto next = other.read_line();
+  REQUIRE(next);
+  CHECK(next->starts_with("> plain is in #lobby, connected since "));
 }
