@@ -458,7 +458,7 @@ TEST_CASE("SIGTERM with the store locked exits within 3 s and counts the lines n
 // return, rather than failing it. The store's test seam stands in for it:
 // while CHATD_TEST_STORE_STALL's file exists, every write waits before it
 // starts. bench/store_freeze.py measures the real thing (root only).
-TEST_CASE("a write that does not return is said as stalled within 15 s and SIGTERM says it waits", "[store]") {
+TEST_CASE("a store write that does not return is said as stalled within 15 s and SIGTERM says it waits", "[store]") {
   TempDir dir;
   const std::string stall = (dir.path / "stall").string();
   ChatdLaunch launch;
