@@ -123,7 +123,8 @@ try:
         except subprocess.TimeoutExpired:
             print("after the thaw: still running 10 s later")
     time.sleep(0.2)
-    print("stderr at exit: " + " | ".join(l for t, l in errors if t >= term_at))
+    print("stderr after the signal (s after it): " +
+          " | ".join(f"{t - term_at:.1f}: {l}" for t, l in errors if t >= term_at))
     for s in users:
         s.close()
     print(f"load {open('/proc/loadavg').read().split()[0]}")

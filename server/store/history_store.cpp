@@ -10,10 +10,12 @@
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <utility>
@@ -296,6 +298,7 @@ std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(cons
 
   std::unique_ptr<HistoryStore> store(new HistoryStore(path, std::move(lock), std::move(db), keep));
   store->on_disk_ = std::move(on_disk);
+  if (const char* stall = std::getenv(kTestStallEnv); stall != nullptr) store->test_stall_file_ = stall;
   store->start();
   return store;
 }
@@ -310,17 +313,58 @@ void HistoryStore::start() {
   writer_ = std::thread([this] { writer_loop(); });
   // Named, so top -H and /proc show what the store costs.
   ::pthread_setname_np(writer_.native_handle(), "chatd-store");
+  watchdog_ = std::thread([this] { watchdog_loop(); });
+  ::pthread_setname_np(watchdog_.native_handle(), "chatd-store-dog");
 }
 
 HistoryStore::~HistoryStore() {
   if (!writer_.joinable()) return;
-  stop_deadline_.store((Clock::now() + kStopBudget).time_since_epoch().count());
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
+  const auto began = Clock::now();
+  stop_deadline_.store((began + kStopBudget).time_since_epoch().count());
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
   wake_.notify_one();
+  // A locked database is given up after kStopBudget; a write blocked in
+  // the kernel (a frozen disk) cannot be, and even SIGKILL waits for it:
+  // say so, with what is not written yet, rather than hang in silence.
+  if (!written_.wait_until(lock, began + kStopSay, [&] { return writer_done_; }) &&
+      write_since_ != Clock::time_point{}) {
+    const auto held = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - write_since_);
+    const std::uint64_t waiting = queued_total_ - done_total_ + dropped_;
+    lock.unlock();
+    report("stopping: waiting for a stalled write (not returned for " + std::to_string(held.count()) + " s; " +
+           std::to_string(waiting) + " history lines not written yet)");
+    lock.lock();
+  }
+  watch_stop_ = true;
+  lock.unlock();
+  watch_.notify_one();
+  watchdog_.join();
   writer_.join();
+}
+
+void HistoryStore::watchdog_loop() {
+  std::unique_lock lock(mutex_);
+  while (!watch_stop_) {
+    // Sleeps until the write in flight would be kStallWarn old (or the
+    // next repeat), or kStallWarn when none is: a write that began in
+    // between is seen on waking, and said kStallWarn after it began.
+    const auto now = Clock::now();
+    auto until = now + kStallWarn;
+    if (write_since_ != Clock::time_point{}) until = std::max(write_since_ + kStallWarn, next_stall_say_);
+    if (until > now) {
+      watch_.wait_until(lock, until, [&] { return watch_stop_; });
+      continue;
+    }
+    next_stall_say_ = now + kStallRepeat;
+    stall_said_ = true;
+    const auto held = std::chrono::duration_cast<std::chrono::seconds>(now - write_since_);
+    const std::uint64_t waiting = queued_total_ - done_total_;
+    lock.unlock();
+    report("stalled: a write has not returned for " + std::to_string(held.count()) + " s (" +
+           std::to_string(waiting) + " lines waiting)");
+    lock.lock();
+  }
 }
 
 int HistoryStore::on_busy(void* self, int count) {
@@ -549,6 +593,7 @@ void HistoryStore::writer_loop() {
     const bool last = stopping_;
     incoming.swap(queue_);  // O(1) under the lock; the merge below is not
     unreported_drops += std::exchange(dropped_, 0);
+    write_since_ = Clock::now();  // the watchdog's: a write is in flight
     lock.unlock();
     if (batch.empty()) {
       batch.swap(incoming);
@@ -568,11 +613,12 @@ void HistoryStore::writer_loop() {
     const bool ok = error.empty();
     const auto now = Clock::now();
     std::size_t written = 0;
+    bool recovered = false;
     if (ok) {
       for (const Pending& p : batch) freed += charge(p);
       written = batch.size();
       batch.clear();  // the lines go back to the pool before the next wait
-      if (failing) diagnostic("the store accepts history again");
+      recovered = failing;
       failing = false;
       retry_wait = std::chrono::duration_cast<Clock::duration>(kRetryFirst);
     } else {
@@ -587,6 +633,10 @@ void HistoryStore::writer_loop() {
     }
 
     lock.lock();
+    write_since_ = Clock::time_point{};
+    next_stall_say_ = Clock::time_point{};
+    // A stalled write that returned: the store works again, or fails (said above).
+    if (std::exchange(stall_said_, false) && ok) recovered = true;
     if (!batch.empty() || written > 0) {
       stats_.commit_seconds.observe(now - began);
       if (!ok) ++stats_.commit_errors;
@@ -597,6 +647,7 @@ void HistoryStore::writer_loop() {
     written_.notify_all();
     if (last && !ok) break;
     lock.unlock();
+    if (recovered) diagnostic("the store accepts history again");
     if (failing && !last && now >= next_stall_report) {
       report("writes failing (" + last_error + "); " + std::to_string(waiting) + " lines waiting");
       next_stall_report = now + kStallRepeat;
@@ -611,6 +662,7 @@ void HistoryStore::writer_loop() {
   unreported_drops += std::exchange(dropped_, 0);
   const std::size_t lost = batch.size() + queue_.size();
   done_total_ += lost;
+  writer_done_ = true;
   written_.notify_all();
   lock.unlock();
   if (lost > 0) {
@@ -626,6 +678,10 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
     Statement s = prepare(db, "INSERT INTO chunks(room, lines) VALUES (?1, ?2)");
     if (!s) return sqlite3_errmsg(db);
     insert_.reset(s.release());
+  }
+  // The test seam (kTestStallEnv): a write that does not return yet.
+  while (!test_stall_file_.empty() && ::access(test_stall_file_.c_str(), F_OK) == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (!exec(db, "BEGIN")) return sqlite3_errmsg(db);
   sqlite3_stmt* const insert = insert_.get();

@@ -16,8 +16,15 @@
 //   ignores SIGXFSZ) is kept and retried with backoff, and said once on
 //   stderr, then as "writes failing" while it lasts; the rooms' in-memory
 //   history is unaffected;
+// - a write that does not return (a frozen disk: the writer thread sleeps
+//   in the kernel, it does not fail) is noticed by a watchdog thread after
+//   kStallWarn and said as "stalled", then every kStallRepeat, and "the
+//   store accepts history again" once it returns;
 // - the destructor (SIGTERM) gives up on a locked database after
-//   kStopBudget and counts on stderr the lines it could not write.
+//   kStopBudget and counts on stderr the lines it could not write. A write
+//   blocked in the kernel cannot be given up (nor can the process exit
+//   while one of its threads is in it, even on SIGKILL): the destructor
+//   says so after kStopSay, counting the lines not written yet, and waits.
 //
 // One chatd per file: open() holds an exclusive flock on PATH.lock for the
 // store's lifetime, so a second chatd on the same file is refused instead
@@ -74,6 +81,17 @@ class HistoryStore final : public HistorySink {
   static constexpr auto kStallRepeat = std::chrono::seconds(30);
   // The destructor's last write gives up waiting for a lock after this.
   static constexpr auto kStopBudget = std::chrono::milliseconds(1500);
+  // A write (one batch's transaction) still running after this is said as
+  // "stalled" by the watchdog; "a stalled write" again every kStallRepeat.
+  static constexpr auto kStallWarn = std::chrono::seconds(5);
+  // The destructor says it waits for a stalled write if the writer has not
+  // finished this long after it began (kStopBudget and a margin: SIGTERM's
+  // "within 3 s").
+  static constexpr auto kStopSay = std::chrono::milliseconds(2000);
+  // Test seam: while the file named by this environment variable (read
+  // once by open()) exists, every write waits before it starts, as a write
+  // on a frozen disk does. Unset in production; tests/integration/store_test.
+  static constexpr const char* kTestStallEnv = "CHATD_TEST_STORE_STALL";
 
   // Opens (creating it 0600 if needed) the database at `path` for a
   // serving chatd: takes the PATH.lock flock, checks the file (PRAGMA
@@ -140,6 +158,7 @@ class HistoryStore final : public HistorySink {
   static std::size_t charge(const Pending& p);
   static int on_busy(void* self, int count);
   void writer_loop();
+  void watchdog_loop();  // the watchdog thread: says a write that has not returned
   // Drops from `batch` the lines of each room older than its newest
   // `keep_` (they would be pruned at once); returns their charge.
   std::size_t compact(std::vector<Pending>& batch) const;
@@ -164,6 +183,7 @@ class HistoryStore final : public HistorySink {
 
   const std::string path_;
   const std::size_t keep_;
+  std::string test_stall_file_;  // kTestStallEnv, set by open() before start()
   UniqueFd lock_;  // PATH.lock, flock()ed; released after the database closes
   Db db_;
   std::vector<Chunk> chunks_;  // writer thread only: reused from batch to batch
@@ -189,7 +209,16 @@ class HistoryStore final : public HistorySink {
   bool stopping_ = false;            // guarded by mutex_
   bool writer_waiting_ = false;      // guarded by mutex_: the writer sleeps until told
   bool flush_wanted_ = false;        // guarded by mutex_: flush() waits, do not gather
+  bool writer_done_ = false;         // guarded by mutex_: the writer has left its loop
+  // Guarded by mutex_: when the write in flight began (epoch: none), whether
+  // the watchdog said it stalled, and when it may say so again.
+  Clock::time_point write_since_{};
+  bool stall_said_ = false;
+  Clock::time_point next_stall_say_{};
+  bool watch_stop_ = false;          // guarded by mutex_
+  std::condition_variable watch_;    // the watchdog: stop
   std::thread writer_;
+  std::thread watchdog_;
 
   // /history: per room_key, the number of the newest line on disk
   // (guarded by mutex_); the read-only connection (the chat's thread only).

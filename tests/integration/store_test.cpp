@@ -454,6 +454,49 @@ TEST_CASE("SIGTERM with the store locked exits within 3 s and counts the lines n
   REQUIRE(holder.exec("ROLLBACK"));
 }
 
+// A frozen disk (fsfreeze) blocks the writer inside a write that does not
+// return, rather than failing it. The store's test seam stands in for it:
+// while CHATD_TEST_STORE_STALL's file exists, every write waits before it
+// starts. bench/store_freeze.py measures the real thing (root only).
+TEST_CASE("a store write that does not return is said as stalled within 15 s and SIGTERM says it waits", "[store]") {
+  TempDir dir;
+  const std::string stall = (dir.path / "stall").string();
+  ChatdLaunch launch;
+  launch.wrapper = {"/usr/bin/env", "CHATD_TEST_STORE_STALL=" + stall};
+  ChatdProcess server("127.0.0.1", 0, {"--store", dir.db(), "--rate-limit", "0"}, launch);
+  Lobby lobby(server);
+  std::vector<std::string> said = lobby.say(0, 1);
+  REQUIRE(await_stored(dir.db(), "#lobby", 1));
+  { std::ofstream touch(stall); }
+  const auto stalled_at = std::chrono::steady_clock::now();
+  const auto more = lobby.say(1, 21);
+  said.insert(said.end(), more.begin(), more.end());
+  const std::string prefix = "chatd: --store " + dir.db() + ": ";
+  REQUIRE(server.wait_stderr(prefix + "stalled: a write has not returned for ", 15s));
+  CHECK(std::chrono::steady_clock::now() - stalled_at < 15s);
+  CHECK(server.stderr_text().find(" s (20 lines waiting)\n") != std::string::npos);
+  // Users keep chatting meanwhile.
+  const auto during = lobby.say(21, 25);
+  said.insert(said.end(), during.begin(), during.end());
+  CHECK(server.stderr_text().find("not stored") == std::string::npos);
+
+  // SIGTERM cannot cut a write in the kernel short: chatd says within 3 s
+  // that it waits for it, counting what is not written yet.
+  const auto start = std::chrono::steady_clock::now();
+  server.signal(SIGTERM);
+  REQUIRE(server.wait_stderr(prefix + "stopping: waiting for a stalled write (not returned for ", 3s));
+  CHECK(std::chrono::steady_clock::now() - start < 3s);
+  CHECK(server.stderr_text().find(" s; 24 history lines not written yet)\n") != std::string::npos);
+  // The write returns: everything is written and chatd exits.
+  std::filesystem::remove(stall);
+  REQUIRE(server.wait_exit(10s) == 0);
+  CHECK(server.stderr_text().find(stderr_line("the store accepts history again")) != std::string::npos);
+  CHECK(server.stderr_text().find("not written at exit") == std::string::npos);
+  CHECK(exported(dir.db(), "#lobby") == said);
+  ChatdProcess again({"--store", dir.db()});
+  expect_lobby_replay(again, said);
+}
+
 TEST_CASE("the store's files are created 0600", "[store]") {
   TempDir dir;
   ChatdProcess server({"--store", dir.db()});
