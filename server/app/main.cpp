@@ -353,7 +353,8 @@ int main(int argc, char** argv) {
   }
   auto& activated = std::get<chat::ActivatedListeners>(activated_or);
   for (const std::string& name : activated.ignored) {
-    chat::diagnostic("ignoring the passed socket named '" + name + "' (chatd serves 'plain', 'tls' and 'metrics')");
+    chat::diagnostic("ignoring the passed socket named '" + name +
+                     "' (chatd serves 'plain', 'tls', 'web' and 'metrics')");
   }
   if (!activated.tls.empty() && !tls_credentials) {
     chat::diagnostic("a socket named 'tls' was passed, but there is no --tls-cert and --tls-key");
@@ -413,15 +414,24 @@ int main(int argc, char** argv) {
                      std::to_string(chat::bound_port(metrics_fds.front().get())) + "/metrics");
   }
 
-  // --web-port: the page and its WebSocket (docs/WEB.md); HTTPS with --tls-cert.
+  // --web-port, or a socket named 'web': the page and its WebSocket
+  // (docs/WEB.md); HTTPS with --tls-cert.
   chat::WebSetup web;
-  if (options.web_port) {
+  if (!poller && !activated.web.empty()) {
+    chat::diagnostic("ignoring the passed socket named 'web': --engine threads serves no web port");
+    activated.web.clear();
+  }
+  if (!activated.web.empty()) {
+    web.listeners = std::move(activated.web);
+  } else if (options.web_port) {
     auto listeners = chat::open_listeners(options.host, *options.web_port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
       return 1;
     }
     web.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+  }
+  if (!web.listeners.empty()) {
     if (options.web_origin) static_cast<void>(chat::web::parse_origins(*options.web_origin, web.policy.extra_origins));
     web.policy.tls = tls_credentials != nullptr;
     web.ping_s = options.web_ping_s;

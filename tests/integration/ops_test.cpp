@@ -282,6 +282,37 @@ TEST_CASE("socket activation: a socket named metrics is the metrics port", "[ops
   user.expect_line("> Connected to the chat server (1 user online)");
 }
 
+TEST_CASE("socket activation: a socket named web is the web port", "[ops][systemd][web]") {
+  if (::access(kSocketActivate, X_OK) != 0) {
+    WARN("no systemd-socket-activate (Debian package systemd)");
+    return;
+  }
+  if (engine_under_test() == "threads") return;  // no web port there: the socket is logged and closed
+  const std::uint16_t port = free_port();
+  ChatdLaunch launch;
+  launch.wrapper = {kSocketActivate, "-l", "127.0.0.1:" + std::to_string(port), "--fdname=web"};
+  // The first request starts chatd (retried until the socket is bound).
+  std::string response;
+  std::thread browser([&] {
+    for (int i = 0; i < 100 && response.empty(); ++i) {
+      try {
+        response = http_exchange(port, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 10s);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+  });
+  // No --web-port: the passed socket alone turns the web port on.
+  ChatdProcess server("127.0.0.1", 0, {}, launch);
+  browser.join();
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("<html") != std::string::npos);
+  CHECK(server.wait_stdout(":" + std::to_string(port) + "/ (WebSocket at /ws).\n"));
+  CHECK(server.port() != port);
+  TestClient user(server.port());
+  user.expect_line("> Connected to the chat server (1 user online)");
+}
+
 TEST_CASE("socket activation: a tls socket without --tls-cert is refused, exit 2", "[ops][systemd]") {
   if (::access(kSocketActivate, X_OK) != 0) {
     WARN("no systemd-socket-activate (Debian package systemd)");
