@@ -20,6 +20,7 @@
 #include "chat_fixtures.h"
 #include "chatd_process.h"
 #include "metrics_http.h"
+#include "moderation_helpers.h"
 #include "test_client.h"
 #include "tls_certs.h"
 #include "tls_test_client.h"
@@ -213,6 +214,37 @@ TEST_CASE("SIGHUP applies the rate limit and the client cap live, to users alrea
   // And max-line kept its running value (100), as said.
   receiver.send_line(std::string(150, 'x'));
   receiver.expect_line("! line too long (max 100 bytes)");
+}
+
+TEST_CASE("SIGHUP changes the admins live, for accounts already logged in", "[ops][config][reload][moderation]") {
+  TempDir dir("reload-admins");
+  const std::string db = (dir.path / "chat.db").string();
+  const auto conf = dir.write("chatd.conf", "store = " + db + "\n");
+  ChatdProcess server({"--config", conf});
+  TestClient root = moderation_user(server.port(), "root", true);
+  root.send_line("/topic welcome");
+  await_line(root, "! you are not an operator of #lobby");
+  dir.write("chatd.conf", "store = " + db + "\nadmin = root\n");
+  server.signal(SIGHUP);
+  if (engine_under_test() == "threads") {  // its chat is under that engine's lock: a restart
+    REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": needs a restart: admin\n"));
+    return;
+  }
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": changed now: admin\n"));
+  root.send_line("/topic welcome");
+  await_line(root, "> root set the topic: welcome");
+  // Taken away as live; a name that is not a nickname changes nothing.
+  dir.write("chatd.conf", "store = " + db + "\nadmin = root,no way\n");
+  server.signal(SIGHUP);
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                             ": invalid admin 'no way': expected nicknames separated by commas (keeping the running "
+                             "configuration)\n"));
+  // (rate-limit too, so that this line is not the first one again)
+  dir.write("chatd.conf", "store = " + db + "\nrate-limit = 0\n");
+  server.signal(SIGHUP);
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": changed now: rate-limit, admin\n"));
+  root.send_line("/topic mine");
+  await_line(root, "! you are not an operator of #lobby");
 }
 
 TEST_CASE("SIGUSR1 logs the counters, SIGUSR2 is ignored: neither ends chatd", "[ops][signal]") {
