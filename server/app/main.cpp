@@ -517,9 +517,11 @@ int main(int argc, char** argv) {
   // once per line and shared by every WebSocket receiver.
   const chat::web::WsLineRenderer ws_lines(classic);
   const chat::web::HttpRefusalRenderer http_refusals(classic);
+  std::optional<chat::ProtocolId> websocket_protocol;  // for --metrics' users by protocol
   if (!web.listeners.empty()) {
     web.protocol = renderers.add(ws_lines);
     web.refusals = &http_refusals;
+    websocket_protocol = web.protocol;
   }
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
@@ -621,7 +623,7 @@ int main(int argc, char** argv) {
     if (!metrics_fds.empty()) {
       metrics = std::make_unique<chat::MetricsEndpoint>(
           reactor.poller(), std::move(metrics_fds),
-          chat::MetricsSource(CHAT_VERSION, reactor, chat, store.get(), cluster.get()), task);
+          chat::MetricsSource(CHAT_VERSION, reactor, chat, store.get(), cluster.get(), websocket_protocol), task);
       if (const auto ec = metrics->start()) {
         chat::diagnostic("cannot watch the metrics port: " + ec.message());
         return 1;
