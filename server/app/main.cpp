@@ -112,6 +112,23 @@ std::optional<std::size_t> open_fds() {
   return n - 1;  // the directory iterator's own fd
 }
 
+// --admin NAME[,NAME]: the names, or nullopt with `bad` the one that is not
+// a nickname.
+std::optional<std::vector<std::string>> parse_admins(std::string_view list, std::string& bad) {
+  std::vector<std::string> admins;
+  for (std::string_view rest = list; !rest.empty();) {
+    const auto comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    if (!chat::is_valid_nickname(name)) {
+      bad = name;
+      return std::nullopt;
+    }
+    admins.emplace_back(name);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return admins;
+}
+
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
@@ -125,20 +142,21 @@ std::string join(const std::vector<std::string>& names) {
 // Live (the option rows marked .live): the TLS certificate and key, and
 // with a reactor engine the limits the reactor takes through set_limits()
 // (max-clients, max-per-ip, max-queue, rate-limit, the timeouts, the
-// handshake rate). NOTE for the admins branch (--admin): once it lands,
-// the admin list must join this live list (mark its row .live and apply it
-// in apply_limits' place), as issue 22 asks.
+// handshake rate) and the admins (Chat::set_admins, on the loop's thread).
 class Reloader {
  public:
-  // `apply_limits`: hands new limits to the running engine; empty with the
-  // threads engine, whose limits then need a restart. `client_cap`: the
+  // `apply_limits`: hands new limits to the running engine; `apply_admins`
+  // the new admins to its chat; both empty with the threads engine, whose
+  // limits and chat (under its lock) then need a restart. `client_cap`: the
   // most clients the open file limit allows (fit_fd_limit).
   Reloader(std::vector<std::string_view> args, chat::Options running, chat::TlsCredentials* tls,
-           std::function<void(const chat::ServerLimits&)> apply_limits, std::size_t client_cap)
+           std::function<void(const chat::ServerLimits&)> apply_limits,
+           std::function<void(const std::vector<std::string>&)> apply_admins, std::size_t client_cap)
       : args_(std::move(args)),
         running_(std::move(running)),
         tls_(tls),
         apply_limits_(std::move(apply_limits)),
+        apply_admins_(std::move(apply_admins)),
         client_cap_(client_cap) {}
 
   void operator()() {
@@ -151,14 +169,30 @@ class Reloader {
       return;
     }
     const chat::Options& wanted = std::get<chat::ParsedOptions>(parsed).options;
+    std::string bad_admin;
+    const auto admins = parse_admins(wanted.admins, bad_admin);
+    if (!admins) {
+      line += "invalid admin '" + bad_admin +
+              "': expected nicknames separated by commas (keeping the running configuration)";
+      reload_tls(running_.tls_cert, running_.tls_key, line);
+      chat::diagnostic(line);
+      return;
+    }
     std::vector<std::string> now, later;
     const bool tls_on = tls_ != nullptr && wanted.tls_cert.has_value();
     bool limits_changed = false;
     for (const std::string& name : chat::changed_options(running_, wanted)) {
       const bool tls_file = name == "tls-cert" || name == "tls-key";
-      const bool live = is_live(name) && (tls_file ? tls_on : static_cast<bool>(apply_limits_));
+      const bool admin = name == "admin";
+      const bool live = is_live(name) && (tls_file ? tls_on
+                                          : admin  ? static_cast<bool>(apply_admins_)
+                                                   : static_cast<bool>(apply_limits_));
       (live ? now : later).push_back(name);
-      limits_changed = limits_changed || (live && !tls_file);
+      limits_changed = limits_changed || (live && !tls_file && !admin);
+      if (live && admin) {
+        running_.admins = wanted.admins;
+        apply_admins_(*admins);
+      }
     }
     if (limits_changed) apply_limits(wanted);
     if (now.empty() && later.empty()) line += "nothing changed";
@@ -214,6 +248,7 @@ class Reloader {
   chat::Options running_;
   chat::TlsCredentials* tls_;
   std::function<void(const chat::ServerLimits&)> apply_limits_;
+  std::function<void(const std::vector<std::string>&)> apply_admins_;
   std::size_t client_cap_;
 };
 
@@ -284,17 +319,13 @@ int main(int argc, char** argv) {
     rules_store = std::move(std::get<std::unique_ptr<chat::ModerationStore>>(opened));
   }
   // --admin NAME[,NAME]
-  std::vector<std::string> admins;
-  for (std::string_view rest = options.admins; !rest.empty();) {
-    const auto comma = rest.find(',');
-    const std::string_view name = rest.substr(0, comma);
-    if (!chat::is_valid_nickname(name)) {
-      chat::diagnostic("invalid --admin '" + std::string(name) + "': expected nicknames separated by commas");
-      return 1;
-    }
-    admins.emplace_back(name);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  std::string bad_admin;
+  const auto parsed_admins = parse_admins(options.admins, bad_admin);
+  if (!parsed_admins) {
+    chat::diagnostic("invalid --admin '" + bad_admin + "': expected nicknames separated by commas");
+    return 1;
   }
+  const std::vector<std::string>& admins = *parsed_admins;
   if (const auto warning = chat::queue_warning(options)) chat::diagnostic(*warning);
 
   // --tls-cert/--tls-key: checked before anything listens, like a bad option.
@@ -353,7 +384,8 @@ int main(int argc, char** argv) {
   }
   auto& activated = std::get<chat::ActivatedListeners>(activated_or);
   for (const std::string& name : activated.ignored) {
-    chat::diagnostic("ignoring the passed socket named '" + name + "' (chatd serves 'plain', 'tls' and 'metrics')");
+    chat::diagnostic("ignoring the passed socket named '" + name +
+                     "' (chatd serves 'plain', 'tls', 'web' and 'metrics')");
   }
   if (!activated.tls.empty() && !tls_credentials) {
     chat::diagnostic("a socket named 'tls' was passed, but there is no --tls-cert and --tls-key");
@@ -413,15 +445,24 @@ int main(int argc, char** argv) {
                      std::to_string(chat::bound_port(metrics_fds.front().get())) + "/metrics");
   }
 
-  // --web-port: the page and its WebSocket (docs/WEB.md); HTTPS with --tls-cert.
+  // --web-port, or a socket named 'web': the page and its WebSocket
+  // (docs/WEB.md); HTTPS with --tls-cert.
   chat::WebSetup web;
-  if (options.web_port) {
+  if (!poller && !activated.web.empty()) {
+    chat::diagnostic("ignoring the passed socket named 'web': --engine threads serves no web port");
+    activated.web.clear();
+  }
+  if (!activated.web.empty()) {
+    web.listeners = std::move(activated.web);
+  } else if (options.web_port) {
     auto listeners = chat::open_listeners(options.host, *options.web_port, options.reuse_port);
     if (const auto* message = std::get_if<std::string>(&listeners)) {
       chat::diagnostic(*message);
       return 1;
     }
     web.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+  }
+  if (!web.listeners.empty()) {
     if (options.web_origin) static_cast<void>(chat::web::parse_origins(*options.web_origin, web.policy.extra_origins));
     web.policy.tls = tls_credentials != nullptr;
     web.ping_s = options.web_ping_s;
@@ -476,9 +517,11 @@ int main(int argc, char** argv) {
   // once per line and shared by every WebSocket receiver.
   const chat::web::WsLineRenderer ws_lines(classic);
   const chat::web::HttpRefusalRenderer http_refusals(classic);
+  std::optional<chat::ProtocolId> websocket_protocol;  // for --metrics' users by protocol
   if (!web.listeners.empty()) {
     web.protocol = renderers.add(ws_lines);
     web.refusals = &http_refusals;
+    websocket_protocol = web.protocol;
   }
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
@@ -530,14 +573,17 @@ int main(int argc, char** argv) {
   chat::Reactor* live_reactor = nullptr;
   if (configured.config) {
     std::function<void(const chat::ServerLimits&)> apply;
+    std::function<void(const std::vector<std::string>&)> apply_admins;
     if (reactor_engine) {
       apply = [&live_reactor](const chat::ServerLimits& l) {
         if (live_reactor != nullptr) live_reactor->set_limits(l);
       };
+      apply_admins = [&chat](const std::vector<std::string>& names) { chat.set_admins(names); };
     }
     const std::size_t client_cap =
         options.max_clients < configured.max_clients ? options.max_clients : static_cast<std::size_t>(-1);
-    handlers.reload = Reloader(args, configured, tls_credentials.get(), std::move(apply), client_cap);
+    handlers.reload =
+        Reloader(args, configured, tls_credentials.get(), std::move(apply), std::move(apply_admins), client_cap);
   }
   chat::SignalPipe::set_handlers(std::move(handlers));
 
@@ -577,7 +623,7 @@ int main(int argc, char** argv) {
     if (!metrics_fds.empty()) {
       metrics = std::make_unique<chat::MetricsEndpoint>(
           reactor.poller(), std::move(metrics_fds),
-          chat::MetricsSource(CHAT_VERSION, reactor, chat, store.get(), cluster.get()), task);
+          chat::MetricsSource(CHAT_VERSION, reactor, chat, store.get(), cluster.get(), websocket_protocol), task);
       if (const auto ec = metrics->start()) {
         chat::diagnostic("cannot watch the metrics port: " + ec.message());
         return 1;

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -75,6 +76,12 @@ std::string MetricsSource::operator()() const {
   s.version = version_;
   s.loop = &reactor_.counters();
   s.users = chat_.online();
+  // Users by protocol: this node's, counted by a walk at each scrape.
+  std::array<std::uint64_t, 256> by_protocol{};  // every ProtocolId
+  chat_.count_local_by_protocol(by_protocol);
+  for (std::size_t p = 0; p < by_protocol.size(); ++p) {
+    (websocket_ && p == *websocket_ ? s.websocket_users : s.line_users) += by_protocol[p];
+  }
   s.rooms = chat_.room_count();
   s.connections = reactor_.connections();
   if (store_ != nullptr) s.store = store_->stats();

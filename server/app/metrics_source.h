@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/renderer.h"
 #include "metrics/exposition.h"
 
 namespace chat {
@@ -21,11 +22,13 @@ class Reactor;
 std::optional<ProcessStats> read_process_stats();
 
 // The body of GET /metrics. Each pointer but `reactor` and `chat` may be
-// null (no --store, no --cluster).
+// null (no --store, no --cluster). `websocket`: the web port's protocol,
+// none without a web port; every other user speaks the line protocol.
 class MetricsSource {
  public:
-  MetricsSource(std::string_view version, Reactor& reactor, Chat& chat, HistoryStore* store, ClusterBus* cluster)
-      : version_(version), reactor_(reactor), chat_(chat), store_(store), cluster_(cluster) {}
+  MetricsSource(std::string_view version, Reactor& reactor, Chat& chat, HistoryStore* store, ClusterBus* cluster,
+                std::optional<ProtocolId> websocket)
+      : version_(version), reactor_(reactor), chat_(chat), store_(store), cluster_(cluster), websocket_(websocket) {}
 
   std::string operator()() const;
 
@@ -35,6 +38,7 @@ class MetricsSource {
   Chat& chat_;
   HistoryStore* store_;
   ClusterBus* cluster_;
+  std::optional<ProtocolId> websocket_;
 };
 
 }  // namespace chat

@@ -354,7 +354,7 @@ const std::vector<OptionRow>& option_table() {
        .max = 1'000'000, .default_value = "500"},
       {.name = "--admin", .placeholder = "NAME[,NAME]",
        .help = "accounts that moderate every room once logged in",
-       .unit = Unit::address, .store = store_in<&Options::admins>, .same = same_in<&Options::admins>},
+       .unit = Unit::address, .store = store_in<&Options::admins>, .same = same_in<&Options::admins>, .live = true},
       {.name = "--export-history", .placeholder = "#ROOM",
        .help = "print a room's stored history (with --store) and exit",
        .unit = Unit::room, .store = store_in<&Options::export_history>, .same = same_in<&Options::export_history>,

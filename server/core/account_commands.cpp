@@ -218,7 +218,7 @@ void Chat::finish_login(MemberId id, const std::string& account) {
     Member& banned = *directory_[id].member;
     tell(id, Event{.kind = Event::Kind::banned_from_server});
     leave(id);
-    banned.drop();
+    banned.drop(DropReason::banned);
     return;
   }
   // Another connection logged in as this account is replaced.
@@ -228,7 +228,7 @@ void Chat::finish_login(MemberId id, const std::string& account) {
     accounts_.log_out(account, *other);
     tell(*other, Event{.kind = Event::Kind::logged_in_elsewhere});
     leave(*other);
-    replaced.drop();
+    replaced.drop(DropReason::replaced);
   }
   Seat& seat = directory_[id];
   if (!seat.account.empty()) accounts_.log_out(seat.account, id);

@@ -129,6 +129,15 @@ class Chat {
   // Users online: here, plus those of other nodes in a cluster.
   [[nodiscard]] std::size_t online() const { return directory_.online(); }
   [[nodiscard]] std::size_t room_count() const { return channels_.size(); }
+  // This node's users by the protocol they speak: counts[p] += the users of
+  // ProtocolId p (ids past the span are not counted). A walk over them, for
+  // a scrape, so that the plain path keeps no count of its own.
+  void count_local_by_protocol(std::span<std::uint64_t> counts) const {
+    for (const MemberId id : directory_.local()) {
+      const ProtocolId p = directory_[id].member->protocol();
+      if (p < counts.size()) ++counts[p];
+    }
+  }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
 
   // --- moderation (core/moderation_commands.cpp, docs/PROTOCOL.md "Moderation")
@@ -239,7 +248,7 @@ class Chat {
   // the chat from the default room.
   void kick(MemberId target, Channel& ch, std::string_view by, std::string_view reason);
   // Takes `id` out of the chat without the "left" line (it was told why).
-  void expel(MemberId id);
+  void expel(MemberId id, DropReason why);
   // The /join checks: bans and invite-only. Refuses and returns false.
   bool may_enter(MemberId id, std::string_view room);
   // A logged-in member created `ch`: it owns it.

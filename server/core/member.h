@@ -13,6 +13,14 @@ namespace chat {
 // A member of the chat, as the chat numbers them: small ids, reused.
 using MemberId = std::uint32_t;
 
+// Why the chat dropped a member (Member::drop): what the server counts the
+// disconnect as (--metrics' chatd_disconnects_total).
+enum class DropReason : std::uint8_t {
+  kicked,    // /kick out of the default room
+  banned,    // a server-wide ban: an admin's /ban in the default room, or at /login
+  replaced,  // its account logged in on another connection
+};
+
 class Member {
  public:
   explicit Member(ProtocolId protocol = kCanonicalProtocol) noexcept : protocol_(protocol) {}
@@ -38,7 +46,7 @@ class Member {
   // The chat has already removed this member (Chat::leave() was called for
   // it: the caller must not call it again). Sends what is queued for it,
   // then closes.
-  virtual void drop() {}
+  virtual void drop(DropReason /*why*/) {}
 
   [[nodiscard]] ProtocolId protocol() const noexcept { return protocol_; }
 

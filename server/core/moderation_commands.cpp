@@ -124,7 +124,7 @@ void Chat::enforce(const ModerationRule& rule) {
     log_event(rendering);
     broadcast(ch, rendering, m);
     tell(m, Event{.kind = Event::Kind::banned_from_server});
-    expel(m);
+    expel(m, DropReason::banned);
   }
 }
 
@@ -136,13 +136,13 @@ void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_v
   broadcast(ch, rendering, target);
   tell(target, Event{.kind = Event::Kind::kicked_you, .other = by, .room = ch.name, .text = reason});
   if (channels_.is_lobby(ch)) {
-    expel(target);
+    expel(target, DropReason::kicked);
   } else {
     switch_room(target, channels_.lobby(), true);
   }
 }
 
-void Chat::expel(MemberId id) {
+void Chat::expel(MemberId id, DropReason why) {
   auto [seat, held_key] = directory_.remove(id);
   Channel& ch = *seat.channel;
   if (hasher_ != nullptr) leave_accounts(seat, id);
@@ -157,7 +157,7 @@ void Chat::expel(MemberId id) {
     publish(std::move(e));
   }
   channels_.remove_member(ch, id, sink_ != nullptr, now());
-  seat.member->drop();
+  seat.member->drop(why);
 }
 
 bool Chat::may_moderate(MemberId id, const Channel& ch) {

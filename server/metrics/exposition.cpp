@@ -198,6 +198,9 @@ std::string_view disconnect_label(Disconnect why) {
     case Disconnect::tls_handshake: return "tls_handshake";
     case Disconnect::shutdown: return "shutdown";
     case Disconnect::error: return "error";
+    case Disconnect::kicked: return "kicked";
+    case Disconnect::banned: return "banned";
+    case Disconnect::replaced: return "replaced";
   }
   return "unknown";
 }
@@ -209,6 +212,9 @@ std::string render_metrics(const MetricsSnapshot& s) {
   w.family("chatd_build_info", "gauge", "Always 1; the version label says which chatd this is.");
   w.sample("chatd_build_info", "version=" + quoted(s.version), std::uint64_t{1});
   w.gauge("chatd_users", "Users online (with --cluster: on every node).", s.users);
+  w.family("chatd_users_by_protocol", "gauge", "This node's users online, by the protocol they speak.");
+  w.sample("chatd_users_by_protocol", "protocol=\"line\"", s.line_users);
+  w.sample("chatd_users_by_protocol", "protocol=\"websocket\"", s.websocket_users);
   w.gauge("chatd_rooms", "Rooms that exist now.", s.rooms);
   w.gauge("chatd_connections", "Open client connections, TLS handshakes in progress included.", s.connections);
   if (s.loop != nullptr) write_loop(w, *s.loop);

@@ -44,6 +44,8 @@ struct MetricsSnapshot {
   std::string_view version;       // chatd_build_info{version="..."}
   const LoopCounters* loop = nullptr;
   std::uint64_t users = 0;        // online, cluster-wide
+  std::uint64_t line_users = 0;       // this node's users of the line protocol (plain and TLS ports)
+  std::uint64_t websocket_users = 0;  // this node's users of the web port's WebSocket
   std::uint64_t rooms = 0;
   std::uint64_t connections = 0;  // open client connections (handshakes included)
   std::optional<StoreStats> store;

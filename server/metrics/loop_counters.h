@@ -35,8 +35,11 @@ enum class Disconnect : std::uint8_t {
   tls_handshake,  // the TLS handshake failed or timed out
   shutdown,       // chatd stopped
   error,          // the engine could not watch it any more
+  kicked,         // /kick out of the default room
+  banned,         // a server-wide ban (an admin's /ban in the default room, or at /login)
+  replaced,       // its account logged in on another connection
 };
-inline constexpr std::size_t kDisconnects = 9;
+inline constexpr std::size_t kDisconnects = 12;
 
 enum class Listener : std::uint8_t { plain, tls };
 

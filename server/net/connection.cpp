@@ -116,7 +116,12 @@ void Connection::resume() {
   if (paused && !dead) loop_.to_resume.push_back(this);
 }
 
-void Connection::drop() {
+void Connection::drop(DropReason why) {
+  switch (why) {
+    case DropReason::kicked: closing_because(Disconnect::kicked); break;
+    case DropReason::banned: closing_because(Disconnect::banned); break;
+    case DropReason::replaced: closing_because(Disconnect::replaced); break;
+  }
   member.reset();
   reading = false;
   if (!dead) loop_.to_drop.push_back(this);

@@ -104,7 +104,7 @@ class Connection final : public Member {
   // Member: over TLS, or from loopback.
   [[nodiscard]] bool confidential() const override { return is_tls() || peer_.loopback; }
   // Member: the chat removed it; it reads no more and closes once flushed.
-  void drop() override;
+  void drop(DropReason why) override;
 
   // What on_frame says about a line: it cost a share of the budget (it was
   // handled), it was nearly free (dropped by the rate limit), reading must

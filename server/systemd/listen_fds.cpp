@@ -83,6 +83,8 @@ std::variant<ActivatedListeners, std::string> take_listen_fds() {
       out.tls.push_back(std::move(fd));
     } else if (socket.name == "metrics") {
       out.metrics.push_back(std::move(fd));
+    } else if (socket.name == "web") {
+      out.web.push_back(std::move(fd));
     } else if (socket.name == "plain" || passed.size() == 1) {
       out.plain.push_back(std::move(fd));
     } else {

@@ -34,14 +34,15 @@ struct ActivatedListeners {
   std::vector<UniqueFd> plain;
   std::vector<UniqueFd> tls;
   std::vector<UniqueFd> metrics;  // --metrics' port
+  std::vector<UniqueFd> web;      // --web-port's port
   std::vector<std::string> ignored;  // names chatd does not serve (their fds are closed)
   [[nodiscard]] bool any() const { return !plain.empty() || !tls.empty(); }
 };
 
 // Takes the sockets from this process's environment: each must be a
 // listening stream socket; it is made non-blocking and close-on-exec, and
-// the variables are unset so no child inherits them. Named "plain", "tls"
-// or "metrics"; a single socket with another name (systemd's default is the
+// the variables are unset so no child inherits them. Named "plain", "tls",
+// "web" or "metrics"; a single socket with another name (systemd's default is the
 // socket unit's name) or none is the plain port.
 std::variant<ActivatedListeners, std::string> take_listen_fds();
 

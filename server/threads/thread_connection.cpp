@@ -147,7 +147,7 @@ void ThreadConnection::resume() {
   resumed_cv.notify_all();
 }
 
-void ThreadConnection::drop() {
+void ThreadConnection::drop(DropReason /*why*/) {  // this engine counts no metrics
   finish(/*leave=*/false);
   stop_reading();
 }

@@ -70,7 +70,7 @@ class ThreadConnection final : public Member, public std::enable_shared_from_thi
   // Member: over TLS, or from loopback.
   [[nodiscard]] bool confidential() const override { return is_tls_ || peer_.loopback; }
   // Member: the chat removed it: stop reading, flush, close.
-  void drop() override;
+  void drop(DropReason why) override;
   // A line the server must get through (see OutputQueue::Kind::control).
   void deliver_control(const SharedLine& line);
   // A notice the server sends on its own, rendered in this connection's

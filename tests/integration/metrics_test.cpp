@@ -16,6 +16,7 @@
 #include "chat_fixtures.h"
 #include "chatd_process.h"
 #include "metrics_http.h"
+#include "moderation_helpers.h"
 #include "process_util.h"
 #include "test_client.h"
 
@@ -142,6 +143,8 @@ TEST_CASE("metrics: a real scrape passes promtool check metrics and counts what 
 
   const std::string body = scrape(port);
   CHECK(sample_value(body, "chatd_users") == 2);
+  CHECK(body.find("chatd_users_by_protocol{protocol=\"line\"} 2\n") != std::string::npos);
+  CHECK(body.find("chatd_users_by_protocol{protocol=\"websocket\"} 0\n") != std::string::npos);
   CHECK(sample_value(body, "chatd_rooms") == 1);
   CHECK(sample_value(body, "chatd_connections") == 2);
   CHECK(sample_value(body, "chatd_lines_received_total") == 2);  // "hello", "/who"
@@ -157,6 +160,54 @@ TEST_CASE("metrics: a real scrape passes promtool check metrics and counts what 
   REQUIRE(bob.wait_closed());
   alice.expect_line("< The user " + bob.address_name() + " left " + online(1));
   CHECK(scrape(port).find("chatd_disconnects_total{reason=\"quit\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("metrics: users by protocol and disconnects of kicked and banned users", "[metrics][moderation]") {
+  if (threads_engine()) return;
+  ModerationDir dir;
+  ChatdProcess server({"--metrics", "127.0.0.1:0", "--web-port", "0", "--store", dir.db(), "--admin", "root"});
+  const std::uint16_t port = metrics_port(server);
+  REQUIRE(port != 0);
+  const std::string web = "Web client at http://127.0.0.1:";
+  REQUIRE(server.wait_stdout(web));
+  const std::string out = server.stdout_text();
+  const auto web_port = static_cast<std::uint16_t>(std::stoul(out.substr(out.find(web) + web.size())));
+  const auto has = [](const std::string& body, const std::string& line) {
+    return body.find("\n" + line + "\n") != std::string::npos;
+  };
+
+  TestClient root = moderation_user(server.port(), "root", true);
+  {
+    // A WebSocket user: upgraded, it joins as one more user.
+    const chat::UniqueFd ws = connect_loopback(web_port);
+    const std::string upgrade =
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(web_port) +
+        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n";
+    REQUIRE(::send(ws.get(), upgrade.data(), upgrade.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(upgrade.size()));
+    std::string body;
+    CHECK(eventually([&] { return has(body = scrape(port), "chatd_users_by_protocol{protocol=\"websocket\"} 1"); },
+                     10s));
+    CHECK(has(body, "chatd_users_by_protocol{protocol=\"line\"} 1"));
+    CHECK(has(body, "chatd_users 2"));
+  }
+  CHECK(eventually([&] { return has(scrape(port), "chatd_users 1"); }, 10s));
+
+  TestClient bob = moderation_user(server.port(), "bob", false);
+  root.send_line("/kick bob");
+  await_line(bob, "! you were kicked from #lobby by root");
+  CHECK(bob.wait_closed());
+  TestClient carol = moderation_user(server.port(), "carol", true);
+  root.send_line("/ban carol");
+  await_line(carol, "! you are banned from this server");
+  CHECK(carol.wait_closed());
+  std::string body;
+  CHECK(eventually([&] { return has(body = scrape(port), "chatd_disconnects_total{reason=\"banned\"} 1"); }, 10s));
+  CHECK(has(body, "chatd_disconnects_total{reason=\"kicked\"} 1"));
+  CHECK(has(body, "chatd_disconnects_total{reason=\"replaced\"} 0"));
+  const RunResult check = run_program(kPromtool, {"check", "metrics"}, body);
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
 }
 
 TEST_CASE("metrics: with --store, the store's queue, commits and errors are reported", "[metrics][store]") {

@@ -20,6 +20,7 @@
 #include "chat_fixtures.h"
 #include "chatd_process.h"
 #include "metrics_http.h"
+#include "moderation_helpers.h"
 #include "test_client.h"
 #include "tls_certs.h"
 #include "tls_test_client.h"
@@ -215,6 +216,37 @@ TEST_CASE("SIGHUP applies the rate limit and the client cap live, to users alrea
   receiver.expect_line("! line too long (max 100 bytes)");
 }
 
+TEST_CASE("SIGHUP changes the admins live, for accounts already logged in", "[ops][config][reload][moderation]") {
+  TempDir dir("reload-admins");
+  const std::string db = (dir.path / "chat.db").string();
+  const auto conf = dir.write("chatd.conf", "store = " + db + "\n");
+  ChatdProcess server({"--config", conf});
+  TestClient root = moderation_user(server.port(), "root", true);
+  root.send_line("/topic welcome");
+  await_line(root, "! you are not an operator of #lobby");
+  dir.write("chatd.conf", "store = " + db + "\nadmin = root\n");
+  server.signal(SIGHUP);
+  if (engine_under_test() == "threads") {  // its chat is under that engine's lock: a restart
+    REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": needs a restart: admin\n"));
+    return;
+  }
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": changed now: admin\n"));
+  root.send_line("/topic welcome");
+  await_line(root, "> root set the topic: welcome");
+  // Taken away as live; a name that is not a nickname changes nothing.
+  dir.write("chatd.conf", "store = " + db + "\nadmin = root,no way\n");
+  server.signal(SIGHUP);
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf +
+                             ": invalid admin 'no way': expected nicknames separated by commas (keeping the running "
+                             "configuration)\n"));
+  // (rate-limit too, so that this line is not the first one again)
+  dir.write("chatd.conf", "store = " + db + "\nrate-limit = 0\n");
+  server.signal(SIGHUP);
+  REQUIRE(server.wait_stderr("chatd: SIGHUP: re-read " + conf + ": changed now: rate-limit, admin\n"));
+  root.send_line("/topic mine");
+  await_line(root, "! you are not an operator of #lobby");
+}
+
 TEST_CASE("SIGUSR1 logs the counters, SIGUSR2 is ignored: neither ends chatd", "[ops][signal]") {
   ChatdProcess server;
   TestClient user(server.port());
@@ -277,6 +309,37 @@ TEST_CASE("socket activation: a socket named metrics is the metrics port", "[ops
   scraper.join();
   CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(response.find("\nchatd_users 0\n") != std::string::npos);
+  CHECK(server.port() != port);
+  TestClient user(server.port());
+  user.expect_line("> Connected to the chat server (1 user online)");
+}
+
+TEST_CASE("socket activation: a socket named web is the web port", "[ops][systemd][web]") {
+  if (::access(kSocketActivate, X_OK) != 0) {
+    WARN("no systemd-socket-activate (Debian package systemd)");
+    return;
+  }
+  if (engine_under_test() == "threads") return;  // no web port there: the socket is logged and closed
+  const std::uint16_t port = free_port();
+  ChatdLaunch launch;
+  launch.wrapper = {kSocketActivate, "-l", "127.0.0.1:" + std::to_string(port), "--fdname=web"};
+  // The first request starts chatd (retried until the socket is bound).
+  std::string response;
+  std::thread browser([&] {
+    for (int i = 0; i < 100 && response.empty(); ++i) {
+      try {
+        response = http_exchange(port, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 10s);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+  });
+  // No --web-port: the passed socket alone turns the web port on.
+  ChatdProcess server("127.0.0.1", 0, {}, launch);
+  browser.join();
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("<html") != std::string::npos);
+  CHECK(server.wait_stdout(":" + std::to_string(port) + "/ (WebSocket at /ws).\n"));
   CHECK(server.port() != port);
   TestClient user(server.port());
   user.expect_line("> Connected to the chat server (1 user online)");

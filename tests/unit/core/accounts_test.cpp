@@ -49,7 +49,7 @@ struct ResumingMember final : Member {
   void deliver(const SharedLine& line) override { got.push_back(*line); }
   void resume() override { ++resumed; }
   bool confidential() const override { return secure; }
-  void drop() override { dropped = true; }
+  void drop(DropReason) override { dropped = true; }
   std::vector<std::string> take() { return std::exchange(got, {}); }
 };
 

@@ -145,6 +145,7 @@ TEST_CASE("/kick moves the user to the default room and from there disconnects i
   f.room.handle_line(r, "/kick bob");
   CHECK(mb->take() == Lines{"! you were kicked from #lobby by root\n"});
   CHECK(mb->expelled);
+  CHECK(mb->expelled_because == chat::DropReason::kicked);
   CHECK(mc->take() == Lines{"< bob was kicked by root\n"});
   f.room.handle_line(c, "/who");
   CHECK(mc->take() == Lines{"> In #lobby (2): carol, root\n"});
@@ -210,11 +211,13 @@ TEST_CASE("an admin's ban in the default room is server-wide") {
   f.room.handle_line(r, "/ban spammer 7d");
   CHECK(ms->take() == Lines{"> root banned spammer from #lobby for 7d\n", "! you are banned from this server\n"});
   CHECK(ms->expelled);
+  CHECK(ms->expelled_because == chat::DropReason::banned);
   CHECK(f.room.server_banned_address("203.0.113.9"));
   CHECK_FALSE(f.room.server_banned_address("203.0.113.10"));
   f.room.handle_line(r, "/ban mallory");  // an account, in another room: out too
   CHECK(mm->take() == Lines{"! you are banned from this server\n"});
   CHECK(mm->expelled);
+  CHECK(mm->expelled_because == chat::DropReason::banned);
   CHECK(f.room.server_banned_account("Mallory"));
 }
 

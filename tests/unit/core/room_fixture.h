@@ -20,8 +20,12 @@ struct FakeMember final : Member {
   bool full = false;        // accepts_reply says no
   int refused_replies = 0;  // replies it was asked to take and refused
   bool expelled = false;    // the chat took it out (Member::drop)
+  DropReason expelled_because = DropReason::replaced;
   void deliver(const SharedLine& line) override { got.push_back(*line); }
-  void drop() override { expelled = true; }
+  void drop(DropReason why) override {
+    expelled = true;
+    expelled_because = why;
+  }
   bool accepts_reply(std::size_t, std::size_t) override {
     refused_replies += full ? 1 : 0;
     return !full;

@@ -23,11 +23,15 @@ TEST_CASE("metrics: every family has HELP and TYPE and the gauges their values")
   s.version = "1.2.3";
   s.loop = &loop;
   s.users = 7;
+  s.line_users = 5;
+  s.websocket_users = 2;
   s.rooms = 3;
   s.connections = 9;
   const std::string text = chat::render_metrics(s);
   CHECK(has_line(text, "# TYPE chatd_users gauge"));
   CHECK(has_line(text, "chatd_users 7"));
+  CHECK(has_line(text, "chatd_users_by_protocol{protocol=\"line\"} 5"));
+  CHECK(has_line(text, "chatd_users_by_protocol{protocol=\"websocket\"} 2"));
   CHECK(has_line(text, "chatd_rooms 3"));
   CHECK(has_line(text, "chatd_connections 9"));
   CHECK(has_line(text, "chatd_build_info{version=\"1.2.3\"} 1"));
@@ -53,6 +57,9 @@ TEST_CASE("metrics: counters by reason list every reason, zeros included") {
   CHECK(has_line(text, "chatd_connections_refused_total{reason=\"out_of_fds\"} 0"));
   CHECK(has_line(text, "chatd_disconnects_total{reason=\"stall\"} 4"));
   CHECK(has_line(text, "chatd_disconnects_total{reason=\"quit\"} 0"));
+  CHECK(has_line(text, "chatd_disconnects_total{reason=\"kicked\"} 0"));
+  CHECK(has_line(text, "chatd_disconnects_total{reason=\"banned\"} 0"));
+  CHECK(has_line(text, "chatd_disconnects_total{reason=\"replaced\"} 0"));
   CHECK(text.find("reason=\"none\"") == std::string::npos);
   CHECK(has_line(text, "chatd_connections_accepted_total{listener=\"tls\"} 5"));
   CHECK(has_line(text, "chatd_connections_accepted_total{listener=\"plain\"} 0"));
