@@ -1,3 +1,7 @@
+// The terminal session: keys, screen, server lines and reconnects. Over the
+// house's 400 lines since password prompts (accounts) and the room-history
+// filter (chat --room) joined it; the next change should move the prompt
+// and the reconnect policy into files of their own.
 #include "session/interactive_session.h"
 
 #include <poll.h>

@@ -2,6 +2,9 @@
 // /deop, /topic, /kick, /ban, /unban, /bans, /mute, /unmute, /private and
 // /invite, and what the rules change in entering a room. The rules
 // themselves (who may, who is banned until when) are core/moderation/.
+// Over the house's 400 lines (488): one handler per command, each short;
+// splitting by command group (roles/topic, bans/mutes, privacy) is the
+// next change here.
 //
 // Nothing here runs for a server where nobody moderates: the line path
 // asks Moderation::empty() once, and only a command above reaches this file.
