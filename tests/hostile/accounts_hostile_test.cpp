@@ -15,25 +15,14 @@
 #include <vector>
 
 #include "chat_fixtures.h"
+#include "store_dir.h"
 
 using namespace chat::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-accounts-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  [[nodiscard]] std::string db() const { return (path / "chat.db").string(); }
-};
+using TempDir = StoreDir;
 
 constexpr auto kLongWait = std::chrono::seconds(45);
 

@@ -11,7 +11,7 @@
 using namespace chat::test;
 
 TEST_CASE("a thousand bans: each one line, listed, and the chat still answers", "[moderation]") {
-  ModerationDir dir;
+  StoreDir dir;
   ChatdProcess server({"--store", dir.db(), "--admin", "root", "--rate-limit", "0"});
   TestClient root = moderation_user(server.port(), "root", true);
   root.send_line("/join #busy");
@@ -45,7 +45,7 @@ TEST_CASE("a thousand bans: each one line, listed, and the chat still answers", 
 }
 
 TEST_CASE("a banned address reconnecting in a loop is refused each time at accept", "[moderation]") {
-  ModerationDir dir;
+  StoreDir dir;
   ChatdProcess server({"--store", dir.db(), "--admin", "root"});
   TestClient root = moderation_user(server.port(), "root", true);
   root.send_line("/ban 127.0.0.1 30m");  // root itself is an admin: not affected

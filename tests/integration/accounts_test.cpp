@@ -14,24 +14,13 @@
 #include <string>
 
 #include "chat_fixtures.h"
+#include "store_dir.h"
 
 using namespace chat::test;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-accounts-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  [[nodiscard]] std::string db() const { return (path / "chat.db").string(); }
-};
+using TempDir = StoreDir;
 
 // A hash takes tens of milliseconds, more on a loaded CI machine.
 constexpr auto kHashWait = std::chrono::seconds(20);

@@ -164,7 +164,7 @@ TEST_CASE("metrics: a real scrape passes promtool check metrics and counts what 
 
 TEST_CASE("metrics: users by protocol and disconnects of kicked and banned users", "[metrics][moderation]") {
   if (threads_engine()) return;
-  ModerationDir dir;
+  StoreDir dir;
   ChatdProcess server({"--metrics", "127.0.0.1:0", "--web-port", "0", "--store", dir.db(), "--admin", "root"});
   const std::uint16_t port = metrics_port(server);
   REQUIRE(port != 0);

@@ -16,7 +16,7 @@ using namespace chat::test;
 namespace {
 
 constexpr const char* kPassword = kModerationPassword;
-using TempDir = ModerationDir;
+using TempDir = StoreDir;
 
 TestClient user(const ChatdProcess& server, const std::string& name, bool register_it) {
   return moderation_user(server.port(), name, register_it);

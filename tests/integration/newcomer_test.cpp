@@ -99,20 +99,7 @@ TEST_CASE("/help lists IRC's words", "[newcomer][irc]") {
 
 namespace {
 
-// A fresh directory for one test's database, removed afterwards.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-newcomer-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  [[nodiscard]] std::string db() const { return (path / "history.db").string(); }
-};
+using TempDir = StoreDir;
 
 // Alice, alone in #notes, leaves a note there; then Bob joins #notes.
 // Returns Bob's line after "> You are now in #notes (2 users here)".
@@ -333,7 +320,7 @@ TEST_CASE("/history without --store pages back through the room's memory", "[new
 }
 
 TEST_CASE("chatd --guest-names shows a guest's address to an admin's /whois only", "[newcomer][guests][moderation]") {
-  ModerationDir dir;
+  StoreDir dir;
   ChatdProcess server({"--guest-names", "--store", dir.db(), "--admin", "root"});
   TestClient root = moderation_user(server.port(), "root", true);
   TestClient guest(server.port());

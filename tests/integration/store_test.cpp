@@ -23,25 +23,13 @@
 #include <vector>
 
 #include "chat_fixtures.h"
+#include "store_dir.h"
 
 using namespace chat::test;
 
 namespace {
 
-// A fresh directory for one test's database, removed afterwards.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-store-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  [[nodiscard]] std::string db() const { return (path / "history.db").string(); }
-};
+using TempDir = StoreDir;
 
 // The stored lines of `room` without their "HH:MM " prefix, read by a
 // second chatd while the first may still be running (WAL allows it). None

@@ -1,6 +1,6 @@
 // Shared by the moderation tests (integration, hostile, cluster): a user
 // that takes a nickname and registers it, a line awaited among others, and
-// a fresh directory for a --store file.
+// a fresh directory for a --store file (store_dir.h).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -12,27 +12,12 @@
 #include <string>
 
 #include "chatd_process.h"
+#include "store_dir.h"
 #include "test_client.h"
 
 namespace chat::test {
 
 inline constexpr const char* kModerationPassword = "correct-horse-1";
-
-struct ModerationDir {
-  std::filesystem::path path;
-  ModerationDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-moderation-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~ModerationDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  ModerationDir(const ModerationDir&) = delete;
-  ModerationDir& operator=(const ModerationDir&) = delete;
-  [[nodiscard]] std::string db(const std::string& name = "chat.db") const { return (path / name).string(); }
-};
 
 // Reads lines until `line` comes (those before it are skipped); fails the
 // test if it does not come within the timeout.
