@@ -37,9 +37,9 @@ void Chat::restore_history(std::string_view room, std::int64_t time, std::string
 Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
   Channel& lobby = channels_.lobby();
   const std::int64_t since = now();
-  std::string address = address_name;
+  std::string peer = address_name;
   const MemberId id = directory_.add(
-      Seat{&member, std::move(address_name), &lobby, announce, 0, std::move(address), {}, false, {}, since, since, 0, 0, {}});
+      Seat{&member, std::move(address_name), &lobby, announce, 0, {}, {}, false, {}, since, since, 0, 0, std::move(peer)});
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
@@ -47,8 +47,7 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   send_history(id);
   if (config_.guest_names) name_guest(id);  // logs its own line
   Seat& seat = directory_[id];
-  seat.peer = std::move(seat.address);
-  seat.address = seat.name;
+  seat.address = seat.name;  // the name it goes back to (guest-N with --guest-names)
   const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
   Rendering rendering(renderers_, entered);
   if (seat.guest == 0) log_event(rendering);
