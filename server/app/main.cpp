@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -33,6 +34,7 @@
 #include "net/reactor.h"
 #include "net/signal_pipe.h"
 #include "store/history_store.h"
+#include "store/history_writer.h"
 #include "store/moderation_store.h"
 #include "systemd/listen_fds.h"
 #include "systemd/notify.h"
@@ -259,6 +261,12 @@ class Reloader {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `chatd --history-writer PID`: not an option a user gives; the process
+  // that writes --store's history, started by chatd on fd 3
+  // (store/history_writer.h).
+  if (argc == 3 && std::string_view(argv[1]) == "--history-writer") {
+    return chat::run_history_writer(3, std::strtol(argv[2], nullptr, 10));
+  }
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   auto parsed = chat::parse_options(args);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
@@ -285,7 +293,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<chat::HistoryStore> store;
   if (options.store && !options.check_config) {  // a check creates no file
     const std::size_t keep = options.history == 0 ? 0 : std::max(options.history, options.store_lines);
-    auto opened = chat::HistoryStore::open(*options.store, keep);
+    // The writer process is this very binary (Linux: even if its file
+    // was replaced since, as by a package upgrade).
+    std::string self = ::access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : argv[0];
+    auto opened = chat::HistoryStore::open(*options.store, keep, std::move(self));
     if (const auto* message = std::get_if<std::string>(&opened)) {
       chat::diagnostic(*message);
       return 1;

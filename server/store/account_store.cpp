@@ -61,6 +61,9 @@ std::variant<std::unique_ptr<AccountStore>, std::string> AccountStore::open(cons
     return "cannot " + std::string(what) + " the accounts in the store " + path + ": " + why;
   };
   if (rc != SQLITE_OK) return failure("open");
+  // Closing it never writes the WAL back (the history writer process,
+  // which holds the file last, does): chatd's exit must not wait for a disk.
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_busy_timeout(db.get(), 1000);
   if (sqlite3_exec(db.get(), kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return failure("create");
   return std::unique_ptr<AccountStore>(new AccountStore(path, std::move(db)));

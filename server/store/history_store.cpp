@@ -1,8 +1,7 @@
-// HistoryStore: opening and checking the file, the writer thread, its retry
-// and pruning, and the read-only export. Over the house's 400 lines for
-// now: the writer's batching, retry and pruning share one queue, one
-// mutex and the per-room counts, and were hardened together (issue 18);
-// the next change here should split opening/export from the writer.
+// HistoryStore: opening and checking the file, the writer thread (batching,
+// retry, the stall watchdog) and the read-only export; the writes
+// themselves are history_writer.cpp's, in a process of their own. Over the
+// house's 400 lines: opening and export should move to a file of their own.
 #include "store/history_store.h"
 
 #include <fcntl.h>
@@ -23,6 +22,7 @@
 #include "room_name.h"
 
 #include "base/server_log.h"
+#include "store/writer_frames.h"
 
 namespace chat {
 
@@ -167,7 +167,8 @@ void HistoryStore::DbCloser::operator()(sqlite3* db) const noexcept { sqlite3_cl
 void HistoryStore::StmtCloser::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
 
 std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(const std::string& path,
-                                                                           std::size_t keep) {
+                                                                           std::size_t keep,
+                                                                           std::string writer_executable) {
   auto cannot_open = [&](int error) { return "cannot open the store " + path + ": " + strerror_text(error); };
   // One chatd per file: two would each replay and store every line, so a
   // restart would replay it twice. The lock is on a file of its own, not on
@@ -298,16 +299,13 @@ std::variant<std::unique_ptr<HistoryStore>, std::string> HistoryStore::open(cons
 
   std::unique_ptr<HistoryStore> store(new HistoryStore(path, std::move(lock), std::move(db), keep));
   store->on_disk_ = std::move(on_disk);
-  if (const char* stall = std::getenv(kTestStallEnv); stall != nullptr) store->test_stall_file_ = stall;
+  store->writer_executable_ = std::move(writer_executable);
   store->start();
   return store;
 }
 
 HistoryStore::HistoryStore(std::string path, UniqueFd lock, Db db, std::size_t keep)
-    : path_(std::move(path)), keep_(keep), lock_(std::move(lock)), db_(std::move(db)) {
-  // A wait for a lock that the destructor can cut short.
-  sqlite3_busy_handler(db_.get(), &HistoryStore::on_busy, this);
-}
+    : path_(std::move(path)), keep_(keep), lock_(std::move(lock)), db_(std::move(db)) {}
 
 void HistoryStore::start() {
   writer_ = std::thread([this] { writer_loop(); });
@@ -324,17 +322,20 @@ HistoryStore::~HistoryStore() {
   std::unique_lock lock(mutex_);
   stopping_ = true;
   wake_.notify_one();
-  // A locked database is given up after kStopBudget; a write blocked in
-  // the kernel (a frozen disk) cannot be, and even SIGKILL waits for it:
-  // say so, with what is not written yet, rather than hang in silence.
-  if (!written_.wait_until(lock, began + kStopSay, [&] { return writer_done_; }) &&
-      write_since_ != Clock::time_point{}) {
-    const auto held = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - write_since_);
-    const std::uint64_t waiting = queued_total_ - done_total_ + dropped_;
+  // A locked database is given up after kStopBudget (the last batch's
+  // wait for the lock is cut short); a write blocked in the kernel (a
+  // frozen disk) cannot be cut short, so the writer process is killed: its
+  // transaction is rolled back, the writer thread's wait for it ends at
+  // once, and it counts the lines not written.
+  if (!written_.wait_until(lock, began + kStopSay, [&] { return writer_done_; })) {
     lock.unlock();
-    report("stopping: waiting for a stalled write (not returned for " + std::to_string(held.count()) + " s; " +
-           std::to_string(waiting) + " history lines not written yet)");
+    {
+      std::lock_guard process(process_mutex_);
+      gave_up_ = true;
+      if (process_) process_->kill();
+    }
     lock.lock();
+    written_.wait(lock, [&] { return writer_done_; });
   }
   watch_stop_ = true;
   lock.unlock();
@@ -367,19 +368,12 @@ void HistoryStore::watchdog_loop() {
   }
 }
 
-int HistoryStore::on_busy(void* self, int count) {
-  // Called under the connection's mutex, so busy_since_ needs no other.
-  auto* store = static_cast<HistoryStore*>(self);
-  const auto now = Clock::now();
-  if (count == 0) store->busy_since_ = now;
-  const auto stop = Clock::time_point(Clock::duration(store->stop_deadline_.load()));
-  const auto limit = std::min(store->busy_since_ + std::chrono::duration_cast<Clock::duration>(kBusyWait), stop);
-  if (now >= limit) return 0;
-  std::this_thread::sleep_for(std::min<Clock::duration>(limit - now, std::chrono::milliseconds(5)));
-  return 1;
+void HistoryStore::load_into(Chat& room, std::size_t per_room) {
+  load_rooms(room, per_room);
+  db_.reset();
 }
 
-void HistoryStore::load_into(Chat& room, std::size_t per_room) {
+void HistoryStore::load_rooms(Chat& room, std::size_t per_room) {
   if (per_room == 0) return;
   // Newest chunk first, keeping at most `per_room` lines of each room, so
   // only what will be replayed is ever copied.
@@ -466,6 +460,8 @@ std::vector<HistorySink::Stored> HistoryStore::older(std::string_view room, std:
       sqlite3_close_v2(db);
       return out;
     }
+    // Closing it never writes (the writer process checkpoints).
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     reader_.reset(db);
   }
   if (older_ == nullptr) older_.reset(prepare(reader_.get(), "SELECT lines FROM chunks WHERE room = ?1 ORDER BY id DESC").release());
@@ -574,6 +570,9 @@ void HistoryStore::writer_loop() {
                " history lines not stored");
   };
 
+  // The writer process starts with the thread (its pid is then there to
+  // see, e.g. for bench/store_cost); if it cannot, the first batch says why.
+  (void)ensure_writer_process();
   std::unique_lock lock(mutex_);
   for (;;) {
     if (batch.empty()) {
@@ -622,7 +621,8 @@ void HistoryStore::writer_loop() {
       failing = false;
       retry_wait = std::chrono::duration_cast<Clock::duration>(kRetryFirst);
     } else {
-      if (!failing) {
+      // (Not when the destructor gave up on the write: the exit line says it.)
+      if (!failing && !gave_up_) {
         diagnostic("cannot write history to the store (serving from memory): " + error);
         next_stall_report = now + kStallReport;
       }
@@ -648,7 +648,7 @@ void HistoryStore::writer_loop() {
     if (last && !ok) break;
     lock.unlock();
     if (recovered) diagnostic("the store accepts history again");
-    if (failing && !last && now >= next_stall_report) {
+    if (failing && !last && !gave_up_ && now >= next_stall_report) {
       report("writes failing (" + last_error + "); " + std::to_string(waiting) + " lines waiting");
       next_stall_report = now + kStallRepeat;
       report_drops();
@@ -665,6 +665,12 @@ void HistoryStore::writer_loop() {
   writer_done_ = true;
   written_.notify_all();
   lock.unlock();
+  {
+    // The writer process ends with this thread: the socket closes (it
+    // exits after the batch in hand) or it was killed.
+    std::lock_guard process(process_mutex_);
+    process_.reset();
+  }
   if (lost > 0) {
     report(std::to_string(lost + unreported_drops) + " history lines not written at exit (" + last_error + ")");
   } else {
@@ -672,22 +678,28 @@ void HistoryStore::writer_loop() {
   }
 }
 
+std::string HistoryStore::ensure_writer_process() {
+  if (process_) return {};
+  if (gave_up_) return "a write did not return";
+  auto started = WriterProcess::start(writer_executable_);
+  if (auto* error = std::get_if<std::string>(&started)) return std::move(*error);
+  writer_frames::Start start{path_, keep_, {}};
+  start.on_disk.assign(on_disk_.begin(), on_disk_.end());
+  frame_.clear();
+  writer_frames::encode_start(start, frame_);
+  auto& process = std::get<WriterProcess>(started);
+  if (!writer_frames::send_frame(process.fd(), frame_)) return "the history writer process exited";
+  std::lock_guard lock(process_mutex_);
+  if (gave_up_) return "stopping";
+  process_.emplace(std::move(process));
+  return {};
+}
+
 std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
-  sqlite3* db = db_.get();
-  if (insert_ == nullptr) {
-    Statement s = prepare(db, "INSERT INTO chunks(room, lines) VALUES (?1, ?2)");
-    if (!s) return sqlite3_errmsg(db);
-    insert_.reset(s.release());
-  }
-  // The test seam (kTestStallEnv): a write that does not return yet.
-  while (!test_stall_file_.empty() && ::access(test_stall_file_.c_str(), F_OK) == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (!exec(db, "BEGIN")) return sqlite3_errmsg(db);
-  sqlite3_stmt* const insert = insert_.get();
+  if (std::string error = ensure_writer_process(); !error.empty()) return error;
   // One chunk per room, in the order each room first appears in the batch.
   // The chunk buffers are kept from batch to batch, so a steady stream of
-  // lines is copied once, into memory already mapped.
+  // lines is copied once, into memory already mapped, then into the frame.
   std::size_t used = 0;
   for (const Pending& p : batch) {
     auto it = std::find_if(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(used),
@@ -714,94 +726,43 @@ std::string HistoryStore::write_batch(const std::vector<Pending>& batch) {
   // Keep the buffers of at most a few rooms (a burst over many rooms must
   // not pin its memory).
   if (chunks_.size() > kKeptChunks) chunks_.resize(std::max(used, kKeptChunks));
-  bool ok = true;
-  for (std::size_t i = 0; ok && i < used; ++i) {
-    const Chunk& chunk = chunks_[i];
-    // `chunks_` outlives each step, so SQLite need not copy the text.
-    sqlite3_bind_text(insert, 1, chunk.room.data(), static_cast<int>(chunk.room.size()), SQLITE_STATIC);
-    sqlite3_bind_text(insert, 2, chunk.lines.data(), static_cast<int>(chunk.lines.size()), SQLITE_STATIC);
-    ok = sqlite3_step(insert) == SQLITE_DONE;
-    sqlite3_reset(insert);
+
+  // A lock another process holds is waited for kBusyWait, or until the
+  // destructor's deadline.
+  const auto now = Clock::now();
+  const auto stop = Clock::time_point(Clock::duration(stop_deadline_.load()));
+  auto busy = std::chrono::duration_cast<std::chrono::milliseconds>(kBusyWait);
+  if (stop < now + busy) busy = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(stop - now));
+  std::vector<writer_frames::ChunkView> views;
+  views.reserve(used);
+  for (std::size_t i = 0; i < used; ++i) views.push_back({chunks_[i].room, chunks_[i].count, chunks_[i].lines});
+  frame_.clear();
+  writer_frames::encode_batch(busy, views, frame_);
+  if (frame_.capacity() > 4 * kKeptBytes && frame_.size() < kKeptBytes) frame_.shrink_to_fit();
+
+  const int fd = process_->fd();
+  std::optional<std::string> result;
+  if (writer_frames::send_frame(fd, frame_) && writer_frames::recv_frame(fd, reply_)) {
+    result = writer_frames::decode_result(reply_);
   }
-  sqlite3_clear_bindings(insert);
-  // Then each room written is cut back to its newest keep_ lines; the
-  // counts change only once the transaction commits.
-  std::vector<std::pair<std::string, std::size_t>> totals;
-  for (std::size_t i = 0; ok && i < used; ++i) {
-    std::string key = room_key(chunks_[i].room);
-    const auto it = on_disk_.find(key);
-    std::size_t total = (it != on_disk_.end() ? it->second : 0) + chunks_[i].count;
-    ok = prune(chunks_[i].room, total);
-    totals.emplace_back(std::move(key), total);
+  if (!result) {
+    // Killed by the destructor, or died: a new one is started for the retry.
+    std::string error = gave_up_ ? "a write did not return" : "the history writer process exited";
+    std::lock_guard lock(process_mutex_);
+    process_.reset();
+    return error;
   }
-  if (ok && exec(db, "COMMIT")) {
+  if (!result->empty()) return std::move(*result);
+  {
     std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < totals.size(); ++i) committed_[totals[i].first] = chunks_[i].last_seq;
-    for (auto& [key, total] : totals) on_disk_[std::move(key)] = total;
-    return {};
+    for (std::size_t i = 0; i < used; ++i) committed_[room_key(chunks_[i].room)] = chunks_[i].last_seq;
   }
-  std::string error = sqlite3_errmsg(db);
-  exec(db, "ROLLBACK");
-  return error;
-}
-
-bool HistoryStore::prune(std::string_view room, std::size_t& total) {
-  if (keep_ == 0 || total <= keep_) return true;
-  sqlite3* const db = db_.get();
-  auto prepared = [&](std::unique_ptr<sqlite3_stmt, StmtCloser>& stmt, std::string_view sql) {
-    if (stmt == nullptr) stmt.reset(prepare(db, sql).release());
-    return stmt.get();
-  };
-  sqlite3_stmt* const oldest = prepared(oldest_, "SELECT id, lines FROM chunks WHERE room = ?1 ORDER BY id");
-  sqlite3_stmt* const erase = prepared(erase_, "DELETE FROM chunks WHERE room = ?1 AND id <= ?2");
-  sqlite3_stmt* const trim = prepared(trim_, "UPDATE chunks SET lines = ?2 WHERE id = ?1");
-  if (oldest == nullptr || erase == nullptr || trim == nullptr) return false;
-
-  // Oldest rows first: whole rows go while they are all excess; the row
-  // the cut falls in loses its first lines.
-  std::size_t excess = total - keep_;
-  std::int64_t erase_through = -1;
-  std::int64_t trim_id = -1;
-  std::string trimmed;
-  bind_text(oldest, 1, room);
-  int rc = SQLITE_DONE;
-  while (excess > 0 && (rc = sqlite3_step(oldest)) == SQLITE_ROW) {
-    const std::int64_t id = sqlite3_column_int64(oldest, 0);
-    const std::string_view lines = column_text(oldest, 1);
-    const std::size_t n = count_entries(lines);
-    if (n <= excess) {
-      erase_through = id;
-      excess -= n;
-      continue;
-    }
-    std::size_t at = 0;
-    for (std::size_t k = 0; k < excess; ++k) at = lines.find('\n', at) + 1;
-    trimmed.assign(lines.substr(at));
-    trim_id = id;
-    excess = 0;
+  for (std::size_t i = 0; i < used; ++i) {
+    std::size_t& total = on_disk_[room_key(chunks_[i].room)];
+    total += chunks_[i].count;
+    if (keep_ > 0) total = std::min(total, keep_);
   }
-  sqlite3_reset(oldest);
-  sqlite3_clear_bindings(oldest);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
-  total = keep_ + excess;  // excess is left only if the rows held fewer lines than counted
-
-  if (erase_through >= 0) {
-    bind_text(erase, 1, room);
-    sqlite3_bind_int64(erase, 2, erase_through);
-    rc = sqlite3_step(erase);
-    sqlite3_reset(erase);
-    sqlite3_clear_bindings(erase);
-    if (rc != SQLITE_DONE) return false;
-  }
-  if (trim_id >= 0) {
-    sqlite3_bind_int64(trim, 1, trim_id);
-    sqlite3_bind_text(trim, 2, trimmed.data(), static_cast<int>(trimmed.size()), SQLITE_STATIC);
-    rc = sqlite3_step(trim);
-    sqlite3_reset(trim);
-    sqlite3_clear_bindings(trim);
-    if (rc != SQLITE_DONE) return false;
-  }
-  return true;
+  return {};
 }
 
 }  // namespace chat

@@ -2,29 +2,30 @@
 // restart keeps it.
 //
 // The room's thread never waits for the disk: append() only queues the line
-// under a mutex; a writer thread drains the queue and writes everything
-// queued so far in one transaction (group commit). So what was said before
-// a SIGKILL is lost only if it was still in the queue or in the transaction
-// being written.
+// under a mutex; a writer thread drains the queue and hands everything
+// queued so far, as one batch, to the history writer process
+// (history_writer.h), which writes it in one transaction (group commit).
+// So what was said before a SIGKILL is lost only if it was still in the
+// queue or in the transaction being written.
 //
 // Bounds (docs/SECURITY.md, "History store"):
 // - on disk, at most `keep` lines per room (the newest; older rows are
 //   deleted in the writer's transaction);
 // - in memory, lines waiting for the disk are bounded in bytes
 //   (kMaxQueuedBytes); past it new lines are dropped and counted;
-// - a batch that fails (full disk, locked database, RLIMIT_FSIZE: chatd
-//   ignores SIGXFSZ) is kept and retried with backoff, and said once on
-//   stderr, then as "writes failing" while it lasts; the rooms' in-memory
-//   history is unaffected;
-// - a write that does not return (a frozen disk: the writer thread sleeps
+// - a batch that fails (full disk, locked database, RLIMIT_FSIZE, a writer
+//   process that died: it is started again) is kept and retried with
+//   backoff, and said once on stderr, then as "writes failing" while it
+//   lasts; the rooms' in-memory history is unaffected;
+// - a write that does not return (a frozen disk: the writer process sleeps
 //   in the kernel, it does not fail) is noticed by a watchdog thread after
 //   kStallWarn and said as "stalled", then every kStallRepeat, and "the
 //   store accepts history again" once it returns;
 // - the destructor (SIGTERM) gives up on a locked database after
-//   kStopBudget and counts on stderr the lines it could not write. A write
-//   blocked in the kernel cannot be given up (nor can the process exit
-//   while one of its threads is in it, even on SIGKILL): the destructor
-//   says so after kStopSay, counting the lines not written yet, and waits.
+//   kStopBudget, and on a write that has not returned after kStopSay: it
+//   kills the writer process (its transaction is rolled back) and counts on
+//   stderr the lines not written. chatd then exits: only the writer process
+//   stays in the kernel's hands until the disk returns, holding no socket.
 //
 // One chatd per file: open() holds an exclusive flock on PATH.lock for the
 // store's lifetime, so a second chatd on the same file is refused instead
@@ -41,11 +42,13 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <optional>
 #include <variant>
 #include <vector>
 
 #include "core/chat.h"
 #include "metrics/exposition.h"
+#include "store/writer_process.h"
 #include "unique_fd.h"
 
 struct sqlite3;
@@ -84,9 +87,9 @@ class HistoryStore final : public HistorySink {
   // A write (one batch's transaction) still running after this is said as
   // "stalled" by the watchdog; "a stalled write" again every kStallRepeat.
   static constexpr auto kStallWarn = std::chrono::seconds(5);
-  // The destructor says it waits for a stalled write if the writer has not
-  // finished this long after it began (kStopBudget and a margin: SIGTERM's
-  // "within 3 s").
+  // The destructor gives up on a write that has not returned this long
+  // after it began stopping (kStopBudget and a margin: SIGTERM's "within
+  // 3 s"): it kills the writer process.
   static constexpr auto kStopSay = std::chrono::milliseconds(2000);
   // Test seam: while the file named by this environment variable (read
   // once by open()) exists, every write waits before it starts, as a write
@@ -96,15 +99,20 @@ class HistoryStore final : public HistorySink {
   // Opens (creating it 0600 if needed) the database at `path` for a
   // serving chatd: takes the PATH.lock flock, checks the file (PRAGMA
   // quick_check), prunes every room to its newest `keep` lines (0: keeps
-  // everything; nothing is written then) and starts the writer. On failure
-  // returns the one line to show the user (without "chatd: ").
-  static std::variant<std::unique_ptr<HistoryStore>, std::string> open(const std::string& path, std::size_t keep);
+  // everything; nothing is written then) and starts the writer thread,
+  // which starts `writer_executable --history-writer` (chatd itself). On
+  // failure returns the one line to show the user (without "chatd: ").
+  static std::variant<std::unique_ptr<HistoryStore>, std::string> open(const std::string& path, std::size_t keep,
+                                                                      std::string writer_executable);
 
   ~HistoryStore();  // writes what is queued (bounded by kStopBudget), then closes
   HistoryStore(const HistoryStore&) = delete;
   HistoryStore& operator=(const HistoryStore&) = delete;
 
-  // Gives `room` the last `per_room` lines of every stored room.
+  // Gives `room` the last `per_room` lines of every stored room. Then
+  // closes the connection open() used: from here on only the writer
+  // process writes (a connection of chatd's closing last would write the
+  // WAL back into the database, on whatever disk).
   void load_into(Chat& room, std::size_t per_room);
 
   // Every stored line of `room_name` (any ASCII case), oldest first, as
@@ -155,20 +163,18 @@ class HistoryStore final : public HistorySink {
 
   HistoryStore(std::string path, UniqueFd lock, Db db, std::size_t keep);
   void start();  // the writer thread
+  void load_rooms(Chat& room, std::size_t per_room);
   static std::size_t charge(const Pending& p);
-  static int on_busy(void* self, int count);
   void writer_loop();
   void watchdog_loop();  // the watchdog thread: says a write that has not returned
   // Drops from `batch` the lines of each room older than its newest
   // `keep_` (they would be pruned at once); returns their charge.
   std::size_t compact(std::vector<Pending>& batch) const;
-  // Writes `batch` and prunes its rooms in one transaction; the error, or
-  // empty on success.
+  // Has the writer process write `batch` and prune its rooms in one
+  // transaction; the error, or empty on success. Writer thread only.
   std::string write_batch(const std::vector<Pending>& batch);
-  // Within a transaction: deletes `room`'s oldest lines past keep_, given
-  // it holds `total` lines on disk, and sets `total` to what is left.
-  // False on an SQLite error (see sqlite3_errmsg).
-  bool prune(std::string_view room, std::size_t& total);
+  // Starts the writer process if none runs; the error, or empty.
+  std::string ensure_writer_process();
   void report(const std::string& text) const;
 
   // One room's lines of a batch, as written in one row. Writer thread only.
@@ -183,19 +189,24 @@ class HistoryStore final : public HistorySink {
 
   const std::string path_;
   const std::size_t keep_;
-  std::string test_stall_file_;  // kTestStallEnv, set by open() before start()
+  std::string writer_executable_;
   UniqueFd lock_;  // PATH.lock, flock()ed; released after the database closes
-  Db db_;
+  Db db_;          // open() and load_into() only
   std::vector<Chunk> chunks_;  // writer thread only: reused from batch to batch
-  // Prepared once, by the writer thread (or open() before it starts).
-  std::unique_ptr<sqlite3_stmt, StmtCloser> insert_, oldest_, erase_, trim_;
+  std::string frame_;          // writer thread only: the batch as sent, reused
+  std::string reply_;          // writer thread only: the writer's answer
   // Writer thread only (open() before it starts): lines on disk per
-  // room_key, as committed.
+  // room_key, as committed; what a writer process started again is told.
   std::unordered_map<std::string, std::size_t> on_disk_;
-  Clock::time_point busy_since_{};  // the busy handler's current wait
   // Clock::rep of the time the destructor's last write stops waiting for a
   // lock; max until then.
   std::atomic<Clock::rep> stop_deadline_{Clock::time_point::max().time_since_epoch().count()};
+  // The writer process: started, used and ended by the writer thread;
+  // killed by the destructor when it gives up on a write (gave_up_).
+  // process_mutex_ guards the optional itself, not its I/O.
+  std::mutex process_mutex_;
+  std::optional<WriterProcess> process_;
+  std::atomic<bool> gave_up_{false};
 
   std::mutex mutex_;
   std::condition_variable wake_;     // the writer: work or stop

@@ -47,6 +47,9 @@ std::variant<std::unique_ptr<ModerationStore>, std::string> ModerationStore::ope
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) return "cannot open " + path + " for moderation: " + sqlite3_errstr(rc);
+  // Closing it never writes the WAL back (the history writer process,
+  // which holds the file last, does): chatd's exit must not wait for a disk.
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_busy_timeout(db.get(), 1000);
   char* error = nullptr;
   if (sqlite3_exec(db.get(), kSchema, nullptr, nullptr, &error) != SQLITE_OK) {
