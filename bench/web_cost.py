@@ -1,22 +1,25 @@
 #!/usr/bin/python3
-"""What the web port costs chatd, both sides measured in one run against
-one chatd (docs/BENCHMARKS.md, "The web port"):
+"""What the web port costs chatd (docs/BENCHMARKS.md, "The web port"):
 
-  room: 100 receivers in one room (all on the line port, then all over
-        WebSocket) and 10 line-port senders, 20,000 messages in all at a
-        fixed pace; chatd's CPU time (/proc/PID/task/*/schedstat) per
-        delivery, line port against WebSocket;
+  room: room100 (100 clients in one room, 10 of them sending 20,000
+        64-byte lines each, closed loop, window 64) driven by bench/flood,
+        once with `--protocol line` against the line port and once with
+        `--protocol ws` against the web port, a fresh chatd (--history 0)
+        for every run, chatd pinned to CPU 0 and flood to CPU 1 as
+        bench/compare does; chatd's CPU per delivery, line against ws,
+        medians over the runs (interleaved line, ws, line, ws ...);
   idle: N idle connections that never read (line port, then WebSocket,
         each against a fresh chatd), chatd's RSS per connection.
 
-Usage: bench/web_cost.py CHATD [--runs R] [--idle N] [--messages M]
+Usage: bench/web_cost.py CHATD [--flood FLOOD] [--runs R] [--idle N] [--messages M]
 Everything on 127.0.0.1; every loop bounded; chatd is stopped at the end."""
 import argparse
+import json
 import os
 import resource
-import selectors
 import socket
 import statistics
+import subprocess
 import sys
 import time
 
@@ -24,18 +27,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "web")
 from webtest import Chatd  # noqa: E402
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="
-
-
-def cpu_s(pid):
-    """CPU time of every thread of `pid`, in seconds, to the nanosecond
-    (/proc/PID/task/*/schedstat; utime+stime tick only every 10 ms)."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total / 1e9
 
 
 def rss_kib(pid):
@@ -47,17 +38,6 @@ def rss_kib(pid):
 
 def connect_line(c):
     s = socket.create_connection(("127.0.0.1", c.port))
-    return s
-
-
-def connect_ws(c):
-    s = socket.create_connection(("127.0.0.1", c.web_port))
-    s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{c.web_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += s.recv(4096)
-    assert data.startswith(b"HTTP/1.1 101"), data[:40]
     return s
 
 
@@ -75,66 +55,29 @@ def connect_ws_batch(c, n):
     return batch
 
 
-def drain(socks, until, timeout):
-    """Reads every socket until each has seen `until` (or timeout)."""
-    sel = selectors.DefaultSelector()
-    tails = {}
-    for s in socks:
-        s.setblocking(False)
-        sel.register(s, selectors.EVENT_READ)
-        tails[s] = b""
-    waiting = set(socks)
-    deadline = time.time() + timeout
-    while waiting and time.time() < deadline:
-        for key, _ in sel.select(0.5):
-            s = key.fileobj
-            try:
-                data = s.recv(1 << 20)
-            except BlockingIOError:
-                continue
-            if not data:
-                waiting.discard(s)
-                sel.unregister(s)
-                continue
-            if s in waiting:
-                if until in tails[s] + data:
-                    waiting.discard(s)
-                tails[s] = (tails[s] + data)[-64:]
-    sel.close()
-    return len(waiting)
+def pin(pid, cpu):
+    """Every thread of `pid` onto `cpu` (bench/compare pins with taskset)."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), {cpu})
+        except (OSError, ProcessLookupError):
+            pass
 
 
-def room(c, kind, messages, receivers=100, senders=10):
-    recv = [connect_ws(c) if kind == "ws" else connect_line(c) for _ in range(receivers)]
-    send = [connect_line(c) for _ in range(senders)]
-    time.sleep(0.5)
-    drain(recv + send, b"\x00never", 1.0)  # welcome and entered lines
-    for s in recv + send:
-        s.setblocking(True)
-    start_cpu = cpu_s(c.proc.pid)
-    start = time.time()
-    per = messages // senders
-    import threading
-
-    def sender(s, i):
-        for n in range(per):
-            s.sendall(b"message %d from sender %d, some text to carry\n" % (n, i))
-            if n % 20 == 19:
-                time.sleep(0.02)
-    threads = [threading.Thread(target=sender, args=(s, i)) for i, s in enumerate(send)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    send[0].sendall(b"END-MARK\n")
-    left = drain(recv, b"END-MARK", 60)
-    cpu = cpu_s(c.proc.pid) - start_cpu
-    wall = time.time() - start
-    deliveries = (messages + 1) * receivers
-    for s in recv + send:
-        s.close()
-    time.sleep(0.5)
-    return cpu, wall, deliveries, left
+def room(chatd, flood, kind, messages):
+    """One room100 run of flood against a fresh chatd: flood's JSON line."""
+    with Chatd(chatd, "--quiet", "--rate-limit", "0", "--idle-timeout", "0", "--max-per-ip", "0",
+               "--max-clients", "20000", "--history", "0") as c:
+        if os.cpu_count() and os.cpu_count() > 1:
+            pin(c.proc.pid, 0)
+        port = c.web_port if kind == "ws" else c.port
+        cmd = [flood, "--port", str(port), "--protocol", kind, "--clients", "100", "--senders", "10",
+               "--messages", str(messages), "--window", "64", "--size", "64", "--timeout", "120",
+               "--server-pid", str(c.proc.pid)]
+        if os.cpu_count() and os.cpu_count() > 1:
+            cmd = ["taskset", "-c", "1"] + cmd
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+        return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def idle(c, kind, n):
@@ -164,23 +107,35 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("chatd")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--idle", type=int, default=10000)
-    ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--idle", type=int, default=10000, help="idle connections (0: no idle phase)")
+    ap.add_argument("--messages", type=int, default=20000, help="per sender (room100: 20,000)")
+    ap.add_argument("--flood", help="bench/flood (default: beside CHATD's build tree)")
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    flood = a.flood or os.path.join(os.path.dirname(os.path.abspath(a.chatd)), "..", "bench", "flood")
     results = {"line": [], "ws": []}
-    with Chatd(a.chatd, "--quiet", "--rate-limit", "0", "--idle-timeout", "0", "--max-per-ip", "0",
-               "--max-clients", str(a.idle + 200), "--web-ping", "3600") as c:
-        for run in range(a.runs):
-            for kind in ("line", "ws"):
-                cpu, wall, deliveries, left = room(c, kind, a.messages)
-                ns = cpu / deliveries * 1e9
-                results[kind].append(ns)
-                print(f"room run {run + 1} {kind:4}: {deliveries} deliveries in {wall:.2f} s, chatd CPU {cpu:.2f} s, "
-                      f"{ns:.0f} ns per delivery" + (f" ({left} receivers short)" if left else ""), flush=True)
-        line, ws = statistics.median(results["line"]), statistics.median(results["ws"])
-        print(f"room median: line {line:.0f} ns, WebSocket {ws:.0f} ns per delivery: {ws / line:.2f}x")
+    for run in range(a.runs):
+        for kind in ("line", "ws"):
+            r = room(a.chatd, flood, kind, a.messages)
+            if not r.get("ok") or not r.get("server_cpu_s"):
+                print(f"room run {run + 1} {kind:4}: FAILED: {json.dumps(r)}", flush=True)
+                continue
+            ns = r["server_cpu_s"] / r["deliveries"] * 1e9
+            results[kind].append((ns, r))
+            print(f"room run {run + 1} {kind:4}: {r['deliveries']} deliveries in {r['seconds']:.2f} s "
+                  f"({r['deliveries_per_s'] / 1e6:.2f} M/s), chatd CPU {r['server_cpu_s']:.2f} s = {ns:.0f} ns "
+                  f"per delivery, flood CPU {r['flood_cpu_s'] / r['seconds'] * 100:.0f} % of a core, "
+                  f"p50 {r['p50_us'] / 1e3:.1f} ms p99 {r['p99_us'] / 1e3:.1f} ms, chatd peak RSS "
+                  f"{r['server_rss_kb'] / 1024:.1f} MiB", flush=True)
+    if results["line"] and results["ws"]:
+        med = {k: statistics.median(ns for ns, _ in v) for k, v in results.items()}
+        rate = {k: statistics.median(r["deliveries_per_s"] for _, r in v) for k, v in results.items()}
+        print(f"room median: line {med['line']:.0f} ns, WebSocket {med['ws']:.0f} ns per delivery: "
+              f"{med['ws'] / med['line']:.2f}x; deliveries/s line {rate['line'] / 1e6:.2f} M, "
+              f"WebSocket {rate['ws'] / 1e6:.2f} M", flush=True)
+    if a.idle == 0:
+        return
     for kind in ("line", "ws"):  # a fresh chatd each, so one's heap does not serve the other
         with Chatd(a.chatd, "--quiet", "--rate-limit", "0", "--max-per-ip", "0",
                    "--max-clients", str(a.idle + 200), "--web-ping", "3600") as c:

@@ -28,6 +28,7 @@
 #include "proc_stats.h"
 #include "tls_client_context.h"
 #include "unique_fd.h"
+#include "ws_client.h"
 
 namespace flood {
 namespace {
@@ -60,7 +61,8 @@ constexpr std::size_t kMaxLastSeenEntries = std::size_t{1} << 28;  // clients x 
 // or this long after the TCP connect for servers that greet nobody.
 constexpr Nanos kSilentServerGrace = 1'000'000'000;
 
-enum class State : std::uint8_t { idle, connecting, handshaking, registering, joining, joined, closed };
+// upgrading: --protocol ws, the GET /ws sent, its 101 not yet read.
+enum class State : std::uint8_t { idle, connecting, handshaking, upgrading, registering, joining, joined, closed };
 enum class Phase { connecting, barrier, measuring, done };
 
 struct Client {
@@ -72,6 +74,7 @@ struct Client {
   State state = State::idle;
   bool writing = false;   // EPOLLOUT armed
   bool skipping = false;  // discarding an overlong line up to its newline
+  std::uint64_t ws_skip = 0;  // --protocol ws: bytes still to discard of an overlong frame
   bool settled = false;     // the server is serving it (see kSilentServerGrace)
   std::uint8_t probes = 0;  // bit 0: saw client 0's probe; bit 1: saw client 1's
   Nanos connected_at = 0;
@@ -115,6 +118,7 @@ class Load {
   bool resolve();
   void start_connects();
   void on_connected(std::uint32_t id, Nanos now);
+  void begin_session(std::uint32_t id);
   void step_handshake(std::uint32_t id, Nanos now);
   ssize_t receive(Client& c, char* buf, std::size_t len);
   ssize_t transmit(Client& c);
@@ -125,6 +129,7 @@ class Load {
   void on_event(std::uint32_t id, std::uint32_t events, Nanos now);
   void on_readable(Worker& w, std::uint32_t id, Nanos now);
   void read_once(Worker& w, std::uint32_t id, Nanos now);
+  void read_frames(Worker& w, std::uint32_t id, const char* fresh, std::size_t n, Nanos now);
   void on_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
   void on_control_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now);
   void on_irc_line(std::uint32_t id, std::string_view line, Nanos now);
@@ -137,6 +142,8 @@ class Load {
   void stop_helpers();
   [[nodiscard]] std::uint64_t total_deliveries() const;
   void send_text(std::uint32_t id, std::string_view text);
+  void send_frame(std::uint32_t id, ws::Opcode opcode, std::string_view payload);
+  [[nodiscard]] ws::Mask next_mask();
   void append_payload(std::uint32_t id, const Payload& p);
   void flush(std::uint32_t id);
   void set_writing(std::uint32_t id, bool on);
@@ -177,6 +184,8 @@ class Load {
   std::size_t carry_cap_ = 0;
   std::string irc_prefix_;  // "PRIVMSG #flood :"
   std::string_view eol_ = "\n";
+  std::string ws_key_, ws_accept_;  // --protocol ws: one key for every client (a load tool)
+  std::uint64_t mask_state_ = 0;    // xorshift64 for the client frames' masks (main thread only)
 
   Phase phase_ = Phase::connecting;
   std::uint32_t next_connect_ = 0;
@@ -271,6 +280,21 @@ void Load::on_connected(std::uint32_t id, Nanos now) {
   last_progress_ = now;
   c.connected_at = now;
   set_writing(id, false);
+  if (o_.protocol == Protocol::ws) {
+    // The upgrade first; the session begins with its 101 (read_frames).
+    c.state = State::upgrading;
+    const std::uint16_t port = port_of_client(o_, id);
+    const std::string host = o_.host.find(':') == std::string::npos ? o_.host : "[" + o_.host + "]";
+    c.out.append(ws::upgrade_request(host + ":" + std::to_string(port), "/ws", ws_key_, "chat.lines"));
+    flush(id);
+    return;
+  }
+  begin_session(id);
+}
+
+// The protocol's own start: IRC registration, a /join, or nothing.
+void Load::begin_session(std::uint32_t id) {
+  Client& c = clients_[id];
   if (o_.protocol == Protocol::irc) {
     c.state = State::registering;  // settled once joined
     const std::string nick = "fl" + std::to_string(id);
@@ -458,6 +482,10 @@ void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
     const int one = 1;
     ::setsockopt(c.fd.get(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   }
+  if (o_.protocol == Protocol::ws) {
+    read_frames(w, id, fresh, static_cast<std::size_t>(n), now);
+    return;
+  }
   if (!c.settled && o_.protocol == Protocol::line) settle(id);  // irc: settled once joined
   const char* begin = fresh;
   if (!c.carry.empty()) {
@@ -490,6 +518,84 @@ void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
     return;
   }
   c.carry.assign(p, rest);
+}
+
+// --protocol ws: the 101, then server frames, each text frame one line.
+// Frames are decoded in place behind the carry, like lines.
+void Load::read_frames(Worker& w, std::uint32_t id, const char* fresh, std::size_t n, Nanos now) {
+  Client& c = clients_[id];
+  const char* begin = fresh;
+  if (!c.carry.empty()) {
+    begin = fresh - c.carry.size();
+    std::memcpy(const_cast<char*>(begin), c.carry.data(), c.carry.size());
+    c.carry.clear();
+  }
+  const char* const end = fresh + n;
+  const char* p = begin;
+  auto left = [&] { return static_cast<std::size_t>(end - p); };
+  if (c.state == State::upgrading) {
+    const ws::Upgrade u = ws::check_upgrade(std::string_view(p, left()), ws_accept_);
+    if (u.status == ws::Upgrade::Status::incomplete) {
+      c.carry.assign(p, left());
+      return;
+    }
+    if (u.status == ws::Upgrade::Status::refused) {
+      fail("client " + std::to_string(id) + ": the WebSocket upgrade was refused: " + u.why);
+      return;
+    }
+    p += u.head_size;
+    settle(id);
+    begin_session(id);
+  }
+  while (p < end) {
+    if (c.ws_skip > 0) {
+      const std::size_t skip = static_cast<std::size_t>(std::min<std::uint64_t>(c.ws_skip, left()));
+      p += skip;
+      c.ws_skip -= skip;
+      continue;
+    }
+    const ws::FrameHead h = ws::parse_server_head(std::string_view(p, left()));
+    if (h.status == ws::FrameHead::Status::incomplete) break;
+    if (h.status == ws::FrameHead::Status::bad) {
+      ++w.garbled;
+      close_client(w, id, "sent a malformed WebSocket frame");
+      return;
+    }
+    if (h.length > carry_cap_ - h.header_size) {
+      // Longer than any line we would send plus any prefix: counted once
+      // and skipped by its length rather than buffered without bound.
+      ++w.garbled;
+      p += h.header_size;
+      c.ws_skip = h.length;
+      continue;
+    }
+    if (left() < h.header_size + h.length) break;
+    const std::string_view payload(p + h.header_size, static_cast<std::size_t>(h.length));
+    p += h.header_size + h.length;
+    switch (h.opcode) {
+      case ws::Opcode::text:
+        if (h.fin) {
+          on_line(w, id, payload, now);
+        } else {
+          ++w.garbled;  // chatd sends every line as one frame
+        }
+        break;
+      case ws::Opcode::ping:
+        if (w.main) send_frame(id, ws::Opcode::pong, payload);  // --threads is line only
+        break;
+      case ws::Opcode::close:
+        close_client(w, id, "was closed by the server (WebSocket close)");
+        break;
+      case ws::Opcode::pong:
+        break;
+      case ws::Opcode::continuation:
+      case ws::Opcode::binary:
+        ++w.garbled;
+        break;
+    }
+    if (clients_[id].state == State::closed) return;
+  }
+  if (p < end) c.carry.assign(p, left());  // a partial frame: at most carry_cap_ bytes
 }
 
 void Load::on_line(Worker& w, std::uint32_t id, std::string_view line, Nanos now) {
@@ -706,14 +812,43 @@ std::uint64_t Load::total_deliveries() const {
 }
 
 void Load::send_text(std::uint32_t id, std::string_view text) {
+  if (o_.protocol == Protocol::ws) {  // one line ("/join #flood3\n") per text frame
+    if (text.ends_with('\n')) text.remove_suffix(1);
+    send_frame(id, ws::Opcode::text, text);
+    return;
+  }
   Client& c = clients_[id];
   c.out.append(text);
   flush(id);
 }
 
+void Load::send_frame(std::uint32_t id, ws::Opcode opcode, std::string_view payload) {
+  ws::append_client_frame(clients_[id].out, opcode, payload, next_mask());
+  flush(id);
+}
+
+ws::Mask Load::next_mask() {
+  mask_state_ ^= mask_state_ << 13;
+  mask_state_ ^= mask_state_ >> 7;
+  mask_state_ ^= mask_state_ << 17;
+  const auto m = mask_state_;
+  return {static_cast<unsigned char>(m), static_cast<unsigned char>(m >> 8), static_cast<unsigned char>(m >> 16),
+          static_cast<unsigned char>(m >> 24)};
+}
+
 void Load::append_payload(std::uint32_t id, const Payload& p) {
   Client& c = clients_[id];
   const std::size_t at = c.out.size();
+  if (o_.protocol == Protocol::ws) {  // a masked text frame, no newline
+    const std::size_t header = ws::client_header_size(o_.size);
+    c.out.resize(at + header + o_.size);
+    char* const o = c.out.data() + at;
+    const ws::Mask mask = next_mask();
+    ws::write_client_header(std::span<char>(o, header), ws::Opcode::text, o_.size, mask);
+    encode_payload(std::span<char>(o + header, o_.size), p);
+    ws::apply_mask(std::span<char>(o + header, o_.size), mask);
+    return;
+  }
   const std::size_t prefix = o_.protocol == Protocol::irc ? irc_prefix_.size() : 0;
   c.out.resize(at + prefix + o_.size + eol_.size());
   char* o = c.out.data() + at;
@@ -862,7 +997,7 @@ Results Load::run() {
   r_.clients = o_.clients;
   r_.senders = o_.senders;
   r_.size = o_.size;
-  r_.protocol = o_.protocol == Protocol::irc ? "irc" : "line";
+  r_.protocol = o_.protocol == Protocol::irc ? "irc" : o_.protocol == Protocol::ws ? "ws" : "line";
   r_.mode = o_.open_loop() ? "open" : "closed";
   r_.window = o_.open_loop() ? 0 : o_.window;
   r_.rate = o_.rate;
@@ -883,6 +1018,11 @@ Results Load::run() {
     irc_prefix_ = "PRIVMSG " + o_.channel + " :";
     eol_ = "\r\n";
   }
+  if (o_.protocol == Protocol::ws) {
+    mask_state_ = static_cast<std::uint64_t>(now_ns()) | 1;  // xorshift must not start at 0
+    ws_key_ = ws::make_key(mask_state_);
+    ws_accept_ = ws::accept_key(ws_key_);
+  }
   if (std::size_t{o_.clients} * o_.senders > kMaxLastSeenEntries) {
     fail("clients x senders is too large to track (max " + std::to_string(kMaxLastSeenEntries) + ")");
   }
@@ -894,6 +1034,8 @@ Results Load::run() {
     last_seen_.assign(std::size_t{o_.clients} * o_.senders, 0);
     if (!o_.open_loop()) ring_ = std::make_unique<std::atomic<std::uint32_t>[]>(std::size_t{o_.senders} * o_.window);
     carry_cap_ = o_.size + 4096;  // our payload plus any prefix a server adds
+    // ws: a frame header on top, and the 101's head may come in pieces
+    if (o_.protocol == Protocol::ws) carry_cap_ = std::max(carry_cap_ + 14, ws::kMaxResponseHead + 4);
     main_.buf.resize(carry_cap_ + kReadSize);
     epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll_) fail(std::string("epoll_create1: ") + std::strerror(errno));

@@ -53,7 +53,7 @@ std::string bad_value(std::string_view flag, std::string_view value) {
 std::string_view usage_text() {
   return "usage: flood [--host H] [--port P | --ports P1,P2,...] --clients C --senders K --messages M [--size S]\n"
          "             [--rate R --duration D] [--window W] [--connect-batch B]\n"
-         "             [--protocol line|irc] [--channel #C] [--server-pid PID]...\n"
+         "             [--protocol line|irc|ws] [--channel #C] [--server-pid PID]...\n"
          "             [--timeout T] [--idle I] [--rooms R] [--tls [--ca FILE]]\n"
          "  --host H           server address (default 127.0.0.1)\n"
          "  --port P           server port (default 8888)\n"
@@ -70,14 +70,16 @@ std::string_view usage_text() {
          "  --connect-batch B  at most B clients connecting at once (default: all); a\n"
          "                     client connects until the server sent it a byte (irc:\n"
          "                     joined), or for 1 s when the server greets nobody\n"
-         "  --protocol P       line (chatd, ncat --chat) or irc (default line)\n"
+         "  --protocol P       line (chatd, ncat --chat), irc, or ws: the line protocol\n"
+         "                     over a WebSocket (chatd --web-port; GET /ws, subprotocol\n"
+         "                     chat.lines, masked frames, pings answered) (default line)\n"
          "  --channel #C       irc channel (default #flood)\n"
          "  --threads N        N threads receive, each its own share of the clients\n"
          "                     (default 1; line protocol only)\n"
          "  --ack A            quick (default): re-arm TCP_QUICKACK after every read, so a\n"
          "                     server without TCP_NODELAY is not stalled by our delayed\n"
          "                     ACKs; delayed: the kernel's default, like most clients\n"
-         "  --rooms R          line protocol: client i first sends /join #flood(i % R)\n"
+         "  --rooms R          line or ws: client i first sends /join #flood(i % R)\n"
          "                     (chatd rooms); sender i talks to its room only\n"
          "  --tls              every client connects with TLS (1.2+); handshakes finish\n"
          "                     before the measurement starts\n"
@@ -149,6 +151,8 @@ ParseResult parse_options(std::span<const std::string_view> args) {
         o.protocol = Protocol::line;
       } else if (value == "irc") {
         o.protocol = Protocol::irc;
+      } else if (value == "ws") {
+        o.protocol = Protocol::ws;
       } else {
         ok = false;
       }
@@ -188,7 +192,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
   if (!have_clients) return OptionError{"--clients is required"};
   if (!have_senders) return OptionError{"--senders is required"};
   if (o.senders > o.clients) return OptionError{"--senders must not exceed --clients"};
-  if (o.rooms > 1 && o.protocol != Protocol::line) return OptionError{"--rooms needs --protocol line"};
+  if (o.rooms > 1 && o.protocol == Protocol::irc) return OptionError{"--rooms needs --protocol line or ws"};
   if (o.rooms > 1 && o.clients < 2 * o.rooms) return OptionError{"--rooms R needs at least 2R clients"};
   if (o.rooms > 1 && o.threads > 1) return OptionError{"--rooms needs --threads 1"};
   if (o.open_loop()) {

@@ -11,7 +11,9 @@
 
 namespace flood {
 
-enum class Protocol { line, irc };
+// ws: the line protocol over a WebSocket (chatd --web-port: GET /ws,
+// subprotocol chat.lines), one text message per line.
+enum class Protocol { line, irc, ws };
 
 // How flood's sockets acknowledge what they receive. quick: TCP_QUICKACK is
 // re-armed after every read, so a server that leaves Nagle on (no

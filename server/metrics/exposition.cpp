@@ -113,6 +113,7 @@ void write_loop(Writer& w, const LoopCounters& c) {
   w.family("chatd_connections_accepted_total", "counter", "Client connections accepted, by listener.");
   w.sample("chatd_connections_accepted_total", "listener=\"plain\"", c.accepted[0]);
   w.sample("chatd_connections_accepted_total", "listener=\"tls\"", c.accepted[1]);
+  w.sample("chatd_connections_accepted_total", "listener=\"web\"", c.accepted[2]);
   w.family("chatd_connections_refused_total", "counter", "Client connections turned away before joining, by reason.");
   for (std::size_t i = 0; i < kRefusals; ++i) {
     w.sample("chatd_connections_refused_total", "reason=" + quoted(refusal_label(static_cast<Refusal>(i))),

@@ -41,10 +41,13 @@ enum class Disconnect : std::uint8_t {
 };
 inline constexpr std::size_t kDisconnects = 12;
 
-enum class Listener : std::uint8_t { plain, tls };
+// The port a connection came in on. web: --web-port (HTTP and WebSocket,
+// over TLS or not), whatever its connections become.
+enum class Listener : std::uint8_t { plain, tls, web };
+inline constexpr std::size_t kListeners = 3;
 
 struct LoopCounters {
-  std::array<std::uint64_t, 2> accepted{};  // by Listener
+  std::array<std::uint64_t, kListeners> accepted{};  // by Listener
   std::array<std::uint64_t, kRefusals> refused{};
   std::uint64_t lines_received = 0;      // framed lines, commands included
   std::uint64_t lines_rate_limited = 0;  // dropped by --rate-limit

@@ -273,7 +273,7 @@ void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
                                      std::move(stream), web ? web_.protocol : kCanonicalProtocol, web);
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
-    ++loop_.counters.accepted[static_cast<std::size_t>(tls ? Listener::tls : Listener::plain)];
+    ++loop_.counters.accepted[static_cast<std::size_t>(web ? Listener::web : tls ? Listener::tls : Listener::plain)];
     if (web) ++web_requests_;  // its request head is awaited, within a deadline
     if (conn.handshaking) {
       ++handshakes_;  // the ClientHello is awaited like any input

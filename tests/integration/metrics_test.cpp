@@ -149,6 +149,7 @@ TEST_CASE("metrics: a real scrape passes promtool check metrics and counts what 
   CHECK(sample_value(body, "chatd_connections") == 2);
   CHECK(sample_value(body, "chatd_lines_received_total") == 2);  // "hello", "/who"
   CHECK(body.find("chatd_connections_accepted_total{listener=\"plain\"} 2\n") != std::string::npos);
+  CHECK(body.find("chatd_connections_accepted_total{listener=\"web\"} 0\n") != std::string::npos);
   CHECK(sample_value(body, "process_open_fds") > 0);
   CHECK(sample_value(body, "process_resident_memory_bytes") > 0);
 
@@ -190,6 +191,9 @@ TEST_CASE("metrics: users by protocol and disconnects of kicked and banned users
                      10s));
     CHECK(has(body, "chatd_users_by_protocol{protocol=\"line\"} 1"));
     CHECK(has(body, "chatd_users 2"));
+    // Counted by the port it came in on, not as a plain connection.
+    CHECK(has(body, "chatd_connections_accepted_total{listener=\"web\"} 1"));
+    CHECK(has(body, "chatd_connections_accepted_total{listener=\"plain\"} 1"));
   }
   CHECK(eventually([&] { return has(scrape(port), "chatd_users 1"); }, 10s));
 

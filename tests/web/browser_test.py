@@ -20,10 +20,10 @@ from webtest import Chatd, LineClient, free_port, wait_for  # noqa: E402
 CHATD = sys.argv[1]
 
 
-def browser(home=None):
+def browser(home=None, extra=()):
     o = webdriver.ChromeOptions()
     o.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,700"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,700", *extra):
         o.add_argument(arg)
     env = dict(os.environ)
     if home:
@@ -125,6 +125,84 @@ def case_reconnect():
     finally:
         d.quit()
         c.stop()
+
+
+def case_accounts():
+    """Register, log out, log in from the page's forms (chatd --store); the
+    password is never shown, logged, stored or left in a field; over plain
+    http from a name that is not loopback the page refuses to send one."""
+    secret = "correct horse 42"
+    tmp = tempfile.mkdtemp(prefix="chat-accounts-")
+    try:
+        with Chatd(CHATD, "--store", f"{tmp}/chat.db") as c:
+            a = LineClient(c.port, "alice")
+            d = browser()
+            try:
+                d.get(c.url + "?nick=webber")
+                wait_for(lambda: "webber (you)" in d.find_element(By.ID, "members").text, what="webber in members")
+                assert d.find_element(By.ID, "account-state").text == "Not logged in"
+                assert d.find_element(By.ID, "plain-warning").get_attribute("hidden") is not None
+                d.find_element(By.CSS_SELECTOR, "#account-forms summary").click()
+                pw = d.find_element(By.ID, "register-password")
+                assert pw.get_attribute("type") == "password"
+                pw.send_keys(secret)
+                d.find_element(By.ID, "register-password2").send_keys(secret + Keys.ENTER)
+                wait_for(lambda: d.find_element(By.ID, "account-state").text == "Logged in as webber",
+                         what="registered and logged in")
+                assert "> Nickname webber is registered to you: next time, /login webber PASSWORD" in log_text(d)
+                a.send("/nick webber")
+                a.expect("! nickname webber is registered: /login webber PASSWORD")
+
+                d.find_element(By.ID, "logout").click()
+                wait_for(lambda: d.find_element(By.ID, "account-state").text == "Not logged in", what="logged out")
+                wait_for(lambda: "> You are logged out" in log_text(d), what="logout line")
+                # A wrong password: the reason under the form, the field emptied.
+                d.find_element(By.CSS_SELECTOR, "#account-forms summary").click()
+                name = d.find_element(By.ID, "login-name")
+                name.clear()
+                name.send_keys("webber")
+                d.find_element(By.ID, "login-password").send_keys("not the password" + Keys.ENTER)
+                wait_for(lambda: d.find_element(By.ID, "account-note").text == "login failed", what="login failed")
+                assert d.find_element(By.ID, "login-password").get_attribute("value") == ""
+                d.find_element(By.ID, "login-password").send_keys(secret + Keys.ENTER)
+                wait_for(lambda: d.find_element(By.ID, "account-state").text == "Logged in as webber",
+                         what="logged in again")
+                a.expect("> 127.0.0.1:")  # the room sees the address name become webber again
+                wait_for(lambda: "webber (you)" in d.find_element(By.ID, "members").text, what="webber is us")
+                type_line(d, "back under my own name")
+                a.expect("[webber] back under my own name")
+                # /login NAME typed in the box opens the form instead of sending.
+                type_line(d, "/logout")
+                wait_for(lambda: d.find_element(By.ID, "account-state").text == "Not logged in", what="logged out 2")
+                type_line(d, "/login webber")
+                wait_for(lambda: d.switch_to.active_element.get_attribute("id") == "login-password",
+                         what="the password field focused")
+                # Nowhere in the page, its storage or its fields.
+                for where in (d.page_source, log_text(d),
+                              d.execute_script("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)"),
+                              " ".join(e.get_attribute("value") or "" for e in d.find_elements(By.TAG_NAME, "input"))):
+                    assert secret not in where and "not the password" not in where, where[-500:]
+            finally:
+                d.quit()
+            # Plain http under a name that is not loopback (mapped to
+            # 127.0.0.1 by Chromium alone: the socket stays on loopback).
+            d = browser(extra=("--host-resolver-rules=MAP chat.test 127.0.0.1",))
+            try:
+                d.get(f"http://chat.test:{c.web_port}/?nick=faraway")
+                wait_for(lambda: d.find_element(By.ID, "status").text == "online", what="online as chat.test")
+                d.find_element(By.CSS_SELECTOR, "#account-forms summary").click()
+                warning = d.find_element(By.ID, "plain-warning")
+                assert warning.is_displayed() and "plain http" in warning.text, warning.text
+                assert not d.find_element(By.ID, "login-password").is_enabled()
+                type_line(d, "/login webber " + secret)
+                assert d.find_element(By.ID, "message").get_attribute("value") == "", "box emptied"
+                type_line(d, "still here")
+                a.expect("[faraway] still here")  # a login sent (chatd sees loopback) would have made it [webber]
+                assert "webber" not in d.find_element(By.ID, "account-state").text
+            finally:
+                d.quit()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def case_wss():

@@ -152,3 +152,16 @@ TEST_CASE("TLS options: --tls is a flag, --ca FILE verifies and needs --tls") {
   CHECK(error_of(parse({"--tls=1", "--clients", "4", "--senders", "1", "--messages", "1"})) ==
         "unknown option: --tls");
 }
+
+TEST_CASE("protocol ws: the line protocol over a WebSocket with rooms on one thread") {
+  const auto r = parse({"--clients", "4", "--senders", "1", "--messages", "1", "--protocol", "ws", "--rooms", "2"});
+  REQUIRE(std::holds_alternative<Options>(r));
+  CHECK(std::get<Options>(r).protocol == Protocol::ws);
+  CHECK(std::get<Options>(r).rooms == 2);
+  CHECK(error_of(parse({"--clients", "4", "--senders", "1", "--messages", "1", "--protocol", "ws", "--threads", "2"})) ==
+        "--threads needs --protocol line");
+  CHECK(error_of(parse({"--clients", "4", "--senders", "1", "--messages", "1", "--protocol", "irc", "--rooms", "2"})) ==
+        "--rooms needs --protocol line or ws");
+  CHECK(error_of(parse({"--clients", "4", "--senders", "1", "--messages", "1", "--protocol", "wss"})) ==
+        "invalid value for --protocol: 'wss'");
+}

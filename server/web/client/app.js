@@ -2,9 +2,13 @@
 // WebSocket at /ws, subprotocol chat.lines. Plain JavaScript, no build
 // step, nothing loaded from elsewhere. One room at a time, as the line
 // protocol is (docs/WEB.md); private messages are conversations of their own.
+// Passwords (log in, register) go only over the socket, only from the
+// account forms' password fields, which are cleared once sent; the page
+// never shows, logs or stores them.
 'use strict';
 
-const COMMANDS = ['/help', '/join', '/me', '/msg', '/nick', '/quit', '/rooms', '/who'];
+const COMMANDS = ['/help', '/join', '/login', '/logout', '/me', '/msg', '/nick', '/password', '/quit', '/register',
+                  '/rooms', '/who'];
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 
@@ -26,7 +30,15 @@ const state = {
   timer: 0,
   refresh: 0,
   completion: null,
+  account: '',            // the account we are logged in to ('' if none)
+  accountAsked: false,    // a /login or /register of ours awaits its answer
 };
+
+// chatd refuses passwords on a plain connection from another machine
+// (docs/PROTOCOL.md, Accounts); the page refuses to send them there at all,
+// so a password never crosses a network in clear.
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const passwordsRefused = location.protocol !== 'https:' && !LOOPBACK.test(location.hostname);
 
 function roomName(s) {
   s = (s || '').trim();
@@ -262,12 +274,17 @@ function onLine(line) {
     add('', line, ['info'], now());
     return;
   }
+  if (onAccountLine(line)) {
+    add('', line, line.startsWith('!') ? ['error'] : ['info'], now());
+    return;
+  }
   if ((m = /^> You are now known as (.+)$/.exec(line))) {
     state.members.delete(state.me);
     state.me = m[1];
     state.members.add(state.me);
     localStorage.setItem('chat.nick', state.me);
     renderMembers();
+    renderAccount();
   } else if ((m = /^> (.+) is now known as (.+)$/.exec(line))) {
     state.members.delete(m[1]);
     state.members.add(m[2]);
@@ -296,6 +313,109 @@ function onLine(line) {
     quiet('rooms');
   }
   add('', line, line.startsWith('!') ? ['error'] : ['info'], now());
+}
+
+// ------------------------------------------------------------ accounts
+
+function setMe(name) {
+  state.members.delete(state.me);
+  state.me = name;
+  if (name) {
+    state.members.add(name);
+    state.wanted = name;
+    localStorage.setItem('chat.nick', name);
+  }
+  renderMembers();
+  renderAccount();
+}
+
+function note(text, error = false) {
+  const el = $('account-note');
+  el.textContent = text;
+  el.className = error ? 'error' : '';
+}
+
+function renderAccount() {
+  $('account-state').textContent = state.account ? 'Logged in as ' + state.account : 'Not logged in';
+  $('logout').hidden = !state.account;
+  $('account-forms').hidden = !!state.account;
+  if (state.account) $('account-forms').open = false;  // closed again, for the next time
+  $('register-name').textContent = state.me || 'your nickname';
+}
+
+function openAccount(name, text) {
+  const forms = $('account-forms');
+  forms.hidden = false;
+  forms.open = true;
+  if (name) $('login-name').value = name;
+  if (text) note(text, true);
+  (passwordsRefused ? $('plain-warning') : name ? $('login-password') : $('login-name')).focus();
+}
+
+// The account lines of docs/PROTOCOL.md; true if `line` was one.
+function onAccountLine(line) {
+  let m;
+  if ((m = /^> You are logged in as (.+)$/.exec(line))) {
+    state.account = m[1];
+    state.accountAsked = false;
+    setMe(m[1]);
+    note('');
+    return true;
+  }
+  if ((m = /^> Nickname (.+) is registered to you: /.exec(line))) {
+    state.account = m[1];
+    state.accountAsked = false;
+    setMe(m[1]);
+    note('Registered: next time, log in as ' + m[1] + ' with that password.');
+    return true;
+  }
+  if (line === '> You are logged out') {
+    state.account = '';
+    setMe('');  // we are our address name again, which chatd does not tell us
+    quiet('who');
+    note('');
+    return true;
+  }
+  if ((m = /^! nickname (.+) is registered: \/login (.+) PASSWORD$/.exec(line))) {
+    openAccount(m[2], m[1] + ' is registered: log in with its password, or pick another nickname.');
+    return true;
+  }
+  if ((m = /^! nickname (.+) belongs to its registered owner: you are (.+) again$/.exec(line))) {
+    setMe(m[2]);
+    return true;
+  }
+  if (line === '! you logged in from another connection') {
+    state.account = '';
+    renderAccount();
+    note('You logged in from another connection: this one is closed.', true);
+    return true;
+  }
+  if (line.startsWith('! passwords only over TLS')) {
+    state.accountAsked = false;
+    note('chatd takes passwords only over an encrypted connection (https) or on its own machine: '
+         + 'open this chat\'s https:// address to log in or register.', true);
+    return true;
+  }
+  if (state.accountAsked && line.startsWith('! ')) {  // login failed, too short, taken, busy, no --store ...
+    state.accountAsked = false;
+    note(line.slice(2), true);
+    return true;
+  }
+  return false;
+}
+
+function sendPassword(line) {
+  if (passwordsRefused) {
+    openAccount('', '');
+    return false;
+  }
+  if (!send(line)) {
+    note('Not sent: offline.', true);
+    return false;
+  }
+  state.accountAsked = true;
+  note('Checking…');
+  return true;
 }
 
 function status(s) {
@@ -327,6 +447,9 @@ function connect() {
     state.swallowing = '';
     state.history = false;
     state.me = '';
+    state.account = '';  // a new connection is logged in to nothing; the password is not kept
+    state.accountAsked = false;
+    renderAccount();
     state.members.clear();
     if (state.wanted) send('/nick ' + state.wanted);
     const room = state.wantedRoom || state.room;
@@ -388,6 +511,25 @@ function complete(input) {
 
 function submit(text) {
   if (!text.trim()) return true;
+  // As `chat` prompts for it: /login NAME and /register without a password
+  // open the forms instead of sending.
+  let m;
+  if ((m = /^\/login(?:\s+(\S+))?\s*$/.exec(text))) {
+    openAccount(m[1] || state.me, '');
+    return true;
+  }
+  if (/^\/register\s*$/.test(text)) {
+    openAccount('', '');
+    $('register-password').focus();
+    return true;
+  }
+  if (/^\/(login|register|password)\s/.test(text)) {
+    if (passwordsRefused) {  // not sent; the box is emptied so the password is not left on screen
+      openAccount('', '');
+      return true;
+    }
+    state.accountAsked = true;
+  }
   if (state.view && !text.startsWith('/')) text = '/msg ' + state.view + ' ' + text;
   if (text === '/quit') state.quit = true;
   if (!send(text)) {
@@ -434,6 +576,33 @@ document.addEventListener('DOMContentLoaded', () => {
     const room = roomName($('join-room').value);
     if (room && send('/join ' + room)) $('join-room').value = '';
   });
+  $('login-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const name = $('login-name').value.trim();
+    const password = $('login-password').value;
+    if (sendPassword('/login ' + name + ' ' + password)) $('login-password').value = '';
+  });
+  $('register-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const a = $('register-password'), b = $('register-password2');
+    if (a.value !== b.value) {
+      note('The two passwords differ.', true);
+      b.focus();
+      return;
+    }
+    if (!state.me) {
+      note('Pick a nickname first (/nick NAME), then register it.', true);
+      return;
+    }
+    if (sendPassword('/register ' + a.value)) a.value = b.value = '';
+  });
+  $('logout').addEventListener('click', () => send('/logout'));
+  $('account-forms').addEventListener('toggle', () => {
+    if ($('account-forms').open && !$('login-name').value) $('login-name').value = state.wanted || state.me;
+  });
+  renderAccount();
+  $('plain-warning').hidden = !passwordsRefused;
+  $('account-fields').disabled = passwordsRefused;
   $('login').addEventListener('submit', (e) => {
     e.preventDefault();
     state.wantedRoom = roomName($('room').value) || state.wantedRoom;

@@ -48,6 +48,7 @@ TEST_CASE("metrics: counters by reason list every reason, zeros included") {
   loop.refuse(chat::Refusal::too_many_from_ip);
   loop.disconnects[static_cast<std::size_t>(chat::Disconnect::stall)] = 4;
   loop.accepted[1] = 5;
+  loop.accepted[static_cast<std::size_t>(chat::Listener::web)] = 3;
   chat::MetricsSnapshot s;
   s.version = "x";
   s.loop = &loop;
@@ -63,6 +64,7 @@ TEST_CASE("metrics: counters by reason list every reason, zeros included") {
   CHECK(text.find("reason=\"none\"") == std::string::npos);
   CHECK(has_line(text, "chatd_connections_accepted_total{listener=\"tls\"} 5"));
   CHECK(has_line(text, "chatd_connections_accepted_total{listener=\"plain\"} 0"));
+  CHECK(has_line(text, "chatd_connections_accepted_total{listener=\"web\"} 3"));
 }
 
 TEST_CASE("metrics: a histogram's buckets are cumulative and end in +Inf, sum and count") {
