@@ -77,7 +77,9 @@ class Writer {
     }
     if (!insert_) insert_ = prepare("INSERT INTO chunks(room, lines) VALUES (?1, ?2)");
     if (!insert_) return sqlite3_errmsg(db);
-    if (!exec(db, "BEGIN")) return sqlite3_errmsg(db);
+    // IMMEDIATE: the write lock first, so a database another process holds
+    // fails the batch before any of it is inserted (it is retried whole).
+    if (!exec(db, "BEGIN IMMEDIATE")) return sqlite3_errmsg(db);
     bool ok = true;
     for (std::size_t i = 0; ok && i < batch.chunks.size(); ++i) {
       const auto& chunk = batch.chunks[i];

@@ -98,10 +98,13 @@ TEST_CASE("writer frames: whole frames cross a socketpair, a big one too", "[uni
   const std::string lines(8u << 20, 'x');  // past any socket buffer
   std::string frame;
   encode_batch(std::chrono::milliseconds(1), {{"#big", 1, lines}}, frame);
-  std::thread sender([&] { CHECK(send_frame(a.get(), frame)); });
+  bool sent = false;  // (Catch's assertions are not for other threads)
+  std::thread sender([&] { sent = send_frame(a.get(), frame); });
   std::string body;
-  REQUIRE(recv_frame(b.get(), body));
+  const bool received = recv_frame(b.get(), body);
   sender.join();
+  CHECK(sent);
+  REQUIRE(received);
   const auto batch = decode_batch(body);
   REQUIRE(batch);
   REQUIRE(batch->chunks.size() == 1);
