@@ -142,6 +142,8 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
       // between the link coming up and the node registering).
       std::erase_if(known_, [&](const Gone& g) { return g.user == event.user; });
     }
+  } else if (event.kind == ClusterEvent::Kind::rule) {
+    queued = publish_rule(event, payload);
   } else {
     const std::string_view args[] = {"PUBLISH", channel_, payload};
     queued = link_.command(args);
@@ -307,6 +309,7 @@ void ClusterBus::on_link_up() {
   // (on_snapshot), before the registration makes them forget it.
   const std::string token = node_ + "\n" + std::to_string(::getpid()) + "\n" +
                             std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  load_state();  // answered before the snapshot: in by the time this node is ready
   const std::string_view snapshot[] = {"EVAL", lua::kSnapshot, "2", kNodes, kEpoch, token};
   link_.command(snapshot, [this](const redisReply* reply) { on_snapshot(reply); });
 }
@@ -481,7 +484,10 @@ void ClusterBus::on_message(std::string_view payload) {
     return;
   }
   if (event->from == node_) return;  // our own, back from Redis
-  if (event->kind == ClusterEvent::Kind::direct && event->node != node_) return;  // for another node
+  // For another node: a /msg, a /kick asked of it.
+  const bool addressed = event->kind == ClusterEvent::Kind::direct ||
+                         (event->kind == ClusterEvent::Kind::kick && event->count2 == 1);
+  if (addressed && event->node != node_) return;
   ++events_received_;
   if (!ready_) {
     if (early_.size() >= kMaxEarlyEvents) {
