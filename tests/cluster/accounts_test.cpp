@@ -1,0 +1,104 @@
+// Accounts across nodes (docs/CLUSTER.md "Accounts and moderation"): Redis
+// holds every account, so a name registered on one node is registered on
+// every node, one started later included; a login on one node closes the
+// account's connection on another; failed logins count on every node; and
+// with --store a node's file puts its accounts back into a Redis that lost
+// its data.
+#include <csignal>
+
+#include "cluster_fixture.h"
+#include "moderation_helpers.h"
+
+using namespace chat::test;
+
+namespace {
+
+// One Argon2id hash (64 MiB) on a loaded machine can take seconds.
+constexpr auto kHashWait = std::chrono::seconds(20);
+
+// Waits until every node has taken in what was published so far.
+void settle(Cluster& cluster) {
+  REQUIRE(cluster.bus->sync(5s));
+  for (std::size_t i = 0; i < cluster.nodes.size(); ++i) {
+    REQUIRE(await_drained(cluster[static_cast<int>(i)].pid(), cluster.redis.port(), 5s));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("accounts: registered on one node holds on a node started later and a login there replaces the first",
+          "[cluster][accounts]") {
+  Cluster cluster(1);
+  TestClient alice = moderation_user(cluster[0].port(), "alice", false);
+  alice.send_line(std::string("/register ") + kModerationPassword);
+  await_line(alice, "> Nickname alice is registered to you: next time, /login alice PASSWORD", kHashWait);
+  CHECK(cluster[0].wait_stdout("> " + alice.address_name() + " registered alice\n"));
+
+  cluster.start_node(1);  // knows alice from Redis, not from any event
+  TestClient bob(cluster[1].port());
+  REQUIRE(bob.read_line());
+  bob.send_line("/nick alice");
+  await_line(bob, "! nickname alice is registered: /login alice PASSWORD");
+  bob.send_line("/nick \xD0\xB0lice");  // its confusable too
+  await_line(bob, "! nickname \xD0\xB0lice is registered: /login alice PASSWORD");
+  bob.send_line("/login alice wrong-password");
+  await_line(bob, "! login failed", kHashWait);
+
+  // The owner logs in on the other node: the first connection is closed.
+  bob.send_line(std::string("/login alice ") + kModerationPassword);
+  await_line(bob, "> You are logged in as alice", kHashWait);
+  await_line(alice, "! you logged in from another connection");
+  CHECK(alice.wait_closed());
+  CHECK(cluster[1].wait_stdout("> " + bob.address_name() + " logged in as alice\n"));
+
+  // The name is the owner's on every node: nobody else takes it.
+  TestClient carol = moderation_user(cluster[0].port(), "carol", false);
+  carol.send_line("/nick alice");
+  await_line(carol, "! nickname alice is registered: /login alice PASSWORD");
+  // A password changed on one node is the password on the other.
+  bob.send_line(std::string("/password ") + kModerationPassword + " another-horse-2");
+  await_line(bob, "> Password changed", kHashWait);
+  settle(cluster);
+  carol.send_line(std::string("/login alice ") + kModerationPassword);
+  await_line(carol, "! login failed", kHashWait);
+  carol.send_line("/login alice another-horse-2");
+  await_line(carol, "> You are logged in as alice", kHashWait);
+  await_line(bob, "! you logged in from another connection");
+}
+
+TEST_CASE("accounts: failed logins on one node count on the other", "[cluster][accounts]") {
+  Cluster cluster(2);
+  TestClient alice = moderation_user(cluster[0].port(), "alice", true);
+  TestClient guesser(cluster[0].port());
+  REQUIRE(guesser.read_line());
+  for (int i = 0; i < 5; ++i) {
+    guesser.send_line("/login alice guess-number-" + std::to_string(i));
+    await_line(guesser, "! login failed", kHashWait);
+  }
+  settle(cluster);
+  // The other node refuses at once, without a check: the account and the
+  // address are both over the limit there too.
+  TestClient again(cluster[1].port());
+  REQUIRE(again.read_line());
+  again.send_line(std::string("/login alice ") + kModerationPassword);
+  const auto line = again.read_line(kHashWait);
+  REQUIRE(line);
+  CHECK(line->starts_with("! too many failed logins: try again in "));
+}
+
+TEST_CASE("accounts: a --store node puts its accounts back into a Redis that lost them", "[cluster][accounts]") {
+  StoreDir dir;
+  Cluster cluster(1, {"--store", dir.db()});
+  TestClient alice = moderation_user(cluster[0].port(), "alice", true);
+
+  cluster.redis.kill();
+  await_line(alice, "! cluster link lost: local users only");
+  cluster.redis.restart();  // empty
+  await_line(alice, "> cluster link restored", 10s);
+
+  cluster.start_node(1);  // no store: it knows alice only if Redis does again
+  TestClient bob(cluster[1].port());
+  REQUIRE(bob.read_line());
+  bob.send_line("/nick alice");
+  await_line(bob, "! nickname alice is registered: /login alice PASSWORD");
+}
