@@ -109,7 +109,10 @@ std::string ClusterBus::key(std::string_view kind) const {
 std::string ClusterBus::owner(std::uint64_t user) const { return node_ + "\n" + std::to_string(user) + "\n"; }
 
 Bus::Sent ClusterBus::publish(ClusterEvent event) {
-  if (!link_.up()) return Sent::down;
+  if (!link_.up()) {
+    if (event.kind == ClusterEvent::Kind::rule) keep_rule(std::move(event));
+    return Sent::down;
+  }
   event.from = node_;
   if (event.node.empty()) event.node = node_;
   // Presence changes are never skipped: past the hard bound the link is
@@ -119,12 +122,16 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
   // node's users as they are then. (Sent now, an earlier run's user with
   // the same id could be overwritten in Redis before its leave is told.)
   if (presence && !ever_ready_) return Sent::down;
+  // Only lines (text, /me, /msg) are skipped; presence, rules, accounts
+  // and kicks are few and small, and go out or fail the link.
+  const bool skippable = event.kind == ClusterEvent::Kind::line || event.kind == ClusterEvent::Kind::direct;
   const std::size_t pending = link_.pending_output();
-  if (pending > kHardOutput && presence) {
+  if (pending > kHardOutput && !skippable) {
+    if (event.kind == ClusterEvent::Kind::rule) keep_rule(std::move(event));  // sent once relinked
     link_.fail("redis is not keeping up (" + std::to_string(pending) + " bytes queued)");
     return Sent::behind;
   }
-  if (pending > kSoftOutput && !presence) {
+  if (pending > kSoftOutput && skippable) {
     ++skipped_;
     return Sent::behind;
   }

@@ -80,6 +80,8 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   void load_state();
   // A rule event: kept in chat:rules and published, in one script.
   bool publish_rule(const ClusterEvent& event, const std::string& payload);
+  // A rule made while the link is down, for load_state() to send.
+  void keep_rule(ClusterEvent event);
   // Announces the leaves of this node's users the others still mirror but
   // who are gone, then registers the node (replacing its entry) and
   // republishes its users.
@@ -115,6 +117,9 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   bool told_lost_ = false;   // users told the link is lost, not yet that it is back
   bool reported_unreachable_ = false;
   std::vector<ClusterEvent> early_;  // events that came before the snapshot
+  // Rules made or lifted here while the link was down: put into Redis when
+  // it is back, before its rules are loaded (which would lift them).
+  std::vector<ClusterEvent> unsent_rules_;
   std::string epoch_;                // chat:epoch when last registered
   // This node's users as the cluster knew them when the link was lost (for
   // leaves to announce if Redis lost them meanwhile); empty while linked.

@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 
 #include <chrono>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,13 @@ void ClusterBus::load_state() {
     if (bad > 0) diagnostic("cluster: ignored " + std::to_string(bad) + " malformed accounts in redis");
   });
 
+  // Rules made here while the link was down go in first (the last one
+  // made wins, wherever it was made).
+  for (ClusterEvent& e : std::exchange(unsent_rules_, {})) {
+    e.from = node_;
+    e.node = node_;
+    publish_rule(e, encode(e, wire_));
+  }
   // Rules: lifted ones are gone from Redis, so this node's go in only where
   // Redis has never had any (new, or it lost its data).
   values.clear();
@@ -117,10 +125,28 @@ bool ClusterBus::publish_rule(const ClusterEvent& event, const std::string& payl
   const std::optional<ModerationRule> rule = rule_of(event);
   if (!rule) return false;
   const std::string identity = rule_identity(*rule);
+  if (rule->kind == ModerationRule::Kind::invite_only && rule->removed) {
+    // "/private off" forgets the room's invitations too, as on one node.
+    ModerationRule invites;
+    invites.kind = ModerationRule::Kind::invite;
+    invites.room = rule->room;
+    const std::string prefix = rule_identity(invites);  // "I\nROOM\n"
+    const std::string_view args[] = {"EVAL", lua::kLiftPrefix, "1", kRules, channel_, identity, prefix, payload};
+    return link_.command(args);
+  }
   // Kept as version 2 whatever this node writes: Redis outlives the upgrade.
   const std::string kept = rule->removed ? std::string() : encode(event);
   const std::string_view args[] = {"EVAL", lua::kPresence, "1", kRules, channel_, identity, kept, payload};
   return link_.command(args);
+}
+
+void ClusterBus::keep_rule(ClusterEvent event) {
+  constexpr std::size_t kMaxUnsentRules = 10'000;
+  if (unsent_rules_.size() >= kMaxUnsentRules) {
+    diagnostic("cluster: unsent rules", "cluster: a rule made while the link is down is kept on this node only");
+    return;
+  }
+  unsent_rules_.push_back(std::move(event));
 }
 
 bool ClusterBus::register_account(std::uint64_t user, std::string_view name, std::string_view hash) {

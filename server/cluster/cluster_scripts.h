@@ -180,6 +180,17 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
 end
 return redis.call('HGETALL', KEYS[1]))";
 
+// KEYS: rules. ARGV: channel, identity, prefix, event. Lifts a rule and
+// every rule whose identity starts with the prefix (a room's invitations
+// when it stops being invite-only), and publishes the event.
+inline constexpr std::string_view kLiftPrefix = R"(
+redis.call('HDEL', KEYS[1], ARGV[2])
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(f, 1, #ARGV[3]) == ARGV[3] then redis.call('HDEL', KEYS[1], f) end
+end
+redis.call('PUBLISH', ARGV[1], ARGV[4])
+return 1)";
+
 // KEYS: nick:NEW, nick:OLD (or nick:NEW again), nicks:NODE. ARGV: owner
 // "NODE\nUSER\n", name, "1" to free OLD. Like kClaim, but whoever holds
 // NEW loses it: a /login takes its account's name back (the holder's node

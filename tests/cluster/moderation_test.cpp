@@ -81,6 +81,7 @@ TEST_CASE("moderation: /kick and /ban of a user of another node, and @ marks on 
   TestClient alice = moderation_user(cluster[0].port(), "alice", true);
   alice.send_line("/join #rust");
   await_line(alice, "> You are now in #rust (1 user here)");  // alice owns #rust
+  settle(cluster);
   TestClient bob = moderation_user(cluster[1].port(), "bob", false);
   bob.send_line("/join #rust");
   await_line(bob, "> You are now in #rust (2 users here)");
@@ -138,4 +139,35 @@ TEST_CASE("moderation: a node started later takes the rules from Redis", "[clust
   carol.expect_line("! #club is invite-only");
   carol.send_line("/topic");
   carol.expect_line("> Topic: welcome (set by alice)");
+}
+
+TEST_CASE("moderation: a ban made while the link was down holds once it is back", "[cluster][moderation]") {
+  Cluster cluster(2);
+  TestClient alice = moderation_user(cluster[0].port(), "alice", true);
+  alice.send_line("/join #rust");
+  await_line(alice, "> You are now in #rust (1 user here)");
+  settle(cluster);
+  TestClient bob = moderation_user(cluster[1].port(), "bob", false);
+  bob.send_line("/join #rust");
+  await_line(bob, "> You are now in #rust (2 users here)");
+
+  cluster.redis.kill();  // and everything it held
+  await_line(alice, "! cluster link lost: local users only");
+  await_line(bob, "! cluster link lost: local users only");
+  alice.send_line("/ban 127.0.0.1 spam");  // known to node 0 only, for now
+  await_line(alice, "> alice banned 127.0.0.1 from #rust (spam)");
+
+  // Node 1 back first: it puts its rules (without the ban) into the empty
+  // Redis. Node 0 must not take that as the ban being lifted.
+  cluster[0].signal(SIGSTOP);
+  cluster.redis.restart();
+  await_line(bob, "> cluster link restored", 10s);
+  cluster[0].signal(SIGCONT);
+  await_line(alice, "> cluster link restored", 10s);
+  await_line(bob, "! you were kicked from #rust by alice (spam)");
+  bob.send_line("/join #rust");
+  await_line(bob, "! you are banned from #rust");
+  TestClient carol = moderation_user(cluster[0].port(), "carol", false);
+  carol.send_line("/join #rust");
+  await_line(carol, "! you are banned from #rust");
 }
