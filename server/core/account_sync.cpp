@@ -73,6 +73,7 @@ void Chat::apply_remote_account(const ClusterEvent& e) {
       accounts_.throttle.failed(nickname_key(e.name), accounts_.find(e.name) != nullptr, e.old_room, now());
       return;
     case 'L': {
+      accounts_.throttle.succeeded(nickname_key(e.name));  // as on the login's node
       // The account's connection here, if any, is replaced, as on one node.
       if (const auto other = accounts_.holder(e.name)) {
         Member& replaced = *directory_[*other].member;
