@@ -116,3 +116,42 @@ TEST_CASE("accounts: a registration is decided in Redis, not by what the node kn
   alice.send_line("/logout");  // not logged in: the registration did not happen here
   await_line(alice, "! you are not logged in");
 }
+
+namespace {
+
+// Registers account ARGV[2] with the hash of account ARGV[1] (KEYS[1] is
+// chat:accounts) and tells every node, as a node's registration event
+// would (version 2, kind 'A', 'P' = 80): a name registered behind the back
+// of whoever holds it, as when a --store node refills an emptied Redis.
+constexpr const char* kCopyAccount = R"(
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+local hash = string.match(rec, '^[^\n]*\n[^\n]*\n(.*)$')
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[2] .. '\n1\n' .. hash)
+local function f(s) return #s .. ':' .. s end
+redis.call('PUBLISH', ARGV[3], 'chat2 A ' .. f('node9') .. f('node9') .. f('0') .. f(ARGV[2]) .. f('') .. f('') ..
+  f('') .. f(hash) .. f('text') .. f('1') .. f('80') .. f('1'))
+return 1)";
+
+}  // namespace
+
+TEST_CASE("accounts: a login takes the name back from an unlogged holder on another node", "[cluster][accounts]") {
+  Cluster cluster(2);
+  TestClient holder = moderation_user(cluster[1].port(), "alice", false);  // not registered yet
+  TestClient donor = moderation_user(cluster[0].port(), "donor", true);    // a real hash of kModerationPassword
+  REQUIRE(redis_query(cluster.redis.port(), {"EVAL", kCopyAccount, "1", "chat:accounts", "donor", "alice",
+                                             "chat:events"}) == ":1");
+  settle(cluster);
+
+  TestClient owner(cluster[0].port());
+  REQUIRE(owner.read_line());
+  owner.send_line(std::string("/login alice ") + kModerationPassword);
+  await_line(owner, "> You are logged in as alice", kHashWait);
+  await_line(holder, "! nickname alice belongs to its registered owner: you are " + holder.address_name() + " again");
+  // The name is the owner's in Redis too (node 0's), and the old holder
+  // cannot take it back.
+  CHECK(redis_query(cluster.redis.port(),
+                    {"EVAL", "return string.sub(redis.call('GET', KEYS[1]), 1, #ARGV[1]) == ARGV[1] and 1 or 0", "1",
+                     "chat:nick:alice", "node0\n"}) == ":1");
+  holder.send_line("/nick alice");
+  await_line(holder, "! nickname alice is registered: /login alice PASSWORD");
+}
