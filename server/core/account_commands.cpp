@@ -147,6 +147,10 @@ bool Chat::change_password(MemberId id, std::string_view old_password, std::stri
     tell(id, Event{.kind = Event::Kind::too_many_failed_logins, .count = static_cast<std::size_t>(wait)});
     return false;
   }
+  if (bus_ != nullptr && !bus_->linked()) {  // the new hash must reach Redis: not now
+    tell(id, Event{.kind = Event::Kind::server_busy});
+    return false;
+  }
   PasswordJob job;
   job.password = std::string(old_password);
   job.hash = account->hash;

@@ -1,9 +1,10 @@
 // Accounts across nodes (docs/CLUSTER.md "Accounts and moderation"): Redis
 // holds every account, so a name registered on one node is registered on
 // every node, one started later included; a login on one node closes the
-// account's connection on another; failed logins count on every node; and
-// with --store a node's file puts its accounts back into a Redis that lost
-// its data.
+// account's connection on another and takes the name back from whoever
+// holds it there; failed logins count on every node; Redis decides a
+// registration, and none is made while it is unreachable; and with --store
+// a node's file puts its accounts back into a Redis that lost its data.
 #include <csignal>
 
 #include "cluster_fixture.h"
@@ -93,16 +94,22 @@ TEST_CASE("accounts: a --store node puts its accounts back into a Redis that los
   Cluster cluster(1, {"--store", dir.db()});
   TestClient alice = moderation_user(cluster[0].port(), "alice", true);
 
+  TestClient bob = moderation_user(cluster[0].port(), "bob", false);
+
   cluster.redis.kill();
   await_line(alice, "! cluster link lost: local users only");
+  // Only Redis can say a name is free on every node: no registration now.
+  await_line(bob, "! cluster link lost: local users only");
+  bob.send_line(std::string("/register ") + kModerationPassword);
+  await_line(bob, "! server busy: try again");
   cluster.redis.restart();  // empty
   await_line(alice, "> cluster link restored", 10s);
 
   cluster.start_node(1);  // no store: it knows alice only if Redis does again
-  TestClient bob(cluster[1].port());
-  REQUIRE(bob.read_line());
-  bob.send_line("/nick alice");
-  await_line(bob, "! nickname alice is registered: /login alice PASSWORD");
+  TestClient carol(cluster[1].port());
+  REQUIRE(carol.read_line());
+  carol.send_line("/nick alice");
+  await_line(carol, "! nickname alice is registered: /login alice PASSWORD");
 }
 
 TEST_CASE("accounts: a registration is decided in Redis, not by what the node knows", "[cluster][accounts]") {
