@@ -2,6 +2,7 @@
 // the rules as Redis holds them (a node that starts later, or comes back
 // after a lost link, takes them in), /kick of a user of another node, and
 // the "@name" marks of other nodes' users in /who.
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -13,14 +14,46 @@
 
 namespace chat {
 
+namespace {
+
+// What Moderation::rules() gives back of `r` (it keeps only what applies).
+ModerationRule kept_form(const ModerationRule& r) {
+  using Kind = ModerationRule::Kind;
+  ModerationRule k;
+  k.kind = r.kind;
+  k.room = r.room;
+  switch (r.kind) {
+    case Kind::owner: k.name = r.name; break;
+    case Kind::op: case Kind::invite: k.key = r.key; k.name = r.name; break;
+    case Kind::topic: k.text = r.text; k.by = r.by; break;
+    case Kind::invite_only: break;
+    case Kind::ban: case Kind::mute:
+      k.key = r.key; k.name = r.name; k.by = r.by; k.text = r.text; k.until = r.until;
+      break;
+  }
+  return k;
+}
+
+}  // namespace
+
 void Chat::load_rules(const std::vector<ClusterEvent>& events) {
   const std::int64_t t = now();
+  std::map<std::string, ModerationRule> in_force;  // identity -> rule, as held here now
+  for (ModerationRule& rule : moderation_.rules()) {
+    std::string identity = rule_identity(rule);
+    in_force.emplace(std::move(identity), std::move(rule));
+  }
   std::set<std::string> held;
   for (const ClusterEvent& e : events) {
     const std::optional<ModerationRule> rule = rule_of(e);
     if (!rule || rule->removed || !is_valid_room_name(rule->room)) continue;
     if (rule->until != 0 && rule->until <= t) continue;  // expired while kept
-    held.insert(rule_identity(*rule));
+    std::string identity = rule_identity(*rule);
+    const auto known = in_force.find(identity);
+    held.insert(std::move(identity));
+    // Already in force here as it is (the usual case on a link restored):
+    // not stored again, nor enforced again.
+    if (known != in_force.end() && known->second == kept_form(*rule)) continue;
     restore_moderation(*rule);
     if (moderation_sink_ != nullptr) moderation_sink_->save(*rule);
     enforce(*rule);
