@@ -313,15 +313,13 @@ int main(int argc, char** argv) {
     }
     account_store = std::move(std::get<std::unique_ptr<chat::AccountStore>>(opened));
   }
-  if (account_store && options.cluster) {
-    // Accounts kept per node would let a name registered on one node be
-    // taken on another: off until they live in Redis too.
-    chat::diagnostic("accounts are not shared over --cluster yet: /register and /login are off");
-    account_store.reset();
-  }
-  if (account_store && !chat::PasswordPool::available()) {
+  // Accounts are kept in the --store file and, with --cluster, in Redis for
+  // every node (the file, if any, is then this node's copy: docs/CLUSTER.md).
+  bool accounts_on = account_store != nullptr || options.cluster.has_value();
+  if (accounts_on && !options.check_config && !chat::PasswordPool::available()) {
     chat::diagnostic("cannot start libsodium: no accounts on this server");
     account_store.reset();
+    accounts_on = false;
   }
   // The moderation rules share the history's file (and its lock).
   std::unique_ptr<chat::ModerationStore> rules_store;
@@ -548,7 +546,7 @@ int main(int argc, char** argv) {
   // results, and only when accounts are kept somewhere.
   const auto start_passwords = [&](auto& engine) {
     std::unique_ptr<chat::PasswordPool> pool;
-    if (!account_store) return pool;
+    if (!accounts_on) return pool;
     pool = std::make_unique<chat::PasswordPool>(options.password_workers);
     if constexpr (requires { engine.attach_passwords(*pool).message(); }) {
       if (const auto ec = engine.attach_passwords(*pool)) {

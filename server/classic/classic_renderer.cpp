@@ -59,7 +59,7 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::who_all: append_list(out, msg::online_header(e.items.size()), e, style_.max_line); return;
     case Kind::who_room: append_list(out, msg::room_header(e.room, e.items.size()), e, style_.max_line); return;
     case Kind::rooms: append_list(out, msg::rooms_header(e.items.size()), e, style_.max_line); return;
-    case Kind::help: out.append(msg::help()); return;
+    case Kind::help: out.append(msg::help(e.count != 0)); return;
     case Kind::usage: out.append(msg::usage(e.text)); return;
     case Kind::unknown_command: out.append(msg::unknown_command(e.text)); return;
     case Kind::invalid_nickname: out.append(msg::invalid_nickname(e.name, e.text)); return;

@@ -99,8 +99,8 @@ std::vector<std::string> list_lines(std::string_view header, std::span<const std
 
 std::string online_header(std::size_t count) { return "> Online (" + std::to_string(count) + "): "; }
 
-std::string help() {
-  return "> Commands:\n"
+std::string help(bool accounts) {
+  std::string text = "> Commands:\n"
          ">   /nick NAME       change your nickname\n"
          ">   /who             list who is in your room (/who * for everyone)\n"
          ">   /join #ROOM      move to another room (created if needed; the # may be left out)\n"
@@ -114,6 +114,22 @@ std::string help() {
          ">   /quit            leave the chat\n"
          ">   /help            show this list\n"
          ">   //TEXT           send a line that starts with /\n";
+  if (!accounts) return text;  // a server without accounts: the classic list, as it always was
+  text += "> Accounts and moderation:\n"
+         ">   /register PASSWORD            register your nickname to you\n"
+         ">   /login NAME PASSWORD          log in: nickname NAME is yours\n"
+         ">   /logout                       log out\n"
+         ">   /password OLD NEW             change your password\n"
+         ">   /topic [TEXT]                 show or set your room's topic\n"
+         ">   /op NAME, /deop NAME          make NAME an operator of your room, or not\n"
+         ">   /kick NAME [REASON]           send NAME out of your room\n"
+         ">   /ban NAME [DURATION] [REASON] ban NAME or an address (30m, 2h, 7d)\n"
+         ">   /unban NAME, /bans            lift a ban, list the bans\n"
+         ">   /mute NAME [DURATION]         refuse NAME's lines in your room\n"
+         ">   /unmute NAME                  lift a mute\n"
+         ">   /private on|off               make your room invite-only, or not\n"
+         ">   /invite NAME                  let NAME into your invite-only room\n";
+  return text;
 }
 
 std::string users_here(std::size_t n) {

@@ -38,7 +38,9 @@ inline constexpr std::string_view kListContinuation = ">   ";
 std::vector<std::string> list_lines(std::string_view header, std::span<const std::string_view> names,
                                     std::size_t max_line);
 std::string online_header(std::size_t count);
-std::string help();
+// /help; with `accounts` (a server with --store or --cluster) the account
+// and moderation commands follow the classic list (docs/PROTOCOL.md "/help").
+std::string help(bool accounts = false);
 
 // Rooms (docs/PROTOCOL.md "Rooms"). ROOM includes its "#".
 // "1 user here", "0 user here", "2 users here".

@@ -109,7 +109,10 @@ std::string ClusterBus::key(std::string_view kind) const {
 std::string ClusterBus::owner(std::uint64_t user) const { return node_ + "\n" + std::to_string(user) + "\n"; }
 
 Bus::Sent ClusterBus::publish(ClusterEvent event) {
-  if (!link_.up()) return Sent::down;
+  if (!link_.up()) {
+    if (event.kind == ClusterEvent::Kind::rule) keep_rule(std::move(event));
+    return Sent::down;
+  }
   event.from = node_;
   if (event.node.empty()) event.node = node_;
   // Presence changes are never skipped: past the hard bound the link is
@@ -119,12 +122,16 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
   // node's users as they are then. (Sent now, an earlier run's user with
   // the same id could be overwritten in Redis before its leave is told.)
   if (presence && !ever_ready_) return Sent::down;
+  // Only lines (text, /me, /msg) are skipped; presence, rules, accounts
+  // and kicks are few and small, and go out or fail the link.
+  const bool skippable = event.kind == ClusterEvent::Kind::line || event.kind == ClusterEvent::Kind::direct;
   const std::size_t pending = link_.pending_output();
-  if (pending > kHardOutput && presence) {
+  if (pending > kHardOutput && !skippable) {
+    if (event.kind == ClusterEvent::Kind::rule) keep_rule(std::move(event));  // sent once relinked
     link_.fail("redis is not keeping up (" + std::to_string(pending) + " bytes queued)");
     return Sent::behind;
   }
-  if (pending > kSoftOutput && !presence) {
+  if (pending > kSoftOutput && skippable) {
     ++skipped_;
     return Sent::behind;
   }
@@ -142,6 +149,8 @@ Bus::Sent ClusterBus::publish(ClusterEvent event) {
       // between the link coming up and the node registering).
       std::erase_if(known_, [&](const Gone& g) { return g.user == event.user; });
     }
+  } else if (event.kind == ClusterEvent::Kind::rule) {
+    queued = publish_rule(event, payload);
   } else {
     const std::string_view args[] = {"PUBLISH", channel_, payload};
     queued = link_.command(args);
@@ -307,6 +316,7 @@ void ClusterBus::on_link_up() {
   // (on_snapshot), before the registration makes them forget it.
   const std::string token = node_ + "\n" + std::to_string(::getpid()) + "\n" +
                             std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  load_state();  // answered before the snapshot: in by the time this node is ready
   const std::string_view snapshot[] = {"EVAL", lua::kSnapshot, "2", kNodes, kEpoch, token};
   link_.command(snapshot, [this](const redisReply* reply) { on_snapshot(reply); });
 }
@@ -481,7 +491,10 @@ void ClusterBus::on_message(std::string_view payload) {
     return;
   }
   if (event->from == node_) return;  // our own, back from Redis
-  if (event->kind == ClusterEvent::Kind::direct && event->node != node_) return;  // for another node
+  // For another node: a /msg, a /kick asked of it.
+  const bool addressed = event->kind == ClusterEvent::Kind::direct ||
+                         (event->kind == ClusterEvent::Kind::kick && event->count2 == 1);
+  if (addressed && event->node != node_) return;
   ++events_received_;
   if (!ready_) {
     if (early_.size() >= kMaxEarlyEvents) {

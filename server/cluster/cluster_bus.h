@@ -11,6 +11,9 @@
 //   chat:nicks:NODE      set of the nickname keys the node's users hold
 //   chat:nick:KEY        "NODE\nUSER-ID\nNAME": who holds the nickname whose
 //                        nickname_key() is KEY (common/nickname.h)
+//   chat:accounts        hash nickname key -> "NAME\nCREATED\nHASH": every account
+//   chat:rules           hash rule identity -> rule event: every moderation rule
+//   chat:rules:seeded    set once a node has put its rules in (cluster_scripts.h)
 // Every change that touches more than one key is one Lua script, so it is
 // atomic: a nickname claim, a presence change with its event, registering a
 // node, and reaping a dead one (exactly one node wins each dead node).
@@ -46,6 +49,11 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   void claim_nickname(std::uint64_t user, std::string_view name, std::string_view key,
                       std::string_view old_key) override;
   void release_nickname(std::uint64_t user, std::string_view key) override;
+  // (cluster/cluster_bus_state.cpp)
+  bool register_account(std::uint64_t user, std::string_view name, std::string_view hash) override;
+  bool update_account(std::string_view name, std::string_view hash) override;
+  void take_nickname(std::uint64_t user, std::string_view name, std::string_view key,
+                     std::string_view old_key) override;
 
   // LoopTask
   void on_event(const PollEvent& event) override;
@@ -67,6 +75,13 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   void on_message(std::string_view payload) override;
 
   void on_snapshot(const redisReply* reply);
+  // Accounts and rules (cluster/cluster_bus_state.cpp): what this node
+  // knows goes in where Redis lacks it, and Redis's comes back.
+  void load_state();
+  // A rule event: kept in chat:rules and published, in one script.
+  bool publish_rule(const ClusterEvent& event, const std::string& payload);
+  // A rule made while the link is down, for load_state() to send.
+  void keep_rule(ClusterEvent event);
   // Announces the leaves of this node's users the others still mirror but
   // who are gone, then registers the node (replacing its entry) and
   // republishes its users.
@@ -102,6 +117,9 @@ class ClusterBus final : public Bus, public LoopTask, private RedisLink::Handler
   bool told_lost_ = false;   // users told the link is lost, not yet that it is back
   bool reported_unreachable_ = false;
   std::vector<ClusterEvent> early_;  // events that came before the snapshot
+  // Rules made or lifted here while the link was down: put into Redis when
+  // it is back, before its rules are loaded (which would lift them).
+  std::vector<ClusterEvent> unsent_rules_;
   std::string epoch_;                // chat:epoch when last registered
   // This node's users as the cluster knew them when the link was lost (for
   // leaves to announce if Redis lost them meanwhile); empty while linked.

@@ -64,6 +64,8 @@ bool known_kind(char k) {
     case ClusterEvent::Kind::direct:
     case ClusterEvent::Kind::reset:
     case ClusterEvent::Kind::rule:
+    case ClusterEvent::Kind::account:
+    case ClusterEvent::Kind::kick:
       return true;
   }
   return false;
@@ -100,7 +102,10 @@ std::pair<std::string, std::string> classic_lines(const ClusterEvent& e) {
       return {msg::text(e.name, e.text), {}};
     case Kind::direct: return {msg::private_to_recipient(e.name, e.text), {}};
     case Kind::reset: return {};
-    case Kind::rule: return {};  // version 1 nodes know no moderation
+    case Kind::rule:     // version 1 nodes know no moderation,
+    case Kind::account:  // no accounts,
+    case Kind::kick:     // no kicks
+      return {};
   }
   return {};
 }
@@ -179,6 +184,8 @@ bool read_classic_lines(ClusterEvent& e, std::string_view line, std::string_view
     case Kind::reset:
       return true;
     case Kind::rule:
+    case Kind::account:
+    case Kind::kick:
       return false;
   }
   return false;

@@ -137,4 +137,74 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 redis.call('SREM', KEYS[4], ARGV[1])
 return 1)";
 
+// --- accounts and moderation rules (docs/CLUSTER.md "Accounts and moderation")
+// chat:accounts is a hash nickname key -> "NAME\nCREATED\nHASH" (CREATED in
+// seconds since the epoch, HASH Argon2id's encoded form); chat:rules a hash
+// rule identity -> the rule's event (core/moderation/rule_event.h). A rule
+// made or lifted is one kPresence call on chat:rules (HSET or HDEL, and
+// PUBLISH), so the hash and the events never disagree.
+
+// KEYS: accounts. ARGV: channel, nickname key, record, event. Registers the
+// account unless its key is taken, and tells every node: 1, or 0 if taken.
+inline constexpr std::string_view kRegisterAccount = R"(
+if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
+redis.call('PUBLISH', ARGV[1], ARGV[4])
+return 1)";
+
+// KEYS: accounts. ARGV: channel, nickname key, name, hash, now, event. A new
+// password: the record keeps its CREATED (now if it had none).
+inline constexpr std::string_view kUpdateAccount = R"(
+local created = ARGV[5]
+local cur = redis.call('HGET', KEYS[1], ARGV[2])
+if cur then created = string.match(cur, '^[^\n]*\n(%d+)\n') or created end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3] .. '\n' .. created .. '\n' .. ARGV[4])
+redis.call('PUBLISH', ARGV[1], ARGV[6])
+return 1)";
+
+// KEYS: accounts. ARGV: pairs (nickname key, record) of the accounts this
+// node knows (its --store). Adds those Redis lacks (it lost its data, or
+// this node's store is older than the cluster), never replaces one, and
+// returns every account: {key, record, ...}.
+inline constexpr std::string_view kLoadAccounts = R"(
+for i = 1, #ARGV - 1, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return redis.call('HGETALL', KEYS[1]))";
+
+// KEYS: rules, rules:seeded. ARGV: pairs (identity, event) of the rules
+// this node holds. The first node to find Redis without rules:seeded (new,
+// or it lost its data) puts its rules there; every node then takes
+// Redis's: {identity, event, ...}.
+inline constexpr std::string_view kLoadRules = R"(
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  for i = 1, #ARGV - 1, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  redis.call('SET', KEYS[2], '1')
+end
+return redis.call('HGETALL', KEYS[1]))";
+
+// KEYS: rules. ARGV: channel, identity, prefix, event. Lifts a rule and
+// every rule whose identity starts with the prefix (a room's invitations
+// when it stops being invite-only), and publishes the event.
+inline constexpr std::string_view kLiftPrefix = R"(
+redis.call('HDEL', KEYS[1], ARGV[2])
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(f, 1, #ARGV[3]) == ARGV[3] then redis.call('HDEL', KEYS[1], f) end
+end
+redis.call('PUBLISH', ARGV[1], ARGV[4])
+return 1)";
+
+// KEYS: nick:NEW, nick:OLD (or nick:NEW again), nicks:NODE. ARGV: owner
+// "NODE\nUSER\n", name, "1" to free OLD. Like kClaim, but whoever holds
+// NEW loses it: a /login takes its account's name back (the holder's node
+// hears it from the login's event and renames its user).
+inline constexpr std::string_view kTake = R"(
+redis.call('SET', KEYS[1], ARGV[1] .. ARGV[2])
+redis.call('SADD', KEYS[3], KEYS[1])
+if ARGV[3] == '1' and KEYS[2] ~= KEYS[1] then
+  local old = redis.call('GET', KEYS[2])
+  if old and string.sub(old, 1, #ARGV[1]) == ARGV[1] then
+    redis.call('DEL', KEYS[2])
+    redis.call('SREM', KEYS[3], KEYS[2])
+  end
+end
+return 1)";
+
 }  // namespace chat::lua

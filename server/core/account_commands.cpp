@@ -75,6 +75,10 @@ bool Chat::register_account(MemberId id, std::string_view password) {
     tell(id, Event{.kind = Event::Kind::password_too_short, .count = AccountConfig::kMinPassword});
     return false;
   }
+  if (bus_ != nullptr && !bus_->linked()) {  // only Redis can say the name is free everywhere
+    tell(id, Event{.kind = Event::Kind::server_busy});
+    return false;
+  }
   PasswordJob job;
   job.new_password = std::string(password);
   return submit(id, Accounts::What::register_account, name, std::move(job));
@@ -143,6 +147,10 @@ bool Chat::change_password(MemberId id, std::string_view old_password, std::stri
     tell(id, Event{.kind = Event::Kind::too_many_failed_logins, .count = static_cast<std::size_t>(wait)});
     return false;
   }
+  if (bus_ != nullptr && !bus_->linked()) {  // the new hash must reach Redis: not now
+    tell(id, Event{.kind = Event::Kind::server_busy});
+    return false;
+  }
   PasswordJob job;
   job.password = std::string(old_password);
   job.hash = account->hash;
@@ -167,13 +175,14 @@ void Chat::on_password(PasswordResult result) {
         tell(id, Event{.kind = Event::Kind::already_registered, .name = pending->name});
         break;
       }
-      accounts_.put(pending->name, result.new_hash);
-      if (account_sink_ != nullptr) account_sink_->save_account(pending->name, result.new_hash);
-      if (!seat.account.empty()) accounts_.log_out(seat.account, id);
-      seat.account = pending->name;
-      accounts_.log_in(pending->name, id);
-      log_account(id, "registered", pending->name);
-      tell(id, Event{.kind = Event::Kind::registered, .name = pending->name});
+      if (bus_ != nullptr) {
+        // Redis decides, for every node at once; the member waits for it
+        // (on_account_claim() resumes it).
+        if (bus_->register_account(seat.serial, pending->name, result.new_hash)) return;
+        tell(id, Event{.kind = Event::Kind::server_busy});
+        break;
+      }
+      complete_registration(id, pending->name, result.new_hash);
       break;
     case Accounts::What::login: {
       const std::string_view host = address_host(seat.peer);
@@ -184,6 +193,7 @@ void Chat::on_password(PasswordResult result) {
       const Accounts::Account* account = accounts_.find(pending->name);
       if (!result.verified || account == nullptr) {
         accounts_.throttle.failed(key, account != nullptr, host, now());
+        if (bus_ != nullptr) publish_account('F', id, pending->name, host);
         log_account(id, "failed to log in as", pending->name);
         tell(id, Event{.kind = Event::Kind::login_failed});
         break;
@@ -199,7 +209,12 @@ void Chat::on_password(PasswordResult result) {
       }
       if (!result.verified || result.new_hash.empty()) {
         accounts_.throttle.failed(key, true, address_host(seat.peer), now());
+        if (bus_ != nullptr) publish_account('F', id, pending->name, address_host(seat.peer));
         tell(id, Event{.kind = Event::Kind::wrong_password});
+        break;
+      }
+      if (bus_ != nullptr && !bus_->update_account(pending->name, result.new_hash)) {
+        tell(id, Event{.kind = Event::Kind::server_busy});
         break;
       }
       accounts_.put(pending->name, result.new_hash);
@@ -230,6 +245,9 @@ void Chat::finish_login(MemberId id, const std::string& account) {
     leave(*other);
     replaced.drop(DropReason::replaced);
   }
+  // ... and so is one on another node, and an unlogged holder of the name
+  // there gives it back (core/account_sync.cpp): told before the rename.
+  if (bus_ != nullptr) publish_account('L', id, account);
   Seat& seat = directory_[id];
   if (!seat.account.empty()) accounts_.log_out(seat.account, id);
   seat.account = account;
@@ -239,6 +257,10 @@ void Chat::finish_login(MemberId id, const std::string& account) {
     // An unlogged holder of the name gives it back to its owner.
     if (const auto holder = directory_.find(account); holder.local && *holder.local != id) {
       to_address_name(*holder.local, Event::Kind::nickname_reclaimed);
+    }
+    if (bus_ != nullptr) {  // the name is the owner's in Redis too, whoever held it
+      const std::string old_key = directory_.has_nickname(id) ? nickname_key(seat.name) : std::string();
+      bus_->take_nickname(seat.serial, account, nickname_key(account), old_key);
     }
     const std::string old_name = directory_.rename(id, account);
     const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};

@@ -79,6 +79,8 @@ class Accounts {
   [[nodiscard]] std::size_t size() const noexcept { return registry_.size(); }
   // Adds or replaces the account of `name`'s key.
   void put(std::string name, std::string hash);
+  // Every account, by nickname key (to seed a cluster's Redis).
+  [[nodiscard]] const std::unordered_map<std::string, Account>& all() const noexcept { return registry_; }
 
   // --- who is logged in where (this node's members)
   [[nodiscard]] std::optional<MemberId> holder(std::string_view name) const;

@@ -33,6 +33,16 @@ struct ClusterEvent {
     // old_room = its key, old_name = by, text, count = until, count2 = its
     // kind's letter, plus 0x100 for a removal.
     rule = 'D',
+    // An account (core/account_sync.cpp): count2 says what happened.
+    //   'P' registered or its password changed: name, text = its hash, count = created
+    //   'L' logged in as `name` by user `user` of node `node`: other nodes
+    //       close their connection logged in as it and take the name back
+    //   'F' a failed login as `name` from host `old_room` (the throttle)
+    account = 'A',
+    // /kick of a user of node `node` (core/account_sync.cpp): name, room,
+    // old_name = by, text = reason. count2 1: asked of that node (only it
+    // reads it); 0: done there, every node shows the kick line in `room`.
+    kick = 'K',
   };
 
   Kind kind = Kind::line;
@@ -70,6 +80,21 @@ class Bus {
                               std::string_view old_key) = 0;
   // Frees nickname `key` if `user` of this node holds it.
   virtual void release_nickname(std::uint64_t user, std::string_view key) = 0;
+
+  // --- accounts (docs/CLUSTER.md "Accounts and moderation"). Each returns
+  // false when it could not be sent (the link is down).
+  // Registers `name` with `hash` for `user` unless the name is registered
+  // already, everywhere at once; the answer comes through
+  // Chat::on_account_claim().
+  virtual bool register_account(std::uint64_t /*user*/, std::string_view /*name*/, std::string_view /*hash*/) {
+    return false;
+  }
+  // Replaces the hash of account `name` (/password) and tells every node.
+  virtual bool update_account(std::string_view /*name*/, std::string_view /*hash*/) { return false; }
+  // `user` takes nickname `key` (`name`) whoever holds it (a /login takes
+  // its account's name back), freeing `old_key` (empty: none) if it holds it.
+  virtual void take_nickname(std::uint64_t /*user*/, std::string_view /*name*/, std::string_view /*key*/,
+                             std::string_view /*old_key*/) {}
 
  protected:
   ~Bus() = default;

@@ -137,7 +137,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       send_rooms(id);
       break;
     case Command::Kind::help:
-      tell(id, Event{.kind = Event::Kind::help});
+      tell(id, Event{.kind = Event::Kind::help, .count = hasher_ != nullptr ? 1u : 0u});  // count: accounts on
       break;
     case Command::Kind::quit:
       return Outcome::quit;

@@ -115,6 +115,18 @@ class Chat {
   // This node's users, for republishing presence.
   [[nodiscard]] std::vector<LocalUser> local_users() const;
 
+  // --- accounts and rules over --cluster (core/account_sync.cpp,
+  // core/moderation_sync.cpp; docs/CLUSTER.md "Accounts and moderation")
+  // The answer to Bus::register_account() for `user`'s registration of `name`.
+  void on_account_claim(std::uint64_t user, std::string_view name, std::string_view hash, ClaimResult result);
+  // An account as the cluster holds it: kept, and stored with --store, if new or changed.
+  void learn_account(std::string_view name, std::string_view hash);
+  // The rules as the cluster holds them (each a rule event): applied, and
+  // those in force here but not among them lifted.
+  void load_rules(const std::vector<ClusterEvent>& rules);
+  // Every rule in force here, as events (to seed a Redis that lost them).
+  [[nodiscard]] std::vector<ClusterEvent> rule_events() const;
+
   // --- accounts (core/account_commands.cpp). Not owned; set before anyone
   // joins. Without a hasher, /register and /login are refused.
   void set_accounts(PasswordHasher* hasher, AccountSink* sink, AccountConfig config);
@@ -270,6 +282,24 @@ class Chat {
   std::optional<Target> resolve_target(MemberId id, std::string_view name);
   [[nodiscard]] bool registered(std::string_view name) const;
   [[nodiscard]] std::string_view host_of(const Seat& seat) const;
+
+  // --- accounts, kicks and marks over --cluster (core/account_sync.cpp,
+  // core/moderation_sync.cpp)
+  void apply_remote_account(const ClusterEvent& event);
+  void apply_remote_kick(const ClusterEvent& event);
+  // Tells the other nodes about the account `name` ('L' logged in, 'F' a
+  // failed login from `host`: core/bus.h).
+  void publish_account(char what, MemberId id, std::string_view name, std::string_view host = {});
+  // The local end of a registration Redis accepted (or of one without a cluster).
+  void complete_registration(MemberId id, const std::string& name, const std::string& hash);
+  // Asks `target`'s node to kick it from `ch`.
+  void ask_kick(const Directory::RemoteUser& target, const Channel& ch, std::string_view by, std::string_view reason);
+  // Tells the other nodes `seat` was kicked from `ch`.
+  void announce_kick(const Seat& seat, const Channel& ch, std::string_view by, std::string_view reason);
+  // `name` of another node's user as /who of `ch` shows it: "@name" for
+  // the owner and operators (a registered name is logged in as itself).
+  [[nodiscard]] std::string_view remote_mark(const Channel& ch, std::string_view name,
+                                             std::deque<std::string>& marked) const;
 
   // --- cluster (core/cluster_sync.cpp)
   void publish(ClusterEvent event);

@@ -64,7 +64,9 @@ void Chat::apply_remote(const ClusterEvent& e) {
       break;
     case Kind::move:
       directory_.add_remote(e.node, e.user, e.name, e.room);
-      deliver_in(e.old_room, Event{.kind = Event::Kind::left_for, .name = e.name, .room = e.room, .count = e.count});
+      if (e.shown) {  // not after a kick (the kick line was shown)
+        deliver_in(e.old_room, Event{.kind = Event::Kind::left_for, .name = e.name, .room = e.room, .count = e.count});
+      }
       deliver_in(e.room, Event{.kind = Event::Kind::joined, .name = e.name, .room = e.room, .count = e.count2});
       break;
     case Kind::leave:
@@ -95,6 +97,12 @@ void Chat::apply_remote(const ClusterEvent& e) {
       break;
     case Kind::rule:
       apply_remote_rule(e);
+      break;
+    case Kind::account:
+      apply_remote_account(e);
+      break;
+    case Kind::kick:
+      apply_remote_kick(e);
       break;
   }
 }

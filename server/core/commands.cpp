@@ -126,7 +126,7 @@ void Chat::send_who(MemberId id, std::string_view arg) {
     const std::string key = room_key(ch.name);
     for (const auto& [node, users] : directory_.remote()) {
       for (const auto& [user, u] : users) {
-        if (everyone || room_key(u.room) == key) names.push_back(u.name);
+        if (everyone || room_key(u.room) == key) names.push_back(remote_mark(ch, u.name, marked));
       }
     }
   }
@@ -261,6 +261,7 @@ void Chat::switch_room(MemberId id, Channel& to, bool quietly) {
     e.old_room = from_name;
     e.count = left_behind;
     e.count2 = there;
+    e.shown = !quietly;  // a kick: the other nodes showed the kick line instead
     publish(std::move(e));
   }
   send_history(id);

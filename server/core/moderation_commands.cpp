@@ -2,7 +2,7 @@
 // /deop, /topic, /kick, /ban, /unban, /bans, /mute, /unmute, /private and
 // /invite, and what the rules change in entering a room. The rules
 // themselves (who may, who is banned until when) are core/moderation/.
-// Over the house's 400 lines (488): one handler per command, each short;
+// Over the house's 400 lines (479): one handler per command, each short;
 // splitting by command group (roles/topic, bans/mutes, privacy) is the
 // next change here.
 //
@@ -16,6 +16,7 @@
 #include "core/chat.h"
 #include "core/moderation/address_key.h"
 #include "core/moderation/duration.h"
+#include "core/moderation/rule_event.h"
 #include "nickname.h"
 #include "room_name.h"
 #include "utf8.h"
@@ -63,41 +64,15 @@ void Chat::restore_moderation(const ModerationRule& rule) {
 void Chat::enact(ModerationRule rule) {
   restore_moderation(rule);
   if (moderation_sink_ != nullptr) moderation_sink_->save(rule);
-  if (bus_ != nullptr) {
-    ClusterEvent e;
-    e.kind = ClusterEvent::Kind::rule;
-    e.name = rule.name;
-    e.room = rule.room;
-    e.old_room = rule.key;
-    e.old_name = rule.by;
-    e.text = rule.text;
-    e.count = static_cast<std::uint64_t>(rule.until);
-    e.count2 = static_cast<std::uint64_t>(static_cast<unsigned char>(rule.kind)) | (rule.removed ? 0x100U : 0U);
-    publish(std::move(e));
-  }
+  if (bus_ != nullptr) publish(rule_event(rule));  // with --cluster, Redis keeps it too
 }
 
 void Chat::apply_remote_rule(const ClusterEvent& e) {
-  ModerationRule rule;
-  rule.kind = static_cast<Kind>(static_cast<char>(e.count2 & 0xFF));
-  rule.removed = (e.count2 & 0x100U) != 0;
-  rule.room = e.room;
-  rule.key = e.old_room;
-  rule.name = e.name;
-  rule.by = e.old_name;
-  rule.text = e.text;
-  rule.until = static_cast<std::int64_t>(e.count);
-  switch (rule.kind) {
-    case Kind::owner: case Kind::op: case Kind::topic: case Kind::ban:
-    case Kind::mute: case Kind::invite_only: case Kind::invite:
-      break;
-    default:
-      return;  // not a rule this release knows
-  }
-  if (!is_valid_room_name(rule.room)) return;
-  restore_moderation(rule);
-  if (moderation_sink_ != nullptr) moderation_sink_->save(rule);
-  enforce(rule);
+  const std::optional<ModerationRule> rule = rule_of(e);
+  if (!rule || !is_valid_room_name(rule->room)) return;
+  restore_moderation(*rule);
+  if (moderation_sink_ != nullptr) moderation_sink_->save(*rule);
+  enforce(*rule);
 }
 
 void Chat::enforce(const ModerationRule& rule) {
@@ -126,6 +101,7 @@ void Chat::enforce(const ModerationRule& rule) {
     Rendering rendering(renderers_, kicked);
     log_event(rendering);
     broadcast(ch, rendering, m);
+    if (bus_ != nullptr) announce_kick(directory_[m], ch, rule.by, rule.text);
     tell(m, Event{.kind = Event::Kind::banned_from_server});
     expel(m, DropReason::banned);
   }
@@ -138,6 +114,7 @@ void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_v
   log_event(rendering);
   broadcast(ch, rendering, target);
   tell(target, Event{.kind = Event::Kind::kicked_you, .other = by, .room = ch.name, .text = reason});
+  if (bus_ != nullptr) announce_kick(seat, ch, by, reason);
   if (channels_.is_lobby(ch)) {
     expel(target, DropReason::kicked);
   } else {
@@ -157,6 +134,7 @@ void Chat::expel(MemberId id, DropReason why) {
     if (!held_key.empty()) bus_->release_nickname(seat.serial, held_key);
     ClusterEvent e = presence(ClusterEvent::Kind::leave, seat);
     e.count = online();
+    e.shown = false;  // the other nodes showed the kick (announce_kick)
     publish(std::move(e));
   }
   channels_.remove_member(ch, id, sink_ != nullptr, now());
@@ -327,6 +305,16 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       const Directory::Found found = directory_.find(cmd.arg);
       if (!found) {
         tell(id, Event{.kind = Event::Kind::no_such_user, .name = clean(cmd.arg)});
+        return;
+      }
+      if (!found.local && found.remote != nullptr && room_key(found.remote->room) == room_key(ch.name)) {
+        // A user of another node: its node kicks it (core/moderation_sync.cpp).
+        const std::string target_account = registered(found.remote->name) ? found.remote->name : std::string();
+        if (untouchable(std::nullopt, target_account)) {
+          tell(id, Event{.kind = Event::Kind::cannot_moderate, .name = found.remote->name, .room = ch.name});
+          return;
+        }
+        ask_kick(*found.remote, ch, actor, clean(cmd.text));
         return;
       }
       if (!found.local || directory_[*found.local].channel != &ch) {

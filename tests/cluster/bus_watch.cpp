@@ -80,6 +80,17 @@ bool BusWatch::wait_for(const std::string& needle, std::chrono::milliseconds tim
   return wait_from(0, needle, timeout);
 }
 
+bool BusWatch::wait_for_count(const std::string& needle, std::size_t count, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (!wait_from(from, needle, std::max(left, std::chrono::milliseconds(0)))) return false;
+    from = seen_.find(needle, from) + 1;
+  }
+  return true;
+}
+
 bool BusWatch::sync(std::chrono::milliseconds timeout) {
   const std::size_t from = seen_.size();
   const std::string ping = "*1\r\n$4\r\nPING\r\n";

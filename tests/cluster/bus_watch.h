@@ -28,6 +28,8 @@ class BusWatch {
   // Waits until a message on the bus contains `needle` (seen since this
   // watch was made, earlier ones included). False on timeout.
   bool wait_for(const std::string& needle, std::chrono::milliseconds timeout);
+  // Waits until `needle` has been seen `count` times. False on timeout.
+  bool wait_for_count(const std::string& needle, std::size_t count, std::chrono::milliseconds timeout);
   // Sends PING and waits for its answer: everything Redis published before
   // has been written to every subscriber. False on timeout.
   bool sync(std::chrono::milliseconds timeout);

@@ -101,6 +101,15 @@ struct Cluster {
   }
 };
 
+// Waits until every node has taken in every event published so far
+// (bus_watch.h).
+inline void settle(Cluster& cluster) {
+  REQUIRE(cluster.bus->sync(5s));
+  for (std::size_t i = 0; i < cluster.nodes.size(); ++i) {
+    REQUIRE(await_drained(cluster[static_cast<int>(i)].pid(), cluster.redis.port(), 5s));
+  }
+}
+
 // The names in a one-line "/who *" (or "/who") reply, sorted: across nodes
 // the order of arrival is each node's own, so the tests compare sets.
 inline std::vector<std::string> who_names(TestClient& client, const std::string& command = "/who *") {

@@ -47,6 +47,17 @@ TEST_CASE("accounts: refused without --store", "[accounts]") {
   a.expect_line("! you are not logged in");
 }
 
+TEST_CASE("accounts: /help lists the account and moderation commands where accounts are on", "[accounts]") {
+  TempDir dir;
+  ChatdProcess server({"--store", dir.db()});
+  TestClient a = join(server, {});
+  a.send_line("/help");
+  a.expect_line("> Commands:");
+  for (int i = 0; i < 13; ++i) REQUIRE(a.read_line());  // the classic list (unit-tested against PROTOCOL.md)
+  a.expect_line("> Accounts and moderation:");
+  a.expect_line(">   /register PASSWORD            register your nickname to you");
+}
+
 TEST_CASE("accounts: register, reserve, log in, log out", "[accounts]") {
   TempDir dir;
   ChatdProcess server({"--store", dir.db()});

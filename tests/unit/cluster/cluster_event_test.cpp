@@ -28,7 +28,7 @@ ClusterEvent sample() {
 }  // namespace
 
 TEST_CASE("cluster events: every kind round-trips, bytes included") {
-  for (const char kind : std::string("ELNMTPRD")) {
+  for (const char kind : std::string("ELNMTPRDAK")) {
     ClusterEvent e = sample();
     e.kind = static_cast<ClusterEvent::Kind>(kind);
     e.text = std::string("x\0y:3:", 6);  // a NUL and field-like text inside a field
@@ -153,4 +153,20 @@ TEST_CASE("cluster events: a moderation rule travels in version 2 only") {
   e.count2 = 'B' | 0x100U;              // an unban
   CHECK(decode_cluster_event(encode(e)) == e);
   CHECK_FALSE(decode_cluster_event(encode(e, 1)));  // a version 1 node knows no rules
+}
+
+TEST_CASE("cluster events: accounts and kicks travel in version 2 only") {
+  ClusterEvent account = sample();
+  account.kind = ClusterEvent::Kind::account;
+  account.text = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";  // a hash, never a password
+  account.count2 = 'P';
+  CHECK(decode_cluster_event(encode(account)) == account);
+  CHECK_FALSE(decode_cluster_event(encode(account, 1)));
+  ClusterEvent kick = sample();
+  kick.kind = ClusterEvent::Kind::kick;
+  kick.old_name = "alice";  // by
+  kick.text = "spam";       // reason
+  kick.count2 = 1;          // asked of the user's node
+  CHECK(decode_cluster_event(encode(kick)) == kick);
+  CHECK_FALSE(decode_cluster_event(encode(kick, 1)));
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/moderation/rule_event.h"
 #include "room_fixture.h"
 
 using chat::RoomConfig;
@@ -297,4 +298,53 @@ TEST_CASE("an address ban spares the room's operators behind the same address") 
   CHECK(ms->take().back() == "> You are now in #lobby (1 user here)\n");
   f.room.handle_line(a, "/who");
   CHECK(ma->take() == Lines{"> In #rust (1): @alice\n"});
+}
+
+namespace {
+
+struct CountingSink final : chat::ModerationSink {
+  std::vector<chat::ModerationRule> saved;
+  void save(const chat::ModerationRule& rule) override { saved.push_back(rule); }
+};
+
+}  // namespace
+
+TEST_CASE("the rules a cluster holds replace this chat's: new ones apply, missing ones are lifted, known ones cost nothing") {
+  Mod f;
+  CountingSink sink;
+  f.room.set_moderation_sink(&sink);
+  auto [a, ma] = f.user("1.1.1.1:1", "alice", "alice");
+  auto [b, mb] = f.user("2.2.2.2:2", "bob");
+  f.room.handle_line(a, "/join #rust");  // alice owns #rust
+  f.room.handle_line(b, "/join #rust");
+  f.room.handle_line(a, "/topic old");
+  f.clear();
+  std::vector<chat::ClusterEvent> held = f.room.rule_events();  // owner and topic
+  REQUIRE(held.size() == 2);
+  sink.saved.clear();
+
+  // As held: nothing is stored again.
+  f.room.load_rules(held);
+  CHECK(sink.saved.empty());
+
+  // The cluster holds a ban of bob's address and no topic: bob is kicked,
+  // the topic lifted (and both stored).
+  chat::ModerationRule ban;
+  ban.kind = chat::ModerationRule::Kind::ban;
+  ban.room = "#rust";
+  ban.key = "h:2.2.2.2";
+  ban.name = "2.2.2.2";
+  ban.by = "alice";
+  std::vector<chat::ClusterEvent> cluster;
+  for (const chat::ClusterEvent& e : held) {
+    if (chat::rule_of(e)->kind == chat::ModerationRule::Kind::owner) cluster.push_back(e);
+  }
+  cluster.push_back(chat::rule_event(ban));
+  f.room.load_rules(cluster);
+  CHECK(mb->take() == Lines{"! you were kicked from #rust by alice\n", "> You are now in #lobby (1 user here)\n"});
+  f.room.handle_line(b, "/join #rust");
+  CHECK(mb->take() == Lines{"! you are banned from #rust\n"});
+  f.room.handle_line(a, "/topic");
+  CHECK(ma->take().back() == "> No topic\n");
+  CHECK(sink.saved.size() == 2);
 }

@@ -6,6 +6,7 @@
 #include "core/moderation/address_key.h"
 #include "core/moderation/duration.h"
 #include "core/moderation/moderation.h"
+#include "core/moderation/rule_event.h"
 
 using chat::ModerationRule;
 using chat::Moderation;
@@ -141,4 +142,20 @@ TEST_CASE("rules() gives back what apply() was given") {
   CHECK(copy.find("#rust")->topic == "systems");
   CHECK(copy.muted("#rust", "bob", "", 76) != nullptr);
   CHECK(copy.muted("#rust", "bob", "", 77) == nullptr);
+}
+
+TEST_CASE("a rule as a cluster event and its identity in Redis") {
+  auto ban = rule(Kind::ban, "#Rust", "h:2001:db8:1:2::/64", "2001:db8:1:2::/64", 1'800'000'000);
+  ban.text = "spam";
+  ban.removed = true;
+  CHECK(chat::rule_of(chat::rule_event(ban)) == ban);
+  // One identity per kind, room (any spelling) and key: a later rule replaces it.
+  auto again = rule(Kind::ban, "#rust", "h:2001:db8:1:2::/64");
+  CHECK(chat::rule_identity(again) == chat::rule_identity(ban));
+  CHECK(chat::rule_identity(rule(Kind::mute, "#rust", "h:2001:db8:1:2::/64")) != chat::rule_identity(ban));
+  CHECK(chat::rule_identity(rule(Kind::topic, "#rust")) == std::string("T\n#rust\n"));
+  // A kind this release does not know is not a rule.
+  auto unknown = chat::rule_event(ban);
+  unknown.count2 = 'Z';
+  CHECK_FALSE(chat::rule_of(unknown));
 }
