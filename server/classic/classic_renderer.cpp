@@ -41,6 +41,8 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::renamed: out.append(msg::renamed_other(e.other, e.name)); return;
     case Kind::joined: out.append(msg::joined(e.name, e.room, e.count)); return;
     case Kind::left_for: out.append(msg::left_for(e.name, e.room, e.count)); return;
+    case Kind::parted: out.append(msg::parted(e.name, e.room, e.count)); return;
+    case Kind::not_on_room: out.append(msg::not_on_room(e.room)); return;
     case Kind::renamed_self: out.append(msg::renamed_self(e.name)); return;
     case Kind::private_in: out.append(msg::private_to_recipient(e.name, e.text)); return;
     case Kind::private_out: out.append(msg::private_to_sender(e.name, e.text)); return;

@@ -27,6 +27,11 @@ class Member {
 
   // Queues a line rendered in protocol(); must not call back into the chat.
   virtual void deliver(const SharedLine& line) = 0;
+  // An event for this member alone (a reply, a notice, a replay): rendered
+  // in its protocol and delivered. A protocol whose replies name their
+  // receiver (IRC's numerics) or depend on what it asked for (IRC's
+  // server-time) renders it itself. Must not call back into the chat.
+  virtual void receive(const Renderers& renderers, const Event& event) { deliver(renderers.render(protocol_, event)); }
   // Whether a reply of `lines` lines, `bytes` in total, built for this
   // member alone would be queued now. If not, the chat does not build it;
   // the member counts it as one skipped message.

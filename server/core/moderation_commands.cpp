@@ -107,7 +107,7 @@ void Chat::enforce(const ModerationRule& rule) {
   std::vector<MemberId> hit;
   for (const MemberId m : directory_.local()) {
     const Seat& s = directory_[m];
-    if (!server && room_key(s.channel->name) != key) continue;
+    if (!server && room_with_key(s, key) == nullptr) continue;
     // Whoever moderates the room is not banned from it by an address ban
     // that happens to match them (an owner behind the spammer's NAT).
     if (moderation_.is_operator(rule.room, s.account)) continue;
@@ -117,15 +117,19 @@ void Chat::enforce(const ModerationRule& rule) {
     }
   }
   for (const MemberId m : hit) {
-    Channel& ch = *directory_[m].channel;
     if (!server) {
-      kick(m, ch, rule.by, rule.text);
+      kick(m, *room_with_key(directory_[m], key), rule.by, rule.text);
       continue;
     }
-    const Event kicked{.kind = Event::Kind::kicked, .name = directory_[m].name, .other = rule.by, .text = rule.text};
+    const Seat& s = directory_[m];
+    const Event kicked{.kind = Event::Kind::kicked,
+                       .name = s.name,
+                       .other = rule.by,
+                       .room = s.channel != nullptr ? std::string_view(s.channel->name) : std::string_view(),
+                       .text = rule.text};
     Rendering rendering(renderers_, kicked);
     log_event(rendering);
-    broadcast(ch, rendering, m);
+    broadcast_seat(s, rendering, m);
     tell(m, Event{.kind = Event::Kind::banned_from_server});
     expel(m, DropReason::banned);
   }
@@ -133,12 +137,14 @@ void Chat::enforce(const ModerationRule& rule) {
 
 void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_view reason) {
   const Seat& seat = directory_[target];
-  const Event kicked{.kind = Event::Kind::kicked, .name = seat.name, .other = by, .text = reason};
+  const Event kicked{.kind = Event::Kind::kicked, .name = seat.name, .other = by, .room = ch.name, .text = reason};
   Rendering rendering(renderers_, kicked);
   log_event(rendering);
   broadcast(ch, rendering, target);
   tell(target, Event{.kind = Event::Kind::kicked_you, .other = by, .room = ch.name, .text = reason});
-  if (channels_.is_lobby(ch)) {
+  if (seat.multi) {  // out of that room only
+    drop_room(target, ch);
+  } else if (channels_.is_lobby(ch)) {
     expel(target, DropReason::kicked);
   } else {
     switch_room(target, channels_.lobby(), true);
@@ -147,7 +153,6 @@ void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_v
 
 void Chat::expel(MemberId id, DropReason why) {
   auto [seat, held_key] = directory_.remove(id);
-  Channel& ch = *seat.channel;
   if (hasher_ != nullptr) leave_accounts(seat, id);
   // The room saw why; the log keeps the count of users online exact.
   const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
@@ -159,7 +164,7 @@ void Chat::expel(MemberId id, DropReason why) {
     e.count = online();
     publish(std::move(e));
   }
-  channels_.remove_member(ch, id, sink_ != nullptr, now());
+  leave_rooms(seat, id);
   seat.member->drop(why);
 }
 
@@ -202,7 +207,7 @@ void Chat::claim_room(MemberId id, Channel& ch) {
 void Chat::send_topic(MemberId id, const Channel& ch) {
   const RoomRules* rules = moderation_.find(ch.name);
   if (rules == nullptr || rules->topic.empty()) return;
-  tell(id, Event{.kind = Event::Kind::topic_is, .name = rules->topic_by, .text = rules->topic});
+  tell(id, Event{.kind = Event::Kind::topic_is, .name = rules->topic_by, .room = ch.name, .text = rules->topic});
 }
 
 void Chat::mark_operators(const Channel& ch, std::span<const MemberId> who, std::vector<std::string_view>& names,
@@ -234,11 +239,16 @@ std::optional<Chat::Target> Chat::resolve_target(MemberId id, std::string_view n
 
 void Chat::moderate(MemberId id, const Command& cmd) {
   Seat& seat = directory_[id];
+  if (seat.channel == nullptr) [[unlikely]] {  // a member in no room (IRC) moderates none
+    tell(id, Event{.kind = Event::Kind::not_on_room, .room = cmd.room});
+    return;
+  }
   Channel& ch = *seat.channel;
   const std::string actor = seat.name;  // seats may move while this runs
   const std::string account = seat.account;
   const auto usage = [&](std::string_view synopsis) { refuse(id, Event::Kind::usage, {}, synopsis); };
-  const auto announce = [&](const Event& e) {  // to the room, the actor included, and the log
+  const auto announce = [&](Event e) {  // to the room, the actor included, and the log
+    if (e.room.empty()) e.room = ch.name;
     Rendering rendering(renderers_, e);
     log_event(rendering);
     broadcast(ch, rendering);
@@ -301,7 +311,7 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       if (cmd.arg.empty()) {
         const RoomRules* rules = moderation_.find(ch.name);
         if (rules == nullptr || rules->topic.empty()) {
-          tell(id, Event{.kind = Event::Kind::no_topic});
+          tell(id, Event{.kind = Event::Kind::no_topic, .room = ch.name});
         } else {
           send_topic(id, ch);
         }
@@ -329,7 +339,7 @@ void Chat::moderate(MemberId id, const Command& cmd) {
         tell(id, Event{.kind = Event::Kind::no_such_user, .name = clean(cmd.arg)});
         return;
       }
-      if (!found.local || directory_[*found.local].channel != &ch) {
+      if (!found.local || !in_room(directory_[*found.local], ch)) {
         tell(id, Event{.kind = Event::Kind::not_in_room, .name = clean(cmd.arg), .room = ch.name});
         return;
       }

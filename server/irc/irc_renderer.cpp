@@ -56,12 +56,13 @@ void IrcRenderer::said(std::string& out, std::string_view tag_time, Event::Kind 
       shown = body;
     }
     const std::string_view params[] = {target, shown};
-    append_message(out, OutMessage{.tags = tags, .source = source, .command = "PRIVMSG", .params = params});
+    append_message(out, OutMessage{.tags = tags, .source = source, .command = "PRIVMSG", .params = params, .colon_last = true});
   }
 }
 
 void IrcRenderer::notice(std::string& out, const Receiver& r, std::string_view text) const {
-  append_message(out, style_.server, "NOTICE", {r.nick, text});
+  const std::string_view params[] = {r.nick, text};
+  append_message(out, OutMessage{.source = style_.server, .command = "NOTICE", .params = params, .colon_last = true});
 }
 
 // RPL_NAMREPLY lines of as many names as fit, then RPL_ENDOFNAMES.
@@ -128,6 +129,12 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
     case Kind::left_for:  // other: the room left (see the header)
       append_message(out, source_of(e.name), "PART", {or_star(e.other), "left for " + std::string(e.room)});
       return;
+    case Kind::parted:
+      append_message(out, source_of(e.name), "PART", {or_star(e.room)});
+      return;
+    case Kind::not_on_room:
+      append_numeric(out, server, r.nick, Numeric::ERR_NOTONCHANNEL, {or_star(e.room)});
+      return;
     case Kind::renamed:
       append_message(out, source_of(e.other), "NICK", {nick_for(e.name)});
       return;
@@ -142,7 +149,8 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
         const std::string to = nick_for(e.name);
         const std::string source = source_of(name_for_nick(r.nick));
         for (std::string_view piece : split_text(e.text, text_room(source, "PRIVMSG", to))) {
-          append_message(out, source, "PRIVMSG", {to, piece});
+          const std::string_view params[] = {to, piece};
+          append_message(out, OutMessage{.source = source, .command = "PRIVMSG", .params = params, .colon_last = true});
         }
       }
       return;
