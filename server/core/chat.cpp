@@ -110,7 +110,7 @@ void Chat::leave(MemberId id) {
   const auto [seat, held_key] = directory_.remove(id);
   if (hasher_ != nullptr) leave_accounts(seat, id);
 
-  const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
+  const Event left{.kind = Event::Kind::left, .name = seat.name, .text = seat.quit_reason, .count = online()};
   Rendering rendering(renderers_, left);
   log_event(rendering);
   if (seat.announced) broadcast_seat(seat, rendering, id);
@@ -213,7 +213,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
       enter(id, cmd.arg);
       break;
     case Command::Kind::leave:
-      part(id, cmd.arg);
+      part(id, cmd.arg, cmd.text);
       break;
   }
   return Outcome::stay;

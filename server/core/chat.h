@@ -142,6 +142,8 @@ class Chat {
     }
   }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
+  // What IRC users are shown when `id` leaves (its QUIT message).
+  void set_quit_reason(MemberId id, std::string_view reason) { directory_[id].quit_reason = clean(reason); }
   // Whether `id` is in `room` (a member in several rooms: any of them).
   [[nodiscard]] bool is_in_room(MemberId id, std::string_view room) const;
 
@@ -217,7 +219,7 @@ class Chat {
   bool focus(MemberId id, std::string_view room);
   // IRC's JOIN and PART.
   void enter(MemberId id, std::string_view room);
-  void part(MemberId id, std::string_view room);
+  void part(MemberId id, std::string_view room, std::string_view reason);
   // Takes `id` out of `ch`, one of its rooms; its next room becomes its own.
   void drop_room(MemberId id, Channel& ch);
   // Takes a removed seat out of every room it was in.

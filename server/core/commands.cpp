@@ -122,7 +122,7 @@ void Chat::send_who(MemberId id, std::string_view arg) {
   names.reserve(who.size());
   for (MemberId m : who) names.push_back(directory_[m].name);
   std::deque<std::string> marked;  // "@name": stable storage for the views
-  if (!moderation_.empty()) [[unlikely]] mark_operators(ch, who, names, marked);
+  if (!moderation_.empty() || !ch.session_ops.empty()) [[unlikely]] mark_operators(ch, who, names, marked);
   if (bus_ != nullptr) {  // then other nodes' users, node by node
     const std::string key = room_key(ch.name);
     for (const auto& [node, users] : directory_.remote()) {

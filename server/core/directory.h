@@ -53,6 +53,7 @@ class Directory {
     // A line user's `also` stays empty (no allocation).
     bool multi = false;
     std::vector<Channel*> also;
+    std::string quit_reason{};  // IRC's QUIT message, shown to IRC users as it leaves
   };
   // A user of another node.
   struct RemoteUser {

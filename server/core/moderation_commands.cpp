@@ -170,6 +170,7 @@ void Chat::expel(MemberId id, DropReason why) {
 
 bool Chat::may_moderate(MemberId id, const Channel& ch) {
   if (moderation_.is_operator(ch.name, directory_[id].account)) return true;
+  if (std::find(ch.session_ops.begin(), ch.session_ops.end(), id) != ch.session_ops.end()) return true;
   tell(id, Event{.kind = Event::Kind::not_operator, .room = ch.name});
   return false;
 }
@@ -213,8 +214,13 @@ void Chat::send_topic(MemberId id, const Channel& ch) {
 void Chat::mark_operators(const Channel& ch, std::span<const MemberId> who, std::vector<std::string_view>& names,
                           std::deque<std::string>& marked) const {
   const RoomRules* rules = moderation_.find(ch.name);
-  if (rules == nullptr || (rules->owner.empty() && rules->operators.empty())) return;
   for (std::size_t i = 0; i < who.size() && i < names.size(); ++i) {
+    if (std::find(ch.session_ops.begin(), ch.session_ops.end(), who[i]) != ch.session_ops.end()) {
+      marked.push_back("@" + directory_[who[i]].name);
+      names[i] = marked.back();
+      continue;
+    }
+    if (rules == nullptr || (rules->owner.empty() && rules->operators.empty())) continue;
     const Seat& s = directory_[who[i]];
     if (s.account.empty() || !moderation_.is_room_operator(ch.name, s.account)) continue;
     marked.push_back("@" + s.name);
@@ -275,12 +281,32 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       const RoomRules* rules = moderation_.find(ch.name);
       const bool owner = rules != nullptr && !rules->owner.empty() && !account.empty() &&
                          nickname_key(rules->owner) == nickname_key(account);
-      if (!owner && !moderation_.is_admin(account)) {
+      const bool session_op = std::find(ch.session_ops.begin(), ch.session_ops.end(), id) != ch.session_ops.end();
+      if (!owner && !moderation_.is_admin(account) && !session_op) {
         tell(id, Event{.kind = Event::Kind::not_operator, .room = ch.name});
         return;
       }
       std::string target;
       const Directory::Found found = directory_.find(cmd.arg);
+      // IRC's operators (Channel::session_ops): given by one of them, or to
+      // a member in several rooms without an account, for as long as it stays.
+      if (found.local && (session_op || directory_[*found.local].multi) && directory_[*found.local].account.empty()) {
+        const MemberId t = *found.local;
+        if (!in_room(directory_[t], ch)) {
+          tell(id, Event{.kind = Event::Kind::not_in_room, .name = directory_[t].name, .room = ch.name});
+          return;
+        }
+        const bool had = std::find(ch.session_ops.begin(), ch.session_ops.end(), t) != ch.session_ops.end();
+        if (op && !had) ch.session_ops.push_back(t);
+        if (!op) std::erase(ch.session_ops, t);
+        announce(Event{.kind = op ? Event::Kind::op_granted : Event::Kind::op_removed, .name = actor,
+                       .other = directory_[t].name, .room = ch.name});
+        return;
+      }
+      if (!found && session_op) {
+        tell(id, Event{.kind = Event::Kind::no_such_user, .name = clean(cmd.arg)});
+        return;
+      }
       if (found.local && !directory_[*found.local].account.empty()) {
         target = directory_[*found.local].account;
       } else if (is_valid_nickname(cmd.arg) && registered(cmd.arg)) {
@@ -319,7 +345,10 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       }
       // Anyone sets the topic of a room without an owner but the default
       // room's, which admins moderate.
-      if ((channels_.is_lobby(ch) || moderation_.has_owner(ch.name)) && !may_moderate(id, ch)) return;
+      if ((channels_.is_lobby(ch) || moderation_.has_owner(ch.name) || !ch.session_ops.empty()) &&
+          !may_moderate(id, ch)) {
+        return;
+      }
       const std::string topic = clean(cmd.arg);
       if (!has_visible_text(topic)) return usage("/topic [TEXT]");
       ModerationRule rule;

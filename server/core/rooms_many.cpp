@@ -56,6 +56,10 @@ bool Chat::focus(MemberId id, std::string_view room) {
   }
   if (seat.channel != nullptr && room_key(seat.channel->name) == room_key(room)) return true;
   const std::string shown = clean(room);
+  if (channels_.find(room) == nullptr) {  // IRC's 403: no such channel
+    tell(id, Event{.kind = Event::Kind::invalid_room_name, .name = shown});
+    return false;
+  }
   tell(id, Event{.kind = Event::Kind::not_on_room, .room = shown});
   return false;
 }
@@ -90,6 +94,7 @@ void Chat::enter(MemberId id, std::string_view room) {
   Channel& to = existing != nullptr ? *existing : channels_.get(room);
   if (existing == nullptr && !moderation_.empty()) to.owned = moderation_.has_owner(to.name);
   if (existing == nullptr && !seat.account.empty()) claim_room(id, to);
+  if (existing == nullptr && !to.owned && !channels_.is_lobby(to)) to.session_ops.push_back(id);  // IRC: its creator
 
   const Event joined{.kind = Event::Kind::joined, .name = seat.name, .room = to.name, .count = here(to) + 1};
   Rendering joined_rendering(renderers_, joined);
@@ -103,7 +108,7 @@ void Chat::enter(MemberId id, std::string_view room) {
   send_history(id);
 }
 
-void Chat::part(MemberId id, std::string_view room) {
+void Chat::part(MemberId id, std::string_view room, std::string_view reason) {
   if (!directory_[id].multi) {
     move(id, config_.default_room);
     return;
@@ -115,7 +120,8 @@ void Chat::part(MemberId id, std::string_view room) {
   if (!focus(id, room)) return;
   Seat& seat = directory_[id];
   Channel& ch = *seat.channel;
-  const Event parted{.kind = Event::Kind::parted, .name = seat.name, .room = ch.name, .count = here(ch) - 1};
+  const Event parted{
+      .kind = Event::Kind::parted, .name = seat.name, .room = ch.name, .text = reason, .count = here(ch) - 1};
   Rendering rendering(renderers_, parted);
   log_event(rendering);
   broadcast(ch, rendering);  // the member too: IRC shows a PART to whoever parts
@@ -134,12 +140,19 @@ void Chat::drop_room(MemberId id, Channel& ch) {
   } else {
     std::erase(seat.also, &ch);
   }
+  std::erase(ch.session_ops, id);
   channels_.remove_member(ch, id, sink_ != nullptr, now());
 }
 
 void Chat::leave_rooms(const Seat& seat, MemberId id) {
-  for (Channel* ch : seat.also) channels_.remove_member(*ch, id, sink_ != nullptr, now());
-  if (seat.channel != nullptr) channels_.remove_member(*seat.channel, id, sink_ != nullptr, now());
+  for (Channel* ch : seat.also) {
+    std::erase(ch->session_ops, id);
+    channels_.remove_member(*ch, id, sink_ != nullptr, now());
+  }
+  if (seat.channel != nullptr) {
+    if (!seat.channel->session_ops.empty()) [[unlikely]] std::erase(seat.channel->session_ops, id);
+    channels_.remove_member(*seat.channel, id, sink_ != nullptr, now());
+  }
 }
 
 }  // namespace chat

@@ -82,6 +82,7 @@ IrcClient::Outcome IrcClient::on_line(std::string_view line, Chat& chat, Member&
     return Outcome::stay;
   }
   if (m.command == "QUIT") {
+    if (!m.param(0).empty()) chat.set_quit_reason(*id, m.param(0));
     append_error(out, "quit");
     reply(self, out);
     return Outcome::quit;
@@ -139,7 +140,9 @@ void IrcClient::registered_command(const Message& m, Chat& chat, Member& self, M
     if (need(1)) join(m, chat, id, out);
   } else if (c == "PART") {
     if (!need(1)) return;
-    for (const std::string_view room : split_list(m.params[0])) chat.handle(id, cmd(Command::Kind::leave, room));
+    for (const std::string_view room : split_list(m.params[0])) {
+      chat.handle(id, cmd(Command::Kind::leave, room, m.param(1)));
+    }
   } else if (c == "NICK") {
     if (m.params.empty() || m.params[0].empty()) {
       append_numeric(out, server(), nick_, Numeric::ERR_NONICKNAMEGIVEN);
@@ -189,7 +192,9 @@ void IrcClient::registered_command(const Message& m, Chat& chat, Member& self, M
     reply(self, out);
     out.clear();
     for (const std::string_view who : split_list(m.params[1])) {
-      chat.handle(id, cmd(Command::Kind::kick, name_for_nick(who), m.param(2), m.params[0]));
+      // Without a comment the kicker's nick is the comment, as IRC servers do.
+      const std::string_view reason = m.param(2).empty() ? std::string_view(nick_) : m.param(2);
+      chat.handle(id, cmd(Command::Kind::kick, name_for_nick(who), reason, m.params[0]));
     }
   } else if (c == "INVITE") {
     if (!need(2)) return;

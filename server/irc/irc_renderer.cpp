@@ -124,13 +124,18 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
       append_message(out, source_of(e.name), "JOIN", {or_star(e.room)});
       return;
     case Kind::left:
-      append_message(out, source_of(e.name), "QUIT", {"Quit: left the chat"});
+      append_message(out, source_of(e.name), "QUIT",
+                     {e.text.empty() ? std::string("Quit: left the chat") : "Quit: " + std::string(e.text)});
       return;
     case Kind::left_for:  // other: the room left (see the header)
       append_message(out, source_of(e.name), "PART", {or_star(e.other), "left for " + std::string(e.room)});
       return;
     case Kind::parted:
-      append_message(out, source_of(e.name), "PART", {or_star(e.room)});
+      if (e.text.empty()) {
+        append_message(out, source_of(e.name), "PART", {or_star(e.room)});
+      } else {
+        append_message(out, source_of(e.name), "PART", {or_star(e.room), e.text});
+      }
       return;
     case Kind::not_on_room:
       append_numeric(out, server, r.nick, Numeric::ERR_NOTONCHANNEL, {or_star(e.room)});

@@ -75,9 +75,32 @@ TEST_CASE("a multi-room member enters two rooms and speaks in the one it names")
   f.room.handle_line(c, "from carol");
   CHECK(ma->take() == Lines{"[bob] from bob\n", "[carol] from carol\n"});
 
-  // A room it is not in.
+  // A room that does not exist (IRC's 403), and one it is not in (442).
   f.room.handle(a, say("#nowhere", "x"));
-  CHECK(ma->take() == Lines{"! you are not in #nowhere\n"});
+  CHECK(ma->take() == Lines{"! invalid room name: #nowhere\n"});
+  f.room.handle_line(b, "/join #elsewhere");
+  mb->take();
+  CHECK(ma->take() == Lines{"< bob left for #elsewhere (1 user here)\n"});
+  f.room.handle(a, say("#elsewhere", "x"));
+  CHECK(ma->take() == Lines{"! you are not in #elsewhere\n"});
+}
+
+TEST_CASE("the creator of a room in several rooms operates it: @ in /who, /topic for operators only") {
+  Fixture f;
+  auto [a, ma] = join_multi(f, "1.1.1.1:1", "alice");
+  auto [d, md] = join_multi(f, "4.4.4.4:4", "dave");
+  f.room.handle(a, enter("#new"));
+  f.room.handle(d, enter("#new"));
+  ma->take();
+  md->take();
+  f.room.handle(d, Command{.kind = Command::Kind::who, .room = "#new"});
+  CHECK(md->take() == Lines{"> In #new (2): @alice, dave\n"});
+  f.room.handle(d, Command{.kind = Command::Kind::topic, .arg = "mine", .room = "#new"});
+  CHECK(md->take() == Lines{"! you are not an operator of #new\n"});
+  f.room.handle(a, Command{.kind = Command::Kind::op, .arg = "dave", .room = "#new"});
+  CHECK(md->take() == Lines{"> alice made dave an operator of #new\n"});
+  f.room.handle(d, Command{.kind = Command::Kind::topic, .arg = "ours", .room = "#new"});
+  CHECK(ma->take() == Lines{"> alice made dave an operator of #new\n", "> dave set the topic: ours\n"});
 }
 
 TEST_CASE("a multi-room member parts one room, renames and quits: each receiver hears it once") {
