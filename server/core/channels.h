@@ -45,6 +45,7 @@ class Channels {
   // stable, so a Channel& stays valid until the room is removed.
   Channel& get(std::string_view name);
   [[nodiscard]] Channel* find(std::string_view name);
+  [[nodiscard]] const Channel* find(std::string_view name) const;
   [[nodiscard]] Channel& lobby() noexcept { return *default_; }
   [[nodiscard]] bool is_lobby(const Channel& ch) const noexcept { return &ch == default_; }
 

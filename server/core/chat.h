@@ -142,6 +142,16 @@ class Chat {
     }
   }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
+  // IRC's WHO: the users `mask` names: a room's members ("#room", with
+  // whether each operates it), everyone ("*"), or nicknames matching a
+  // mask ("*" any run of characters, ASCII case ignored); local users only.
+  struct WhoEntry {
+    std::string_view name;
+    std::string_view room;  // the room listed, or empty
+    UserInfo info;
+    bool op = false;
+  };
+  [[nodiscard]] std::vector<WhoEntry> who(std::string_view mask) const;
   // What IRC users are shown when `id` leaves (its QUIT message).
   void set_quit_reason(MemberId id, std::string_view reason) { directory_[id].quit_reason = clean(reason); }
   // Whether `id` is in `room` (a member in several rooms: any of them).

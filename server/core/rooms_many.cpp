@@ -24,6 +24,55 @@ Channel* Chat::room_with_key(const Seat& seat, std::string_view key) {
   return nullptr;
 }
 
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// "*" matches any run, "?" one character; ASCII case ignored.
+bool glob(std::string_view mask, std::string_view name) {
+  if (mask.empty()) return name.empty();
+  if (mask.front() == '*') {
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+      if (glob(mask.substr(1), name.substr(i))) return true;
+    }
+    return false;
+  }
+  if (name.empty()) return false;
+  if (mask.front() != '?' && lower(mask.front()) != lower(name.front())) return false;
+  return glob(mask.substr(1), name.substr(1));
+}
+
+}  // namespace
+
+std::vector<Chat::WhoEntry> Chat::who(std::string_view mask) const {
+  std::vector<WhoEntry> out;
+  if (mask.starts_with('#')) {
+    const Channel* ch = channels_.find(mask);
+    if (ch == nullptr) return out;
+    const RoomRules* rules = moderation_.empty() ? nullptr : moderation_.find(ch->name);
+    for (const MemberId m : ch->members) {
+      const Seat& s = directory_[m];
+      const bool op = std::find(ch->session_ops.begin(), ch->session_ops.end(), m) != ch->session_ops.end() ||
+                      (rules != nullptr && !s.account.empty() && moderation_.is_room_operator(ch->name, s.account));
+      out.push_back(WhoEntry{s.name, ch->name, s.member->user_info(), op});
+    }
+    return out;
+  }
+  if (mask.find_first_of("*?") == std::string_view::npos) {
+    const Directory::Found found = directory_.find(mask);
+    if (found.local) {
+      const Seat& s = directory_[*found.local];
+      out.push_back(WhoEntry{s.name, {}, s.member->user_info(), false});
+    }
+    return out;
+  }
+  for (const MemberId m : directory_.local()) {
+    const Seat& s = directory_[m];
+    if (glob(mask, s.name)) out.push_back(WhoEntry{s.name, {}, s.member->user_info(), false});
+  }
+  return out;
+}
+
 bool Chat::is_in_room(MemberId id, std::string_view room) const {
   return room_with_key(directory_[id], room_key(room)) != nullptr;
 }

@@ -176,7 +176,7 @@ void IrcClient::registered_command(const Message& m, Chat& chat, Member& self, M
     chat.handle(id, cmd(Command::Kind::whois, name_for_nick(who)));
     append_numeric(out, server(), nick_, Numeric::RPL_ENDOFWHOIS, {who});
   } else if (c == "WHO") {
-    append_numeric(out, server(), nick_, Numeric::RPL_ENDOFWHO, {m.params.empty() ? "*" : m.params[0]});
+    who(m.params.empty() || m.params[0].empty() ? std::string_view("*") : m.params[0], chat, out);
   } else if (c == "MOTD") {
     std::vector<std::string_view> motd(info_.motd.begin(), info_.motd.end());
     append_motd(out, server(), nick_, motd);
@@ -230,6 +230,23 @@ void IrcClient::names(std::string_view channel, Chat& chat, MemberId id, std::st
     return;
   }
   chat.handle(id, cmd(Command::Kind::who, {}, {}, channel));
+}
+
+// WHO: a 352 per user ("H" here or "G" away, "@" an operator of the room
+// listed), then 315 with the mask as sent.
+void IrcClient::who(std::string_view mask, const Chat& chat, std::string& out) const {
+  for (const Chat::WhoEntry& e : chat.who(mask)) {
+    const std::string nick = nick_for(e.name);
+    std::string flags = e.info.away.empty() ? "H" : "G";
+    if (e.op) flags += "@";
+    const std::string user = e.info.user.empty() ? nick : std::string(e.info.user);
+    const std::string real = "0 " + std::string(e.info.real_name.empty() ? std::string_view(nick) : e.info.real_name);
+    append_numeric(out, server(), nick_, Numeric::RPL_WHOREPLY,
+                   {e.room.empty() ? std::string_view("*") : e.room, user, info_.renderer->style().host, server(), nick,
+                    flags},
+                   real);
+  }
+  append_numeric(out, server(), nick_, Numeric::RPL_ENDOFWHO, {mask});
 }
 
 void IrcClient::privmsg(const Message& m, Chat& chat, Member& self, MemberId id, std::string& out) {

@@ -45,6 +45,7 @@ class IrcClient {
   void render(const Event& event, std::string& out);
 
   [[nodiscard]] bool registered() const noexcept { return registered_; }
+  [[nodiscard]] UserInfo user_info() const noexcept { return UserInfo{reg_.user, reg_.realname, away_}; }
   [[nodiscard]] const std::string& nick() const noexcept { return nick_; }
   // The ERROR line that goes before a close this client did not ask for.
   void append_error(std::string& out, std::string_view why) const;
@@ -57,6 +58,7 @@ class IrcClient {
   void privmsg(const Message& m, Chat& chat, Member& self, MemberId id, std::string& out);
   void mode(const Message& m, Chat& chat, MemberId id, std::string& out);
   void names(std::string_view channel, Chat& chat, MemberId id, std::string& out);
+  void who(std::string_view mask, const Chat& chat, std::string& out) const;
   [[nodiscard]] std::string_view server() const noexcept { return info_.renderer->style().server; }
   [[nodiscard]] Lusers lusers(const Chat& chat) const;
 

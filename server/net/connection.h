@@ -68,6 +68,8 @@ class Connection final : public Member {
   void deliver(const SharedLine& line) override;
   // Member: an IRC client renders its own replies (its nick, its caps).
   void receive(const Renderers& renderers, const Event& event) override;
+  // Member: IRC's USER and AWAY, for WHO.
+  [[nodiscard]] UserInfo user_info() const override { return irc_ != nullptr ? irc_->user_info() : UserInfo{}; }
   // The IRC port's client, or none.
   [[nodiscard]] irc::IrcClient* irc() const noexcept { return irc_.get(); }
   bool accepts_reply(std::size_t bytes, std::size_t lines) override;

@@ -190,6 +190,31 @@ TEST_CASE("irc: JOIN of two channels, each room hears only its own, PART leaves 
   irc.expect(":ben!ben@chat PRIVMSG #two :still here");
 }
 
+TEST_CASE("irc: WHO lists a room's users with their USER, real name, away flag and @ for its creator", "[irc]") {
+  if (threads_engine()) return;
+  ChatdProcess server(irc_args());
+  Irc ann(irc_port(server));
+  ann.register_as("ann");
+  ann.send("JOIN #new");
+  ann.until(":irc.test 366 ann #new ");
+  TestClient bob(server.port());  // ann is in #new, not in the lobby
+  bob.expect_line("> Connected to the chat server " + online(2));
+  bob.send_line("/nick bob");
+  bob.expect_line("> You are now known as bob");
+  bob.send_line("/join #new");
+  bob.expect_line("> You are now in #new (2 users here)");
+  ann.expect(":bob!bob@chat JOIN #new");
+  ann.send("AWAY :lunch");
+  ann.expect(":irc.test 306 ann :You have been marked as being away");
+  ann.send("WHO #new");
+  ann.expect(":irc.test 352 ann #new ann chat irc.test ann G@ :0 Real Name");
+  ann.expect(":irc.test 352 ann #new bob chat irc.test bob H :0 bob");
+  ann.expect(":irc.test 315 ann #new :End of WHO list");
+  ann.send("WHO B*");
+  ann.expect(":irc.test 352 ann * bob chat irc.test bob H :0 bob");
+  ann.expect(":irc.test 315 ann B* :End of WHO list");
+}
+
 TEST_CASE("irc: the line port's limits: the rate limit and the idle timeout end with their lines", "[irc]") {
   if (threads_engine()) return;
   ChatdProcess server(irc_args({"--rate-limit", "1:2", "--idle-timeout", "2"}));
