@@ -43,6 +43,7 @@ struct Command {
     // parses these).
     enter,    // JOIN: arg = the room, entered beside the member's others
     leave,    // PART: arg = the room left
+    notice,   // NOTICE to a room: arg = the text (a text line that bots never answer)
   };
   Kind kind = Kind::empty;
   std::string_view arg{};

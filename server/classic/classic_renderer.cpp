@@ -33,6 +33,7 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
   switch (e.kind) {
     case Kind::text:
     case Kind::action:
+    case Kind::notice:  // IRC's NOTICE: a text line here
       append_said(out, e.kind, e.name, e.text);
       return;
     case Kind::welcome: out.append(msg::welcome(e.count)); return;

@@ -212,6 +212,12 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::enter:
       enter(id, cmd.arg);
       break;
+    case Command::Kind::notice:
+      scratch_.clear();
+      append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
+      if (has_visible_text(scratch_)) say(id, Event::Kind::notice, scratch_);
+      break;
     case Command::Kind::leave:
       part(id, cmd.arg, cmd.text);
       break;

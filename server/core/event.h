@@ -126,6 +126,7 @@ struct Event {
     // Members in several rooms (the IRC port): appended, so the kinds above keep their values.
     parted,              // name left room (and stays in its other rooms); count = users there now
     not_on_room,         // you are not in room
+    notice,              // name said text in room as IRC's NOTICE (which bots never answer); a text for line users
   };
 
   Kind kind = Kind::text;

@@ -260,7 +260,7 @@ void IrcClient::privmsg(const Message& m, Chat& chat, Member& self, MemberId id,
     return;
   }
   std::string_view text = m.params[1];
-  Command::Kind kind = Command::Kind::text;
+  Command::Kind kind = notice ? Command::Kind::notice : Command::Kind::text;
   if (is_ctcp(text)) {
     const std::optional<std::string_view> action = action_text(text);
     if (!action) return;  // CTCP other than ACTION: IRC's business, not shown to line users
@@ -269,9 +269,13 @@ void IrcClient::privmsg(const Message& m, Chat& chat, Member& self, MemberId id,
   }
   for (const std::string_view target : split_list(m.params[0])) {
     if (target.front() == '#') {
+      if (notice && !chat.is_in_room(id, target)) continue;  // a NOTICE is never answered, not even by an error
       chat.handle(id, cmd(kind, text, {}, target));
       if (reg_.cap.has(Cap::echo_message)) {
-        info_.renderer->render_for(Event{.kind = kind == Command::Kind::me ? Event::Kind::action : Event::Kind::text,
+        const Event::Kind said = kind == Command::Kind::me       ? Event::Kind::action
+                                 : kind == Command::Kind::notice ? Event::Kind::notice
+                                                                 : Event::Kind::text;
+        info_.renderer->render_for(Event{.kind = said,
                                          .name = chat.name_of(id),
                                          .room = target,
                                          .text = text},

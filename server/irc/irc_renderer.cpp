@@ -43,7 +43,8 @@ void IrcRenderer::said(std::string& out, std::string_view tag_time, Event::Kind 
   const std::string source = source_of(name);
   target = or_star(target);
   const bool action = kind == Event::Kind::action;
-  std::size_t room = text_room(source, "PRIVMSG", target);
+  const std::string_view command = kind == Event::Kind::notice ? "NOTICE" : "PRIVMSG";
+  std::size_t room = text_room(source, command, target);
   if (action) room = room > 4 + 9 ? room - 9 : 4;  // "\x01ACTION " and "\x01"
   const OutTag time_tag{"time", tag_time};
   const std::span<const OutTag> tags = tag_time.empty() ? std::span<const OutTag>{} : std::span(&time_tag, 1);
@@ -56,7 +57,7 @@ void IrcRenderer::said(std::string& out, std::string_view tag_time, Event::Kind 
       shown = body;
     }
     const std::string_view params[] = {target, shown};
-    append_message(out, OutMessage{.tags = tags, .source = source, .command = "PRIVMSG", .params = params, .colon_last = true});
+    append_message(out, OutMessage{.tags = tags, .source = source, .command = command, .params = params, .colon_last = true});
   }
 }
 
@@ -115,6 +116,7 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
   switch (e.kind) {
     case Kind::text:
     case Kind::action:
+    case Kind::notice:
       said(out, {}, e.kind, e.name, e.room, e.text);
       return;
     case Kind::welcome:  // the registration burst's LUSERS says it

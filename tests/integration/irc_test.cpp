@@ -84,6 +84,8 @@ TEST_CASE("irc: an IRC user and a line user in one room see each other byte for 
   bob.expect_line("[alice] hello bob");
   alice.send("PRIVMSG #room :\x01" "ACTION waves\x01");
   bob.expect_line("* alice waves");
+  alice.send("NOTICE #room :a notice");  // a text line here
+  bob.expect_line("[alice] a notice");
   bob.send_line("/me waves back");
   alice.expect(":bob!bob@chat PRIVMSG #room :\x01" "ACTION waves back\x01");
 
