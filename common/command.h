@@ -39,10 +39,19 @@ struct Command {
     unmute,   // /unmute NAME
     privacy,  // /private on|off
     invite,   // /invite NAME
+    // Members in several rooms (the IRC port; the line protocol never
+    // parses these).
+    enter,    // JOIN: arg = the room, entered beside the member's others
+    leave,    // PART: arg = the room left
+    notice,   // NOTICE to a room: arg = the text (a text line that bots never answer)
   };
   Kind kind = Kind::empty;
-  std::string_view arg;
-  std::string_view text;
+  std::string_view arg{};
+  std::string_view text{};
+  // A member in several rooms: the room the command acts in (text, /me,
+  // /who, /topic, /kick, ...), which must be one of its rooms. Empty: the
+  // member's room, as for every line-protocol command.
+  std::string_view room{};
 };
 
 // `line` is one framed line, without its "\n". Command words are matched

@@ -123,6 +123,9 @@ OutgoingLine translate_outgoing(std::string_view line, const OutgoingContext& co
     case Command::Kind::unmute:
     case Command::Kind::privacy:
     case Command::Kind::invite:
+    case Command::Kind::enter:   // the IRC port's: parse_command never makes these
+    case Command::Kind::leave:
+    case Command::Kind::notice:
       add_line(out.to_send, line);
       break;
   }

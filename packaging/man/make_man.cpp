@@ -105,6 +105,12 @@ std::string chatd_page(const std::string& version) {
          "format (users, connections and refusals, lines, deliveries, disconnects by reason, TLS, store, "
          "cluster, event\\-loop lag, process) from its event loop: at most 4 scrapers at once, 5 seconds "
          "each; anything else on that port is refused. Not with \\fB\\-\\-engine threads\\fR.\n";
+  out += ".SH IRC\n"
+         "With \\fB\\-\\-irc\\-port\\fR \\fIN\\fR, IRC clients (irssi, weechat, HexChat, bots) join the same "
+         "chat: one namespace of nicknames, the same rooms (channels) and history. An IRC user may be in "
+         "several channels; line users see it in the classic lines. The same limits apply as on the line "
+         "port; a close is preceded by an ERROR line. Not with \\fB\\-\\-engine threads\\fR nor "
+         "\\fB\\-\\-cluster\\fR. What is served: docs/IRC.md.\n";
   out += ".SH COMMANDS\nWhat a client may send, besides text lines:\n";
   commands(out);
   out += ".SH EXIT STATUS\n0 after a signal asked it to stop; 1 when it cannot listen, open the store or "

@@ -109,6 +109,17 @@ std::string default_node_name() {
   return name + ":" + std::to_string(::getpid());
 }
 
+// --server-name's default: the host's name (IRC's server name).
+std::string default_server_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "chatd");
+  std::string name = host;
+  for (char& c : name) {
+    if (c <= ' ' || c >= 127 || c == ':' || c == '!' || c == '@') c = '_';
+  }
+  return name;
+}
+
 // Open file descriptors, from /proc/self/fd (nullopt where there is none).
 std::optional<std::size_t> open_fds() {
   std::error_code error;
@@ -481,6 +492,17 @@ int main(int argc, char** argv) {
     web.ping_s = options.web_ping_s;
   }
 
+  // --irc-port: IRC clients (docs/IRC.md).
+  chat::IrcSetup irc;
+  if (options.irc_port) {
+    auto listeners = chat::open_listeners(options.host, *options.irc_port, options.reuse_port);
+    if (const auto* message = std::get_if<std::string>(&listeners)) {
+      chat::diagnostic(*message);
+      return 1;
+    }
+    irc.listeners = std::move(std::get<std::vector<chat::UniqueFd>>(listeners));
+  }
+
   const chat::Notifier notifier = chat::Notifier::from_environment();
   const auto watchdog = chat::watchdog_interval_from_environment();
   if (watchdog && !poller) chat::diagnostic("WATCHDOG_USEC is ignored with --engine threads: its loop sends no pings");
@@ -513,6 +535,9 @@ int main(int argc, char** argv) {
                             std::to_string(chat::bound_port(web.listeners.front().get())) + "/";
     std::fputs(stamped(chat::msg::web_started(url)).c_str(), stdout);
   }
+  if (!irc.listeners.empty()) {
+    std::fputs(stamped(chat::msg::irc_started(chat::bound_port(irc.listeners.front().get()))).c_str(), stdout);
+  }
   std::fflush(stdout);  // scripts wait for these lines to learn the ports
 
   // From here on nothing writes to stdout or stderr directly: a reader that
@@ -535,6 +560,20 @@ int main(int argc, char** argv) {
     web.protocol = renderers.add(ws_lines);
     web.refusals = &http_refusals;
     websocket_protocol = web.protocol;
+  }
+  // The IRC port: its own renderer, and what its clients share.
+  const chat::irc::IrcRenderer irc_renderer(
+      chat::irc::IrcRenderer::Style{.server = options.server_name.value_or(default_server_name()), .host = "chat"});
+  if (!irc.listeners.empty()) {
+    irc.protocol = renderers.add(irc_renderer);
+    irc.info.renderer = &irc_renderer;
+    irc.info.version = "chatd-" CHAT_VERSION;
+    const std::time_t started = std::time(nullptr);
+    char created[64] = {};
+    std::strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&started));
+    irc.info.created = created;
+    irc.info.motd = {"This is chatd: the same chat on IRC, on the line port (nc) and on the web.",
+                     "Rooms are channels; /join #room, /part #room, /msg NICK TEXT work as usual."};
   }
   chat::Chat chat(log, renderers, chat::room_config(options));
   attach_store(chat, store.get(), options.history);
@@ -607,6 +646,7 @@ int main(int argc, char** argv) {
                  std::to_string(chat::bound_port(tls.listeners.front().get()));
   }
   if (!web.listeners.empty()) listening += ", web port " + std::to_string(chat::bound_port(web.listeners.front().get()));
+  if (!irc.listeners.empty()) listening += ", IRC port " + std::to_string(chat::bound_port(irc.listeners.front().get()));
   // The listeners listen and the store is loaded: connections wait in the
   // backlog until the loop's first turn.
   notifier.send("READY=1\nSTATUS=" + listening);
@@ -618,7 +658,7 @@ int main(int argc, char** argv) {
     status = server.run();
   } else {
     chat::Reactor reactor(limits, chat, renderers, std::move(poller), std::move(fds), signals.read_fd(), log,
-                          std::move(tls), std::move(web));
+                          std::move(tls), std::move(web), std::move(irc));
     live_reactor = &reactor;
     if (sender) reactor.use_sender(std::move(sender));
     std::unique_ptr<chat::ClusterBus> cluster;

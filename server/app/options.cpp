@@ -387,6 +387,12 @@ const std::vector<OptionRow>& option_table() {
        .help = "ping a WebSocket silent this long; no answer within --stall-timeout drops it",
        .unit = Unit::seconds, .store = store_in<&Options::web_ping_s>, .same = same_in<&Options::web_ping_s>, .min = 1, .max = 3600,
        .default_value = "30"},
+      {.name = "--irc-port", .placeholder = "N",
+       .help = "serve IRC clients (irssi, weechat, bots) on this port, 6667 is usual; 0 picks a free one",
+       .unit = Unit::port, .store = store_in<&Options::irc_port>, .same = same_in<&Options::irc_port>, .min = 0, .max = 65535},
+      {.name = "--server-name", .placeholder = "NAME",
+       .help = "the server's name in IRC prefixes and numerics (default: the host's name)",
+       .unit = Unit::node, .store = store_in<&Options::server_name>, .same = same_in<&Options::server_name>},
       {.name = "--cluster", .placeholder = "URL",
        .help = "share one chat with other chatd nodes through Redis at redis://HOST:PORT[/DB]",
        .unit = Unit::redis, .store = store_in<&Options::cluster>, .same = same_in<&Options::cluster>},
@@ -566,6 +572,11 @@ std::variant<ParsedOptions, std::string> parse_options(std::span<const std::stri
   if (o.cluster && o.guest_names) return "--guest-names does not work with --cluster yet";
   // The web port's HTTP and WebSocket state lives in the reactor (docs/WEB.md).
   if (o.web_port && o.engine == kThreadsEngine) return "--web-port needs a reactor engine, not --engine threads";
+  // The IRC port's clients are read by the reactor (net/reactor_irc.cpp).
+  if (o.irc_port && o.engine == kThreadsEngine) return "--irc-port needs a reactor engine, not --engine threads";
+  // Its users are in several rooms at once, which cluster presence does not carry yet.
+  if (o.irc_port && o.cluster) return "--irc-port does not work with --cluster yet";
+  if (o.server_name && !o.irc_port) return "--server-name needs --irc-port N";
   if (o.web_origin) {
     std::vector<std::string> origins;
     if (std::string why = web::parse_origins(*o.web_origin, origins); !why.empty()) return "--web-origin: " + why;

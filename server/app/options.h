@@ -56,6 +56,9 @@ struct Options {
   std::optional<unsigned> web_port;       // --web-port N; none: no web port; 0: an ephemeral port
   std::optional<std::string> web_origin;  // --web-origin LIST: origins allowed besides the page's own
   unsigned web_ping_s = 30;               // --web-ping: ping a WebSocket silent this long
+  // The IRC port (docs/IRC.md).
+  std::optional<unsigned> irc_port;        // --irc-port N; none: no IRC port; 0: an ephemeral port
+  std::optional<std::string> server_name;  // --server-name: IRC's server name; none: the host's name
   // --cluster (docs/CLUSTER.md): one chat over several chatd nodes.
   std::optional<std::string> cluster;  // --cluster redis://HOST:PORT[/DB], checked by parse_redis_url
   std::optional<std::string> node_name;  // --node-name; none: HOST:PID

@@ -33,6 +33,7 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
   switch (e.kind) {
     case Kind::text:
     case Kind::action:
+    case Kind::notice:  // IRC's NOTICE: a text line here
       append_said(out, e.kind, e.name, e.text);
       return;
     case Kind::welcome: out.append(msg::welcome(e.count)); return;
@@ -41,6 +42,8 @@ void ClassicRenderer::render(const Event& e, std::string& out) const {
     case Kind::renamed: out.append(msg::renamed_other(e.other, e.name)); return;
     case Kind::joined: out.append(msg::joined(e.name, e.room, e.count)); return;
     case Kind::left_for: out.append(msg::left_for(e.name, e.room, e.count)); return;
+    case Kind::parted: out.append(msg::parted(e.name, e.room, e.count)); return;
+    case Kind::not_on_room: out.append(msg::not_on_room(e.room)); return;
     case Kind::renamed_self: out.append(msg::renamed_self(e.name)); return;
     case Kind::private_in: out.append(msg::private_to_recipient(e.name, e.text)); return;
     case Kind::private_out: out.append(msg::private_to_sender(e.name, e.text)); return;

@@ -140,6 +140,12 @@ std::string left_for(std::string_view name, std::string_view room, std::size_t h
   return line({"< ", name, " left for ", room, " (", users_here(here), ")"});
 }
 
+std::string parted(std::string_view name, std::string_view room, std::size_t here) {
+  return line({"< ", name, " left ", room, " (", users_here(here), ")"});
+}
+
+std::string not_on_room(std::string_view room) { return line({"! you are not in ", room}); }
+
 std::string joined(std::string_view name, std::string_view room, std::size_t here) {
   return line({"> ", name, " joined ", room, " (", users_here(here), ")"});
 }
@@ -394,6 +400,7 @@ std::string tls_started(unsigned port, std::string_view how) {
   return line({"Chat Server started on TLS port ", std::to_string(port), " (", how, ")."});
 }
 
+std::string irc_started(unsigned port) { return line({"IRC server started on port ", std::to_string(port), "."}); }
 std::string web_started(std::string_view url) { return line({"Web client at ", url, " (WebSocket at /ws)."}); }
 
 }  // namespace chat::msg

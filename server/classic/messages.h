@@ -46,6 +46,8 @@ std::string help(bool accounts = false);
 // "1 user here", "0 user here", "2 users here".
 std::string users_here(std::size_t n);
 std::string left_for(std::string_view name, std::string_view room, std::size_t here);
+std::string parted(std::string_view name, std::string_view room, std::size_t here);
+std::string not_on_room(std::string_view room);
 std::string joined(std::string_view name, std::string_view room, std::size_t here);
 std::string now_in(std::string_view room, std::size_t here);
 // List headers, for list_lines: "> In #ROOM (N): " (`/who`) and
@@ -173,5 +175,6 @@ std::string tls_started(unsigned port, std::string_view how);
 // The web port's stdout line, after the others:
 // "Web client at http://localhost:N/ (WebSocket at /ws)." (https:// with TLS).
 std::string web_started(std::string_view url);
+std::string irc_started(unsigned port);
 
 }  // namespace chat::msg

@@ -266,7 +266,7 @@ void Chat::finish_login(MemberId id, const std::string& account) {
     const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};
     Rendering rendering(renderers_, renamed);
     log_event(rendering);
-    broadcast(*seat.channel, rendering, id);
+    broadcast_seat(seat, rendering, id);
     if (bus_ != nullptr) {
       ClusterEvent e = presence(ClusterEvent::Kind::nick, seat);
       e.old_name = old_name;
@@ -284,7 +284,7 @@ void Chat::to_address_name(MemberId id, std::optional<Event::Kind> notice) {
   const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};
   Rendering rendering(renderers_, renamed);
   log_event(rendering);
-  broadcast(*seat.channel, rendering, id);
+  broadcast_seat(seat, rendering, id);
   if (bus_ != nullptr) {
     bus_->release_nickname(seat.serial, key);
     ClusterEvent e = presence(ClusterEvent::Kind::nick, seat);

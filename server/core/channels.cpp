@@ -47,6 +47,11 @@ Channel* Channels::find(std::string_view name) {
   return it != rooms_.end() ? &it->second : nullptr;
 }
 
+const Channel* Channels::find(std::string_view name) const {
+  const auto it = rooms_.find(room_key(name));
+  return it != rooms_.end() ? &it->second : nullptr;
+}
+
 bool Channels::would_free(const Channel& ch, bool keep_history) const {
   return ch.members.size() == 1 && &ch != default_ && !ch.owned && (!keep_history || ch.history.empty());
 }

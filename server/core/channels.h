@@ -30,6 +30,10 @@ struct Channel {
   std::uint64_t kept_total = 0;
   // Has an owner (core/moderation): outlives its last member.
   bool owned = false;
+  // Operators by IRC's rule rather than an account's (core/rooms_many.cpp):
+  // the member in several rooms that created it (no account owns it), and
+  // whoever such an operator gives +o to. Lost when they leave the room.
+  std::vector<Directory::MemberId> session_ops;
 };
 
 class Channels {
@@ -41,6 +45,7 @@ class Channels {
   // stable, so a Channel& stays valid until the room is removed.
   Channel& get(std::string_view name);
   [[nodiscard]] Channel* find(std::string_view name);
+  [[nodiscard]] const Channel* find(std::string_view name) const;
   [[nodiscard]] Channel& lobby() noexcept { return *default_; }
   [[nodiscard]] bool is_lobby(const Channel& ch) const noexcept { return &ch == default_; }
 

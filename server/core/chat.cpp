@@ -34,12 +34,13 @@ void Chat::restore_history(std::string_view room, std::int64_t time, std::string
   channels_.remember(channels_.get(room), std::move(*entry));
 }
 
-Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce) {
+Chat::MemberId Chat::join(Member& member, std::string address_name, bool announce, bool multi) {
+  if (multi) [[unlikely]] return join_multi(member, std::move(address_name));
   Channel& lobby = channels_.lobby();
   const std::int64_t since = now();
   std::string peer = address_name;
   const MemberId id = directory_.add(
-      Seat{&member, std::move(address_name), &lobby, announce, 0, {}, {}, false, {}, since, since, 0, 0, std::move(peer)});
+      Seat{&member, std::move(address_name), &lobby, announce, 0, {}, {}, false, {}, since, since, 0, 0, std::move(peer), false, {}});
   lobby.members.push_back(id);
 
   tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
@@ -48,7 +49,7 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   if (config_.guest_names) name_guest(id);  // logs its own line
   Seat& seat = directory_[id];
   seat.address = seat.name;  // the name it goes back to (guest-N with --guest-names)
-  const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
+  const Event entered{.kind = Event::Kind::entered, .name = seat.name, .room = lobby.name, .count = online()};
   Rendering rendering(renderers_, entered);
   if (seat.guest == 0) log_event(rendering);
   if (announce) broadcast(lobby, rendering, id);
@@ -62,13 +63,40 @@ Chat::MemberId Chat::join(Member& member, std::string address_name, bool announc
   return id;
 }
 
+// A member that may be in several rooms (the IRC port) starts in none:
+// welcomed, logged, and heard of by nobody until it enters a room.
+Chat::MemberId Chat::join_multi(Member& member, std::string address_name) {
+  const std::int64_t since = now();
+  std::string peer = address_name;
+  Seat seat{&member, std::move(address_name), nullptr, true, 0, {}, {}, false, {}, since, since, 0, 0, std::move(peer), false, {}};
+  seat.multi = true;
+  const MemberId id = directory_.add(std::move(seat));
+  tell(id, Event{.kind = Event::Kind::welcome, .count = online()});
+  Seat& s = directory_[id];
+  s.address = s.name;
+  const Event entered{.kind = Event::Kind::entered, .name = s.name, .count = online()};
+  Rendering rendering(renderers_, entered);
+  log_event(rendering);
+  if (bus_ != nullptr) {
+    directory_.set_serial(id, next_serial_++);
+    ClusterEvent e = presence(ClusterEvent::Kind::enter, s);
+    e.count = online();
+    e.shown = false;
+    publish(std::move(e));
+  }
+  return id;
+}
+
 // A member that joined in a storm speaks: now the others hear it entered.
 void Chat::announce(MemberId id) {
   Seat& seat = directory_[id];
   seat.announced = true;
-  const Event entered{.kind = Event::Kind::entered, .name = seat.name, .count = online()};
+  const Event entered{.kind = Event::Kind::entered,
+                      .name = seat.name,
+                      .room = seat.channel != nullptr ? std::string_view(seat.channel->name) : std::string_view(),
+                      .count = online()};
   Rendering rendering(renderers_, entered);
-  broadcast(*seat.channel, rendering, id);
+  broadcast_seat(seat, rendering, id);
   if (bus_ != nullptr) {
     ClusterEvent e = presence(ClusterEvent::Kind::line, seat);
     e.said = Event::Kind::entered;
@@ -80,13 +108,12 @@ void Chat::announce(MemberId id) {
 void Chat::leave(MemberId id) {
   if (directory_[id].guest != 0) release_guest(directory_[id]);
   const auto [seat, held_key] = directory_.remove(id);
-  Channel& ch = *seat.channel;
   if (hasher_ != nullptr) leave_accounts(seat, id);
 
-  const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
+  const Event left{.kind = Event::Kind::left, .name = seat.name, .text = seat.quit_reason, .count = online()};
   Rendering rendering(renderers_, left);
   log_event(rendering);
-  if (seat.announced) broadcast(ch, rendering, id);
+  if (seat.announced) broadcast_seat(seat, rendering, id);
   if (bus_ != nullptr) {
     if (!held_key.empty()) bus_->release_nickname(seat.serial, held_key);
     ClusterEvent e = presence(ClusterEvent::Kind::leave, seat);
@@ -94,11 +121,15 @@ void Chat::leave(MemberId id) {
     e.shown = seat.announced;
     publish(std::move(e));
   }
-  channels_.remove_member(ch, id, sink_ != nullptr, now());
+  leave_rooms(seat, id);
 }
 
 Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
   if (!directory_[id].announced) announce(id);  // its first line: now others should know it
+  // A member in several rooms names the room it acts in.
+  if (!cmd.room.empty()) [[unlikely]] {
+    if (!focus(id, cmd.room)) return Outcome::stay;
+  }
   switch (cmd.kind) {
     case Command::Kind::empty:
       break;
@@ -178,6 +209,18 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
     case Command::Kind::invite:
       moderate(id, cmd);
       break;
+    case Command::Kind::enter:
+      enter(id, cmd.arg);
+      break;
+    case Command::Kind::notice:
+      scratch_.clear();
+      append_sanitized(scratch_, cmd.arg);
+      truncate_utf8(scratch_, max_text());
+      if (has_visible_text(scratch_)) say(id, Event::Kind::notice, scratch_);
+      break;
+    case Command::Kind::leave:
+      part(id, cmd.arg, cmd.text);
+      break;
   }
   return Outcome::stay;
 }
@@ -190,6 +233,7 @@ Chat::Outcome Chat::handle(MemberId id, const Command& cmd) {
 void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
   Seat& seat = directory_[id];
   seat.spoke_at = now();
+  if (seat.channel == nullptr) [[unlikely]] return;  // a member in no room (IRC) says nothing to anyone
   Channel& ch = *seat.channel;
   if (!moderation_.empty()) [[unlikely]] {
     if (moderation_.muted(ch.name, seat.account, host_of(seat), now()) != nullptr) {
@@ -197,7 +241,7 @@ void Chat::say(MemberId id, Event::Kind kind, std::string_view text) {
       return;
     }
   }
-  const Event said{.kind = kind, .name = seat.name, .text = text};
+  const Event said{.kind = kind, .name = seat.name, .room = ch.name, .text = text};
   Rendering rendering(renderers_, said);
   log_.message(*rendering.canonical(), channels_.is_lobby(ch) ? std::string_view() : std::string_view(ch.name));
   if (here(ch) < 2) {  // nobody else hears it
@@ -280,8 +324,7 @@ std::string Chat::clean(std::string_view in) const {
 }
 
 void Chat::tell(MemberId id, const Event& event) {
-  Member& member = *directory_[id].member;
-  member.deliver(renderers_.render(member.protocol(), event));
+  directory_[id].member->receive(renderers_, event);
 }
 
 void Chat::tell_everyone(const Event& event) {

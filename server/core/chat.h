@@ -63,7 +63,10 @@ class Chat {
   // `announce` false (a join storm, see JoinGate) that event waits until
   // the member's first line, and a member that leaves unannounced leaves
   // silently; the log has both lines either way.
-  MemberId join(Member& member, std::string address_name, bool announce = true);
+  // With `multi` (the IRC port) the member may be in several rooms and
+  // starts in none: no history, nobody told; it enters rooms with
+  // Command::Kind::enter and leaves them with Command::Kind::leave.
+  MemberId join(Member& member, std::string address_name, bool announce = true, bool multi = false);
 
   // Removes a member: everyone left in its room is told.
   void leave(MemberId id);
@@ -151,6 +154,20 @@ class Chat {
     }
   }
   [[nodiscard]] const std::string& name_of(MemberId id) const { return directory_[id].name; }
+  // IRC's WHO: the users `mask` names: a room's members ("#room", with
+  // whether each operates it), everyone ("*"), or nicknames matching a
+  // mask ("*" any run of characters, ASCII case ignored); local users only.
+  struct WhoEntry {
+    std::string_view name;
+    std::string_view room;  // the room listed, or empty
+    UserInfo info;
+    bool op = false;
+  };
+  [[nodiscard]] std::vector<WhoEntry> who(std::string_view mask) const;
+  // What IRC users are shown when `id` leaves (its QUIT message).
+  void set_quit_reason(MemberId id, std::string_view reason) { directory_[id].quit_reason = clean(reason); }
+  // Whether `id` is in `room` (a member in several rooms: any of them).
+  [[nodiscard]] bool is_in_room(MemberId id, std::string_view room) const;
 
   // --- moderation (core/moderation_commands.cpp, docs/PROTOCOL.md "Moderation")
   // --admin: accounts that moderate every room once logged in.
@@ -200,6 +217,7 @@ class Chat {
   void remember(Channel& ch, Event::Kind kind, std::string_view name, std::string_view text, Rendering& rendering);
   void send_history(MemberId id);
   void announce(MemberId id);
+  MemberId join_multi(Member& member, std::string address_name);
   // Users in `ch`: here, plus other nodes' users in a cluster.
   [[nodiscard]] std::size_t here(const Channel& ch) const;
   [[nodiscard]] std::int64_t now() const;
@@ -212,6 +230,25 @@ class Chat {
   void send_rooms(MemberId id);
   void send_list(MemberId id, Event::Kind kind, std::string_view room, std::span<const std::string_view> items);
   void move(MemberId id, std::string_view room);
+
+  // --- members in several rooms (core/rooms_many.cpp)
+  // The most rooms one member is in at once (ISUPPORT CHANLIMIT).
+  static constexpr std::size_t kMaxRoomsPerMember = 20;
+  // `rendering` to everyone in `seat`'s rooms but `except`, once each.
+  void broadcast_seat(const Seat& seat, Rendering& rendering, MemberId except);
+  // Makes `room` the room `id` acts in (Seat::channel); tells it if it is
+  // not in it and returns false.
+  bool focus(MemberId id, std::string_view room);
+  // IRC's JOIN and PART.
+  void enter(MemberId id, std::string_view room);
+  void part(MemberId id, std::string_view room, std::string_view reason);
+  // Takes `id` out of `ch`, one of its rooms; its next room becomes its own.
+  void drop_room(MemberId id, Channel& ch);
+  // Takes a removed seat out of every room it was in.
+  void leave_rooms(const Seat& seat, MemberId id);
+  [[nodiscard]] static bool in_room(const Seat& seat, const Channel& ch);
+  // The room of `seat` whose room_key is `key`, or null.
+  [[nodiscard]] static Channel* room_with_key(const Seat& seat, std::string_view key);
 
   // --- IRC habits (core/irc_commands.cpp): /join without "#", /whois
   void join_room(MemberId id, std::string_view room);

@@ -22,7 +22,7 @@ ClusterEvent Chat::presence(ClusterEvent::Kind kind, const Seat& seat) const {
   e.kind = kind;
   e.user = seat.serial;
   e.name = seat.name;
-  e.room = seat.channel->name;
+  e.room = seat.channel != nullptr ? seat.channel->name : config_.default_room;
   return e;
 }
 
@@ -156,7 +156,7 @@ void Chat::revoke_nickname(std::uint64_t user, std::string_view name) {
   const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};
   Rendering rendering(renderers_, renamed);
   log_event(rendering);
-  broadcast(*seat.channel, rendering, *id);
+  broadcast_seat(seat, rendering, *id);
   ClusterEvent e = presence(ClusterEvent::Kind::nick, seat);
   e.old_name = old_name;
   publish(std::move(e));
@@ -167,7 +167,8 @@ std::vector<Chat::LocalUser> Chat::local_users() const {
   users.reserve(directory_.local().size());
   for (MemberId m : directory_.local()) {
     const Seat& seat = directory_[m];
-    users.push_back({seat.serial, seat.name, seat.channel->name, seat.name != seat.address});
+    users.push_back({seat.serial, seat.name, seat.channel != nullptr ? std::string_view(seat.channel->name) : std::string_view(config_.default_room),
+                     seat.name != seat.address});
   }
   return users;
 }

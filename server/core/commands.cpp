@@ -70,7 +70,7 @@ void Chat::apply_rename(MemberId id, std::string_view requested) {
   const Event renamed{.kind = Event::Kind::renamed, .name = seat.name, .other = old_name};
   Rendering rendering(renderers_, renamed);
   log_event(rendering);
-  broadcast(*seat.channel, rendering, id);
+  broadcast_seat(seat, rendering, id);
   if (bus_ != nullptr) {
     ClusterEvent e = presence(ClusterEvent::Kind::nick, seat);
     e.old_name = old_name;
@@ -114,14 +114,15 @@ void Chat::send_private(MemberId id, std::string_view target, std::string_view t
 // the default room the two are the same, and the reply is the "everyone"
 // list (the classic "> Online (N): ..." line).
 void Chat::send_who(MemberId id, std::string_view arg) {
-  const Channel& ch = *directory_[id].channel;
-  const bool everyone = arg == "*" || (channels_.is_lobby(ch) && here(ch) == online());
+  const Channel* in = directory_[id].channel;  // none: a member in no room (IRC) asks for everyone
+  const Channel& ch = in != nullptr ? *in : channels_.lobby();
+  const bool everyone = arg == "*" || in == nullptr || (channels_.is_lobby(ch) && here(ch) == online());
   const std::vector<MemberId>& who = everyone ? directory_.local() : ch.members;
   std::vector<std::string_view> names;
   names.reserve(who.size());
   for (MemberId m : who) names.push_back(directory_[m].name);
   std::deque<std::string> marked;  // "@name": stable storage for the views
-  if (!moderation_.empty()) [[unlikely]] mark_operators(ch, who, names, marked);
+  if (!moderation_.empty() || !ch.session_ops.empty()) [[unlikely]] mark_operators(ch, who, names, marked);
   if (bus_ != nullptr) {  // then other nodes' users, node by node
     const std::string key = room_key(ch.name);
     for (const auto& [node, users] : directory_.remote()) {
@@ -143,7 +144,7 @@ void Chat::send_rooms(MemberId id) {
         const RoomRules* rules = moderation_.find(ch.name);
         if (rules != nullptr && rules->invite_only) {
           const Seat& seat = directory_[id];
-          const bool member = seat.channel == &ch;
+          const bool member = in_room(seat, ch);
           if (!member && !moderation_.invited(ch.name, seat.account, seat.name) &&
               !moderation_.is_operator(ch.name, seat.account)) {
             continue;
@@ -210,6 +211,10 @@ void Chat::move(MemberId id, std::string_view room) {
     return;
   }
   const Seat& seat = directory_[id];
+  if (seat.multi) [[unlikely]] {
+    enter(id, room);
+    return;
+  }
   Channel& from = *seat.channel;
   Channel* existing = channels_.find(room);
   if (existing == &from) {  // already there: just confirm
@@ -241,7 +246,8 @@ void Chat::switch_room(MemberId id, Channel& to, bool quietly) {
   const std::string from_name = from.name;  // `from` may be erased below
   const std::size_t left_behind = here(from) - 1;
   if (!quietly) {
-    const Event left{.kind = Event::Kind::left_for, .name = seat.name, .room = to.name, .count = left_behind};
+    const Event left{.kind = Event::Kind::left_for, .name = seat.name, .other = from.name, .room = to.name,
+                     .count = left_behind};
     Rendering left_rendering(renderers_, left);
     broadcast(from, left_rendering, id);
   }

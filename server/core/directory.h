@@ -46,6 +46,14 @@ class Directory {
     // back to, guest-N with --guest-names): address bans, login throttles,
     // the log, an admin's /whois of a guest.
     std::string peer;
+    // A member that may be in several rooms, or none (the IRC port): it
+    // starts in no room (`channel` null), JOINs rooms alongside each other
+    // and PARTs them one by one; a kick takes it out of that room only.
+    // `channel` is then the room it last acted in, `also` its other rooms.
+    // A line user's `also` stays empty (no allocation).
+    bool multi = false;
+    std::vector<Channel*> also;
+    std::string quit_reason{};  // IRC's QUIT message, shown to IRC users as it leaves
   };
   // A user of another node.
   struct RemoteUser {

@@ -25,14 +25,14 @@ struct Event {
   enum class Kind : std::uint8_t {
     // Presence, to everyone who should know.
     welcome,        // to the newcomer; count = users online
-    entered,        // name entered; count = users online
+    entered,        // name entered (into room); count = users online
     left,           // name left the chat; count = users online
     renamed,        // other (the old name) is now name
     joined,         // name joined room; count = users there now
-    left_for,       // name left for room; count = users left behind
+    left_for,       // name left other for room; count = users left behind
     // Said.
-    text,    // name said text
-    action,  // name did text (/me)
+    text,    // name said text in room
+    action,  // name did text (/me) in room
     // To one user.
     renamed_self,   // you are now name
     private_in,     // name said text to you
@@ -123,6 +123,10 @@ struct Event {
     room_owned,          // the log's line: name owns room
     // --guest-names: appended, so the kinds above keep their values.
     guest_address,       // to an admin's /whois: name (guest-N) connects from other (IP:PORT)
+    // Members in several rooms (the IRC port): appended, so the kinds above keep their values.
+    parted,              // name left room (and stays in its other rooms); count = users there now
+    not_on_room,         // you are not in room
+    notice,              // name said text in room as IRC's NOTICE (which bots never answer); a text for line users
   };
 
   Kind kind = Kind::text;

@@ -40,6 +40,7 @@ void Chat::send_older(MemberId id, std::string_view arg) {
     wanted = static_cast<std::size_t>(std::min<unsigned long long>(n, kMaxLines));
   }
   Seat& seat = directory_[id];
+  if (seat.channel == nullptr) return;  // a member in no room (IRC) has no history to page
   const Channel& ch = *seat.channel;
   const std::uint64_t before = std::min(seat.shown_from, ch.kept_total + 1);
 

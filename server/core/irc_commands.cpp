@@ -37,7 +37,7 @@ void Chat::send_whois(MemberId id, std::string_view name) {
   const std::int64_t idle = now() - seat.spoke_at;
   tell(id, Event{.kind = Event::Kind::whois,
                  .name = seat.name,
-                 .room = seat.channel->name,
+                 .room = seat.channel != nullptr ? std::string_view(seat.channel->name) : std::string_view(),
                  .text = seat.account,  // empty when not logged in
                  .count = static_cast<std::size_t>(idle > 0 ? idle : 0),
                  .time = seat.connected_at});

@@ -21,12 +21,26 @@ enum class DropReason : std::uint8_t {
   replaced,  // its account logged in on another connection
 };
 
+// What a user told its protocol about itself (IRC's USER and AWAY): empty
+// for a line user.
+struct UserInfo {
+  std::string_view user;
+  std::string_view real_name;
+  std::string_view away;  // empty: here
+};
+
 class Member {
  public:
   explicit Member(ProtocolId protocol = kCanonicalProtocol) noexcept : protocol_(protocol) {}
 
   // Queues a line rendered in protocol(); must not call back into the chat.
   virtual void deliver(const SharedLine& line) = 0;
+  // An event for this member alone (a reply, a notice, a replay): rendered
+  // in its protocol and delivered. A protocol whose replies name their
+  // receiver (IRC's numerics) or depend on what it asked for (IRC's
+  // server-time) renders it itself. Must not call back into the chat.
+  virtual void receive(const Renderers& renderers, const Event& event) { deliver(renderers.render(protocol_, event)); }
+  [[nodiscard]] virtual UserInfo user_info() const { return {}; }
   // Whether a reply of `lines` lines, `bytes` in total, built for this
   // member alone would be queued now. If not, the chat does not build it;
   // the member counts it as one skipped message.

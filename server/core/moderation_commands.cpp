@@ -82,7 +82,7 @@ void Chat::enforce(const ModerationRule& rule) {
   std::vector<MemberId> hit;
   for (const MemberId m : directory_.local()) {
     const Seat& s = directory_[m];
-    if (!server && room_key(s.channel->name) != key) continue;
+    if (!server && room_with_key(s, key) == nullptr) continue;
     // Whoever moderates the room is not banned from it by an address ban
     // that happens to match them (an owner behind the spammer's NAT).
     if (moderation_.is_operator(rule.room, s.account)) continue;
@@ -92,16 +92,20 @@ void Chat::enforce(const ModerationRule& rule) {
     }
   }
   for (const MemberId m : hit) {
-    Channel& ch = *directory_[m].channel;
     if (!server) {
-      kick(m, ch, rule.by, rule.text);
+      kick(m, *room_with_key(directory_[m], key), rule.by, rule.text);
       continue;
     }
-    const Event kicked{.kind = Event::Kind::kicked, .name = directory_[m].name, .other = rule.by, .text = rule.text};
+    const Seat& s = directory_[m];
+    const Event kicked{.kind = Event::Kind::kicked,
+                       .name = s.name,
+                       .other = rule.by,
+                       .room = s.channel != nullptr ? std::string_view(s.channel->name) : std::string_view(),
+                       .text = rule.text};
     Rendering rendering(renderers_, kicked);
     log_event(rendering);
-    broadcast(ch, rendering, m);
-    if (bus_ != nullptr) announce_kick(directory_[m], ch, rule.by, rule.text);
+    broadcast_seat(s, rendering, m);
+    if (bus_ != nullptr && s.channel != nullptr) announce_kick(s, *s.channel, rule.by, rule.text);
     tell(m, Event{.kind = Event::Kind::banned_from_server});
     expel(m, DropReason::banned);
   }
@@ -109,13 +113,15 @@ void Chat::enforce(const ModerationRule& rule) {
 
 void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_view reason) {
   const Seat& seat = directory_[target];
-  const Event kicked{.kind = Event::Kind::kicked, .name = seat.name, .other = by, .text = reason};
+  const Event kicked{.kind = Event::Kind::kicked, .name = seat.name, .other = by, .room = ch.name, .text = reason};
   Rendering rendering(renderers_, kicked);
   log_event(rendering);
   broadcast(ch, rendering, target);
   tell(target, Event{.kind = Event::Kind::kicked_you, .other = by, .room = ch.name, .text = reason});
   if (bus_ != nullptr) announce_kick(seat, ch, by, reason);
-  if (channels_.is_lobby(ch)) {
+  if (seat.multi) {  // out of that room only
+    drop_room(target, ch);
+  } else if (channels_.is_lobby(ch)) {
     expel(target, DropReason::kicked);
   } else {
     switch_room(target, channels_.lobby(), true);
@@ -124,7 +130,6 @@ void Chat::kick(MemberId target, Channel& ch, std::string_view by, std::string_v
 
 void Chat::expel(MemberId id, DropReason why) {
   auto [seat, held_key] = directory_.remove(id);
-  Channel& ch = *seat.channel;
   if (hasher_ != nullptr) leave_accounts(seat, id);
   // The room saw why; the log keeps the count of users online exact.
   const Event left{.kind = Event::Kind::left, .name = seat.name, .count = online()};
@@ -137,12 +142,13 @@ void Chat::expel(MemberId id, DropReason why) {
     e.shown = false;  // the other nodes showed the kick (announce_kick)
     publish(std::move(e));
   }
-  channels_.remove_member(ch, id, sink_ != nullptr, now());
+  leave_rooms(seat, id);
   seat.member->drop(why);
 }
 
 bool Chat::may_moderate(MemberId id, const Channel& ch) {
   if (moderation_.is_operator(ch.name, directory_[id].account)) return true;
+  if (std::find(ch.session_ops.begin(), ch.session_ops.end(), id) != ch.session_ops.end()) return true;
   tell(id, Event{.kind = Event::Kind::not_operator, .room = ch.name});
   return false;
 }
@@ -180,14 +186,19 @@ void Chat::claim_room(MemberId id, Channel& ch) {
 void Chat::send_topic(MemberId id, const Channel& ch) {
   const RoomRules* rules = moderation_.find(ch.name);
   if (rules == nullptr || rules->topic.empty()) return;
-  tell(id, Event{.kind = Event::Kind::topic_is, .name = rules->topic_by, .text = rules->topic});
+  tell(id, Event{.kind = Event::Kind::topic_is, .name = rules->topic_by, .room = ch.name, .text = rules->topic});
 }
 
 void Chat::mark_operators(const Channel& ch, std::span<const MemberId> who, std::vector<std::string_view>& names,
                           std::deque<std::string>& marked) const {
   const RoomRules* rules = moderation_.find(ch.name);
-  if (rules == nullptr || (rules->owner.empty() && rules->operators.empty())) return;
   for (std::size_t i = 0; i < who.size() && i < names.size(); ++i) {
+    if (std::find(ch.session_ops.begin(), ch.session_ops.end(), who[i]) != ch.session_ops.end()) {
+      marked.push_back("@" + directory_[who[i]].name);
+      names[i] = marked.back();
+      continue;
+    }
+    if (rules == nullptr || (rules->owner.empty() && rules->operators.empty())) continue;
     const Seat& s = directory_[who[i]];
     if (s.account.empty() || !moderation_.is_room_operator(ch.name, s.account)) continue;
     marked.push_back("@" + s.name);
@@ -212,11 +223,16 @@ std::optional<Chat::Target> Chat::resolve_target(MemberId id, std::string_view n
 
 void Chat::moderate(MemberId id, const Command& cmd) {
   Seat& seat = directory_[id];
+  if (seat.channel == nullptr) [[unlikely]] {  // a member in no room (IRC) moderates none
+    tell(id, Event{.kind = Event::Kind::not_on_room, .room = cmd.room});
+    return;
+  }
   Channel& ch = *seat.channel;
   const std::string actor = seat.name;  // seats may move while this runs
   const std::string account = seat.account;
   const auto usage = [&](std::string_view synopsis) { refuse(id, Event::Kind::usage, {}, synopsis); };
-  const auto announce = [&](const Event& e) {  // to the room, the actor included, and the log
+  const auto announce = [&](Event e) {  // to the room, the actor included, and the log
+    if (e.room.empty()) e.room = ch.name;
     Rendering rendering(renderers_, e);
     log_event(rendering);
     broadcast(ch, rendering);
@@ -243,12 +259,32 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       const RoomRules* rules = moderation_.find(ch.name);
       const bool owner = rules != nullptr && !rules->owner.empty() && !account.empty() &&
                          nickname_key(rules->owner) == nickname_key(account);
-      if (!owner && !moderation_.is_admin(account)) {
+      const bool session_op = std::find(ch.session_ops.begin(), ch.session_ops.end(), id) != ch.session_ops.end();
+      if (!owner && !moderation_.is_admin(account) && !session_op) {
         tell(id, Event{.kind = Event::Kind::not_operator, .room = ch.name});
         return;
       }
       std::string target;
       const Directory::Found found = directory_.find(cmd.arg);
+      // IRC's operators (Channel::session_ops): given by one of them, or to
+      // a member in several rooms without an account, for as long as it stays.
+      if (found.local && (session_op || directory_[*found.local].multi) && directory_[*found.local].account.empty()) {
+        const MemberId t = *found.local;
+        if (!in_room(directory_[t], ch)) {
+          tell(id, Event{.kind = Event::Kind::not_in_room, .name = directory_[t].name, .room = ch.name});
+          return;
+        }
+        const bool had = std::find(ch.session_ops.begin(), ch.session_ops.end(), t) != ch.session_ops.end();
+        if (op && !had) ch.session_ops.push_back(t);
+        if (!op) std::erase(ch.session_ops, t);
+        announce(Event{.kind = op ? Event::Kind::op_granted : Event::Kind::op_removed, .name = actor,
+                       .other = directory_[t].name, .room = ch.name});
+        return;
+      }
+      if (!found && session_op) {
+        tell(id, Event{.kind = Event::Kind::no_such_user, .name = clean(cmd.arg)});
+        return;
+      }
       if (found.local && !directory_[*found.local].account.empty()) {
         target = directory_[*found.local].account;
       } else if (is_valid_nickname(cmd.arg) && registered(cmd.arg)) {
@@ -279,7 +315,7 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       if (cmd.arg.empty()) {
         const RoomRules* rules = moderation_.find(ch.name);
         if (rules == nullptr || rules->topic.empty()) {
-          tell(id, Event{.kind = Event::Kind::no_topic});
+          tell(id, Event{.kind = Event::Kind::no_topic, .room = ch.name});
         } else {
           send_topic(id, ch);
         }
@@ -287,7 +323,10 @@ void Chat::moderate(MemberId id, const Command& cmd) {
       }
       // Anyone sets the topic of a room without an owner but the default
       // room's, which admins moderate.
-      if ((channels_.is_lobby(ch) || moderation_.has_owner(ch.name)) && !may_moderate(id, ch)) return;
+      if ((channels_.is_lobby(ch) || moderation_.has_owner(ch.name) || !ch.session_ops.empty()) &&
+          !may_moderate(id, ch)) {
+        return;
+      }
       const std::string topic = clean(cmd.arg);
       if (!has_visible_text(topic)) return usage("/topic [TEXT]");
       ModerationRule rule;
@@ -317,7 +356,7 @@ void Chat::moderate(MemberId id, const Command& cmd) {
         ask_kick(*found.remote, ch, actor, clean(cmd.text));
         return;
       }
-      if (!found.local || directory_[*found.local].channel != &ch) {
+      if (!found.local || !in_room(directory_[*found.local], ch)) {
         tell(id, Event{.kind = Event::Kind::not_in_room, .name = clean(cmd.arg), .room = ch.name});
         return;
       }

@@ -43,7 +43,8 @@ void IrcRenderer::said(std::string& out, std::string_view tag_time, Event::Kind 
   const std::string source = source_of(name);
   target = or_star(target);
   const bool action = kind == Event::Kind::action;
-  std::size_t room = text_room(source, "PRIVMSG", target);
+  const std::string_view command = kind == Event::Kind::notice ? "NOTICE" : "PRIVMSG";
+  std::size_t room = text_room(source, command, target);
   if (action) room = room > 4 + 9 ? room - 9 : 4;  // "\x01ACTION " and "\x01"
   const OutTag time_tag{"time", tag_time};
   const std::span<const OutTag> tags = tag_time.empty() ? std::span<const OutTag>{} : std::span(&time_tag, 1);
@@ -56,12 +57,13 @@ void IrcRenderer::said(std::string& out, std::string_view tag_time, Event::Kind 
       shown = body;
     }
     const std::string_view params[] = {target, shown};
-    append_message(out, OutMessage{.tags = tags, .source = source, .command = "PRIVMSG", .params = params});
+    append_message(out, OutMessage{.tags = tags, .source = source, .command = command, .params = params, .colon_last = true});
   }
 }
 
 void IrcRenderer::notice(std::string& out, const Receiver& r, std::string_view text) const {
-  append_message(out, style_.server, "NOTICE", {r.nick, text});
+  const std::string_view params[] = {r.nick, text};
+  append_message(out, OutMessage{.source = style_.server, .command = "NOTICE", .params = params, .colon_last = true});
 }
 
 // RPL_NAMREPLY lines of as many names as fit, then RPL_ENDOFNAMES.
@@ -114,6 +116,7 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
   switch (e.kind) {
     case Kind::text:
     case Kind::action:
+    case Kind::notice:
       said(out, {}, e.kind, e.name, e.room, e.text);
       return;
     case Kind::welcome:  // the registration burst's LUSERS says it
@@ -123,10 +126,21 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
       append_message(out, source_of(e.name), "JOIN", {or_star(e.room)});
       return;
     case Kind::left:
-      append_message(out, source_of(e.name), "QUIT", {"Quit: left the chat"});
+      append_message(out, source_of(e.name), "QUIT",
+                     {e.text.empty() ? std::string("Quit: left the chat") : "Quit: " + std::string(e.text)});
       return;
     case Kind::left_for:  // other: the room left (see the header)
       append_message(out, source_of(e.name), "PART", {or_star(e.other), "left for " + std::string(e.room)});
+      return;
+    case Kind::parted:
+      if (e.text.empty()) {
+        append_message(out, source_of(e.name), "PART", {or_star(e.room)});
+      } else {
+        append_message(out, source_of(e.name), "PART", {or_star(e.room), e.text});
+      }
+      return;
+    case Kind::not_on_room:
+      append_numeric(out, server, r.nick, Numeric::ERR_NOTONCHANNEL, {or_star(e.room)});
       return;
     case Kind::renamed:
       append_message(out, source_of(e.other), "NICK", {nick_for(e.name)});
@@ -142,7 +156,8 @@ void IrcRenderer::render_for(const Event& e, const Receiver& r, std::string& out
         const std::string to = nick_for(e.name);
         const std::string source = source_of(name_for_nick(r.nick));
         for (std::string_view piece : split_text(e.text, text_room(source, "PRIVMSG", to))) {
-          append_message(out, source, "PRIVMSG", {to, piece});
+          const std::string_view params[] = {to, piece};
+          append_message(out, OutMessage{.source = source, .command = "PRIVMSG", .params = params, .colon_last = true});
         }
       }
       return;

@@ -50,7 +50,7 @@ RegistrationStep register_step(Registration& reg, const Message& m, const Regist
       append_numeric(out, c.server, you(reg), Numeric::ERR_ALREADYREGISTERED);
       return RegistrationStep::waiting;
     }
-    if (m.params.size() < 4 || m.params[0].empty()) {
+    if (m.params.size() < 4 || m.params[0].empty() || m.params[3].empty()) {
       append_numeric(out, c.server, you(reg), Numeric::ERR_NEEDMOREPARAMS, {"USER"});
       return RegistrationStep::waiting;
     }

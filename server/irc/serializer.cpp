@@ -44,7 +44,7 @@ bool append_message(std::string& out, const OutMessage& m) {
   out.append(m.command);
   for (std::size_t i = 0; i < n; ++i) {
     out.push_back(' ');
-    if (i + 1 == n && !valid_middle(m.params[i])) out.push_back(':');
+    if (i + 1 == n && (m.colon_last || !valid_middle(m.params[i]))) out.push_back(':');
     append_clean(out, m.params[i]);
   }
   out.append("\r\n");

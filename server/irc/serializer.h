@@ -20,6 +20,9 @@ struct OutMessage {
   std::string_view source{};  // without ":"; empty: none
   std::string_view command;
   std::span<const std::string_view> params{};
+  // ':' before the last parameter even when it needs none: the text of
+  // PRIVMSG and NOTICE, as servers write it (":a!a@h PRIVMSG #r :hi").
+  bool colon_last = false;
 };
 
 // Appends `m` and "\r\n" to `out`. The last parameter is written after

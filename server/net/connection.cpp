@@ -8,6 +8,7 @@
 #include <climits>
 
 #include "classic/classic_renderer.h"
+#include "irc/framer.h"
 #include "web/http_request.h"
 
 namespace chat {
@@ -20,18 +21,19 @@ constexpr std::size_t kTlsRecord = 16 * 1024;
 }  // namespace
 
 Connection::Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls,
-                       ProtocolId protocol, bool web)
+                       ProtocolId protocol, bool web, std::unique_ptr<irc::IrcClient> irc)
     : Member(protocol),
       last_input(loop.now),
       rate_limiter(limits.rate_limit, loop.now),
       fd_(std::move(fd)),
       peer_(std::move(peer)),
       peer_name_(peer_.name()),
-      framer_(limits.max_line),
+      framer_(irc != nullptr ? irc::kMaxFramedLine : limits.max_line),
       output_(limits.max_queue, loop.renderers != nullptr ? &(*loop.renderers)[protocol] : nullptr),
       loop_(loop),
       tls_(std::move(tls)),
-      user_space_tls_(static_cast<bool>(tls_)) {
+      user_space_tls_(static_cast<bool>(tls_)),
+      irc_(std::move(irc)) {
   handshaking = is_tls();
   if (web) {
     web_ = std::make_unique<WebSession>(limits.max_line);
@@ -40,6 +42,10 @@ Connection::Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits
 }
 
 void Connection::notice(const Event& event) {
+  if (irc_ != nullptr) [[unlikely]] {  // with its nick: "NOTICE alice :slow down: ..."
+    deliver_control(SharedLine::build([&](std::string& out) { irc_->render(event, out); }));
+    return;
+  }
   const Renderer& renderer = loop_.renderers != nullptr ? (*loop_.renderers)[protocol()] : ClassicRenderer::plain();
   deliver_control(SharedLine::build([&](std::string& out) { renderer.render(event, out); }));
 }
@@ -91,6 +97,16 @@ ssize_t Connection::read_tls(std::span<char> out) {
 }
 
 void Connection::deliver(const SharedLine& line) { queue(line, OutputQueue::Kind::normal); }
+
+void Connection::receive(const Renderers& renderers, const Event& event) {
+  if (irc_ == nullptr) [[likely]] {
+    deliver(renderers.render(protocol(), event));
+    return;
+  }
+  std::string out;
+  irc_->render(event, out);
+  if (!out.empty()) deliver(make_line(out));
+}
 
 bool Connection::accepts_replay(std::size_t bytes, std::size_t lines) {
   rate_limiter.charge(static_cast<double>(bytes / kReplayBytesPerLine));  // under 1 KiB: free

@@ -12,6 +12,7 @@
 
 #include "core/member.h"
 #include "core/renderer.h"
+#include "irc/irc_client.h"
 #include "line_framer.h"
 #include "metrics/loop_counters.h"
 #include "net/output_queue.h"
@@ -55,14 +56,22 @@ class Connection final : public Member {
   // or empty for plain TCP. `protocol`: what its lines are rendered in.
   // `web`: a connection to the web port (its HTTP request first, then a
   // WebSocket whose messages are the lines).
+  // `irc`: a connection to the IRC port (its lines are IRC messages,
+  // read by that client; docs/IRC.md).
   Connection(UniqueFd fd, PeerAddress peer, const ServerLimits& limits, LoopContext& loop, tls::Stream tls = {},
-             ProtocolId protocol = kCanonicalProtocol, bool web = false);
+             ProtocolId protocol = kCanonicalProtocol, bool web = false, std::unique_ptr<irc::IrcClient> irc = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // Member: queue a line (or count it as skipped) and schedule a flush.
   void deliver(const SharedLine& line) override;
+  // Member: an IRC client renders its own replies (its nick, its caps).
+  void receive(const Renderers& renderers, const Event& event) override;
+  // Member: IRC's USER and AWAY, for WHO.
+  [[nodiscard]] UserInfo user_info() const override { return irc_ != nullptr ? irc_->user_info() : UserInfo{}; }
+  // The IRC port's client, or none.
+  [[nodiscard]] irc::IrcClient* irc() const noexcept { return irc_.get(); }
   bool accepts_reply(std::size_t bytes, std::size_t lines) override;
   // A replay costs --rate-limit lines by size, and is not built while
   // earlier output waits in the queue (net/limits.h: kReplayBacklog).
@@ -215,6 +224,7 @@ class Connection final : public Member {
   std::size_t tls_retry_ = 0;    // TLS: bytes of the write that wanted a retry
   std::string tls_error_;
   std::unique_ptr<WebSession> web_;  // the web port's state, or none
+  std::unique_ptr<irc::IrcClient> irc_;  // the IRC port's client, or none
 };
 
 template <class OnFrame>

@@ -32,12 +32,14 @@ constexpr int kAcceptsPerWakeup = 128;
 }  // namespace
 
 Reactor::Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
-                 std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls, WebSetup web)
+                 std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls, WebSetup web,
+                 IrcSetup irc)
     : limits_(limits),
       poller_(std::move(poller)),
       listeners_(std::move(listeners)),
       tls_(std::move(tls)),
       web_(std::move(web)),
+      irc_(std::move(irc)),
       signal_fd_(signal_fd),
       log_(log),
       chat_(chat),
@@ -72,7 +74,7 @@ void Reactor::set_limits(const ServerLimits& limits) {
 }
 
 int Reactor::run() {
-  for (const auto* set : {&listeners_, &tls_.listeners, &web_.listeners}) {
+  for (const auto* set : {&listeners_, &tls_.listeners, &web_.listeners, &irc_.listeners}) {
     for (const UniqueFd& l : *set) {
       if (const auto ec = poller_->add(l.get(), kReadable)) {
         diagnostic("cannot watch the listening socket: " + ec.message());
@@ -191,6 +193,12 @@ void Reactor::dispatch(const PollEvent& event) {
       return;
     }
   }
+  for (const UniqueFd& l : irc_.listeners) {
+    if (l.get() == event.fd) {
+      accept_clients(event.fd, /*tls=*/false, /*web=*/false, /*irc=*/true);
+      return;
+    }
+  }
   // A connection closed earlier in this batch is still in the table (its fd
   // stays open until reap(), so the number cannot be reused) but is marked
   // dead: its stale event is ignored here.
@@ -216,11 +224,12 @@ void Reactor::dispatch(const PollEvent& event) {
   if ((event.ready & kWritable) && !conn->dead) on_writable(*conn);
 }
 
-void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
+void Reactor::accept_clients(int listener_fd, bool tls, bool web, bool irc) {
   // The line ports speak the canonical protocol; the web port refuses with
-  // an HTTP 503.
-  const Renderer& notices =
-      web && web_.refusals != nullptr ? *web_.refusals : (*loop_.renderers)[kCanonicalProtocol];
+  // an HTTP 503, the IRC port with an ERROR line.
+  const Renderer& notices = web && web_.refusals != nullptr ? *web_.refusals
+                            : irc                           ? (*loop_.renderers)[irc_.protocol]
+                                                            : (*loop_.renderers)[kCanonicalProtocol];
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
     std::optional<Accepted> accepted = acceptor_.accept(listener_fd, notices);
     if (!accepted) return;
@@ -268,9 +277,11 @@ void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
 
     const auto slot = static_cast<std::size_t>(fd);
     if (slot >= connections_.size()) connections_.resize(slot + 1);
-    connections_[slot] =
-        std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), limits_, loop_,
-                                     std::move(stream), web ? web_.protocol : kCanonicalProtocol, web);
+    std::unique_ptr<irc::IrcClient> irc_client;
+    if (irc) irc_client = std::make_unique<irc::IrcClient>(irc_.info, accepted->peer.name());
+    const ProtocolId protocol = web ? web_.protocol : irc ? irc_.protocol : kCanonicalProtocol;
+    connections_[slot] = std::make_unique<Connection>(std::move(accepted->fd), std::move(accepted->peer), limits_,
+                                                      loop_, std::move(stream), protocol, web, std::move(irc_client));
     Connection& conn = *connections_[slot];
     conn.interest = kReadable;
     ++loop_.counters.accepted[static_cast<std::size_t>(web ? Listener::web : tls ? Listener::tls : Listener::plain)];
@@ -279,7 +290,7 @@ void Reactor::accept_clients(int listener_fd, bool tls, bool web) {
       ++handshakes_;  // the ClientHello is awaited like any input
       continue;
     }
-    if (web) continue;  // in the room once upgraded
+    if (web || irc) continue;  // in the room once upgraded, or registered (IRC)
     admit_to_room(conn);
   }
 }

@@ -17,6 +17,7 @@
 #include "net/join_gate.h"
 #include "net/limits.h"
 #include "net/loop_task.h"
+#include "net/irc_setup.h"
 #include "net/web_setup.h"
 #include "net/pollers/poller.h"
 #include "passwords/password_pool.h"
@@ -34,7 +35,8 @@ class Reactor {
   // certificate (SIGHUP). `tls`: the TLS port's listeners, if any. Lines
   // go to `chat`; `renderers` render what the reactor says itself.
   Reactor(const ServerLimits& limits, Chat& chat, const Renderers& renderers, std::unique_ptr<Poller> poller,
-          std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls = {}, WebSetup web = {});
+          std::vector<UniqueFd> listeners, int signal_fd, ServerLog& log, TlsSetup tls = {}, WebSetup web = {},
+          IrcSetup irc = {});
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -73,7 +75,9 @@ class Reactor {
   static constexpr auto kTimeoutCheckEvery = std::chrono::milliseconds(250);
 
   void dispatch(const PollEvent& event);
-  void accept_clients(int listener_fd, bool tls, bool web = false);
+  void accept_clients(int listener_fd, bool tls, bool web = false, bool irc = false);
+  // The IRC port (reactor_irc.cpp): one framed line of an IRC client.
+  Connection::FrameCost on_irc_line(Connection& conn, std::string_view line);
   // The web port (reactor_web.cpp): the request head, then a file, an
   // error, or the WebSocket.
   void on_http_request(Connection& conn);
@@ -112,6 +116,7 @@ class Reactor {
   std::vector<UniqueFd> listeners_;
   TlsSetup tls_;
   WebSetup web_;
+  IrcSetup irc_;
   std::vector<std::pair<std::string, SharedLine>> web_files_;  // path -> whole response, built once
   int signal_fd_;
   ServerLog& log_;

@@ -50,6 +50,7 @@ void Reactor::on_readable(Connection& conn) {
       ++loop_.counters.lines_rate_limited;
       return Cost::free;  // dropped unparsed: not worth a turn
     }
+    if (conn.irc() != nullptr) [[unlikely]] return on_irc_line(conn, frame.text);
     if (!conn.member) [[unlikely]] return Cost::stop;  // the chat dropped it (Member::drop)
     // The classic line protocol: its parser reads the line into a Command.
     switch (chat_.handle(*conn.member, parse_command(frame.text))) {

@@ -32,7 +32,7 @@ std::string to(std::string_view nick, const Event& e, bool server_time = false) 
 
 TEST_CASE("irc renderer: text and action to a room") {
   CHECK(shared(Event{.kind = Kind::text, .name = "alice", .room = "#rust", .text = "hi"}) ==
-        ":alice!alice@chat PRIVMSG #rust hi\r\n");
+        ":alice!alice@chat PRIVMSG #rust :hi\r\n");
   CHECK(shared(Event{.kind = Kind::text, .name = "alice", .room = "#rust", .text = "hi there"}) ==
         ":alice!alice@chat PRIVMSG #rust :hi there\r\n");
   CHECK(shared(Event{.kind = Kind::action, .name = "carol", .room = "#release", .text = "runs the checklist"}) ==
