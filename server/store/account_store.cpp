@@ -1,4 +1,5 @@
 #include "store/account_store.h"
+#include "store/sqlite_statement.h"
 
 #include <sqlite3.h>
 
@@ -24,29 +25,10 @@ constexpr const char* kSchema =
     "  hash TEXT NOT NULL,"
     "  updated INTEGER NOT NULL)";
 
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-Statement prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
-    return nullptr;
-  }
-  return Statement(raw);
-}
-
-std::string_view column_text(sqlite3_stmt* s, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  return text != nullptr ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
-                         : std::string_view();
-}
-
-void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
-  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
+using sqlite::bind_text;
+using sqlite::column_text;
+using sqlite::prepare;
+using sqlite::Statement;
 
 }  // namespace
 

@@ -22,38 +22,18 @@
 #include "room_name.h"
 
 #include "base/server_log.h"
+#include "store/sqlite_statement.h"
 #include "store/writer_frames.h"
 
 namespace chat {
 
 namespace {
 
-// One prepared statement, finalized when it goes out of scope.
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-Statement prepare(sqlite3* db, std::string_view sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
-    return nullptr;
-  }
-  return Statement(raw);
-}
-
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-std::string_view column_text(sqlite3_stmt* s, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  return text != nullptr ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
-                         : std::string_view();
-}
-
-void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
-  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
+using sqlite::bind_text;
+using sqlite::column_text;
+using sqlite::exec;
+using sqlite::prepare;
+using sqlite::Statement;
 
 // Version 1: one row per room per group commit. `lines` holds that batch's
 // lines of the room, oldest first, each as "SECONDS LINE\n" (SECONDS since

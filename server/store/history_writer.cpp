@@ -18,6 +18,7 @@
 
 #include "room_name.h"
 #include "store/history_store.h"
+#include "store/sqlite_statement.h"
 #include "store/writer_frames.h"
 
 namespace chat {
@@ -29,21 +30,12 @@ using Clock = std::chrono::steady_clock;
 struct DbCloser {
   void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 };
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+using sqlite::column_text;
+using sqlite::exec;
+using sqlite::Statement;
 
 std::size_t count_entries(std::string_view lines) {
   return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-}
-
-std::string_view column_text(sqlite3_stmt* s, int col) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  return text != nullptr ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
-                         : std::string_view();
 }
 
 class Writer {
@@ -110,14 +102,7 @@ class Writer {
   }
 
  private:
-  Statement prepare(std::string_view sql) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
-      sqlite3_finalize(raw);
-      return nullptr;
-    }
-    return Statement(raw);
-  }
+  Statement prepare(std::string_view sql) { return sqlite::prepare(db_.get(), sql); }
 
   // A lock another process holds is waited for at most the batch's
   // busy_wait (chatd shortens it for its last batch at SIGTERM).

@@ -1,4 +1,5 @@
 #include "store/moderation_store.h"
+#include "store/sqlite_statement.h"
 
 #include <sqlite3.h>
 
@@ -18,25 +19,12 @@ constexpr const char* kSchema =
     "  name TEXT NOT NULL, by TEXT NOT NULL, text TEXT NOT NULL, until INTEGER NOT NULL,"
     "  PRIMARY KEY (room, kind, key))";
 
-struct StmtCloser {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+using sqlite::prepare;
+using sqlite::Statement;
 
-Statement prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) return nullptr;
-  return Statement(s);
-}
+std::string column(sqlite3_stmt* s, int i) { return std::string(sqlite::column_text(s, i)); }
 
-std::string column(sqlite3_stmt* s, int i) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  return text != nullptr ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
-}
-
-void bind(sqlite3_stmt* s, int i, const std::string& text) {
-  sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
+void bind(sqlite3_stmt* s, int i, const std::string& text) { sqlite::bind_text(s, i, text); }
 
 }  // namespace
 
