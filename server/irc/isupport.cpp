@@ -15,7 +15,7 @@ std::vector<std::string> isupport_tokens(const IsupportSettings& s) {
       "CASEMAPPING=rfc8265",
       "CHANLIMIT=#:" + n(s.chanlimit),
       // A: the ban list; B: the key; C: none; D: the flags (docs/IRC.md).
-      "CHANMODES=b,k,,imnt",
+      "CHANMODES=b,,,int",
       "CHANNELLEN=" + n(s.channellen),
       "CHANTYPES=#",
       "KICKLEN=" + n(s.kicklen),

@@ -52,7 +52,7 @@ TEST_CASE("irc isupport: the tokens state the chat's rules") {
   const auto tokens = isupport_tokens(IsupportSettings{});
   const std::set<std::string> have(tokens.begin(), tokens.end());
   for (const char* want : {"CASEMAPPING=rfc8265", "CHANTYPES=#", "NICKLEN=32", "CHANNELLEN=33", "TOPICLEN=300",
-                           "PREFIX=(ov)@+", "CHANMODES=b,k,,imnt", "MODES=4", "UTF8ONLY", "NETWORK=chat",
+                           "PREFIX=(ov)@+", "CHANMODES=b,,,int", "MODES=4", "UTF8ONLY", "NETWORK=chat",
                            "TARGMAX=JOIN:,KICK:4,NAMES:4,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1"}) {
     INFO(want);
     CHECK(have.count(want) == 1);
