@@ -47,7 +47,7 @@ std::string choose_subprotocol(std::string_view offered) {
   if (offered.empty()) return {};
   if (header_has_token(offered, kLinesSubprotocol)) return std::string(kLinesSubprotocol);
   if (header_has_token(offered, kIrcSubprotocol)) {
-    return "!subprotocol text.ircv3.net (IRC) is not served yet: chatd has no IRC port; use chat.lines or none";
+    return "!subprotocol text.ircv3.net (IRC) is not served yet on the web port: use --irc-port, or chat.lines or none here";
   }
   return "!no subprotocol offered is served: chatd speaks chat.lines (or none)";
 }
