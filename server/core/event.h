@@ -19,6 +19,8 @@
 
 namespace chat {
 
+struct UserInfo;  // core/member.h
+
 struct HistoryEntry;
 
 struct Event {
@@ -138,6 +140,9 @@ struct Event {
   std::span<const std::string_view> items{};  // who_all, who_room, rooms
   const std::deque<HistoryEntry>* entries = nullptr;  // history
   std::int64_t time = 0;  // whois: connected since (seconds since the epoch)
+  // whois of a local user: what it told its protocol (IRC's USER name and
+  // real name); null otherwise. Valid while the event is delivered.
+  const UserInfo* user = nullptr;
 };
 
 // One line of a room's history: when, who, and what was said (text or

@@ -35,12 +35,14 @@ void Chat::send_whois(MemberId id, std::string_view name) {
   }
   const Seat& seat = directory_[*found.local];
   const std::int64_t idle = now() - seat.spoke_at;
+  const UserInfo info = seat.member->user_info();
   tell(id, Event{.kind = Event::Kind::whois,
                  .name = seat.name,
                  .room = seat.channel != nullptr ? std::string_view(seat.channel->name) : std::string_view(),
                  .text = seat.account,  // empty when not logged in
                  .count = static_cast<std::size_t>(idle > 0 ? idle : 0),
-                 .time = seat.connected_at});
+                 .time = seat.connected_at,
+                 .user = &info});
   // --guest-names hides addresses from everyone but admins (issue 24,
   // item 11): an admin's /whois of a guest says where it connects from.
   const std::string& asker = directory_[id].account;

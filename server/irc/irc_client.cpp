@@ -366,7 +366,10 @@ void IrcClient::render(const Event& e, std::string& out) {
     case Event::Kind::whois: {
       const std::string nick = nick_for(e.name);
       const std::string_view host = info_.renderer->style().host;
-      append_numeric(out, server(), nick_, Numeric::RPL_WHOISUSER, {nick, nick, host, "*"}, nick);
+      // An IRC user's own USER name and real name; a line user has none.
+      const bool told = e.user != nullptr && !e.user->user.empty();
+      append_numeric(out, server(), nick_, Numeric::RPL_WHOISUSER, {nick, told ? e.user->user : nick, host, "*"},
+                     told ? e.user->real_name : std::string_view(nick));
       if (!e.room.empty()) append_numeric(out, server(), nick_, Numeric::RPL_WHOISCHANNELS, {nick}, e.room);
       append_numeric(out, server(), nick_, Numeric::RPL_WHOISSERVER, {nick, e.other.empty() ? server() : e.other},
                      "chat");

@@ -217,6 +217,24 @@ TEST_CASE("irc: WHO lists a room's users with their USER, real name, away flag a
   ann.expect(":irc.test 315 ann B* :End of WHO list");
 }
 
+TEST_CASE("irc: WHOIS shows an IRC user's USER name and real name, a line user's nick for both", "[irc]") {
+  if (threads_engine()) return;
+  ChatdProcess server(irc_args());
+  Irc ann(irc_port(server));
+  ann.send("NICK ann");
+  ann.send("USER annuser 0 * :Ann Example");
+  ann.until(":irc.test 376 ");
+  TestClient bob(server.port());
+  bob.expect_line("> Connected to the chat server " + online(2));
+  bob.send_line("/nick bob");
+  bob.expect_line("> You are now known as bob");
+  ann.send("WHOIS ann");
+  ann.expect(":irc.test 311 ann ann annuser chat * :Ann Example");
+  ann.until(":irc.test 318 ann ann ");
+  ann.send("WHOIS bob");
+  ann.expect(":irc.test 311 ann bob bob chat * bob");
+}
+
 TEST_CASE("irc: the line port's limits: the rate limit and the idle timeout end with their lines", "[irc]") {
   if (threads_engine()) return;
   ChatdProcess server(irc_args({"--rate-limit", "1:2", "--idle-timeout", "2"}));
