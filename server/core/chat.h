@@ -230,6 +230,9 @@ class Chat {
   void send_rooms(MemberId id);
   void send_list(MemberId id, Event::Kind kind, std::string_view room, std::span<const std::string_view> items);
   void move(MemberId id, std::string_view room);
+  // /join's and JOIN's check of a room name: refuses an empty or invalid
+  // one to `id` and says so.
+  bool refused_room_name(MemberId id, std::string_view room);
 
   // --- members in several rooms (core/rooms_many.cpp)
   // The most rooms one member is in at once (ISUPPORT CHANLIMIT).

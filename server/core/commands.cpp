@@ -201,15 +201,20 @@ void Chat::send_list(MemberId id, Event::Kind kind, std::string_view room, std::
   tell(id, Event{.kind = kind, .room = room, .items = items});
 }
 
-void Chat::move(MemberId id, std::string_view room) {
+bool Chat::refused_room_name(MemberId id, std::string_view room) {
   if (room.empty()) {
     refuse(id, Event::Kind::usage, {}, "/join #ROOM");
-    return;
+    return true;
   }
   if (!is_valid_room_name(room)) {
     refuse(id, Event::Kind::invalid_room_name, clean(room));
-    return;
+    return true;
   }
+  return false;
+}
+
+void Chat::move(MemberId id, std::string_view room) {
+  if (refused_room_name(id, room)) return;
   const Seat& seat = directory_[id];
   if (seat.multi) [[unlikely]] {
     enter(id, room);

@@ -119,14 +119,7 @@ void Chat::enter(MemberId id, std::string_view room) {
     join_room(id, room);
     return;
   }
-  if (room.empty()) {
-    refuse(id, Event::Kind::usage, {}, "/join #ROOM");
-    return;
-  }
-  if (!is_valid_room_name(room)) {
-    refuse(id, Event::Kind::invalid_room_name, clean(room));
-    return;
-  }
+  if (refused_room_name(id, room)) return;
   Channel* existing = channels_.find(room);
   if (existing != nullptr && in_room(seat, *existing)) return;  // already there: IRC says nothing
   if (seat.channel != nullptr && seat.also.size() + 1 >= kMaxRoomsPerMember) {
