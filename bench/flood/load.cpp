@@ -453,6 +453,17 @@ void Load::on_event(std::uint32_t id, std::uint32_t events, Nanos now) {
   if ((events & EPOLLOUT) && clients_[id].state != State::closed) flush(id);
 }
 
+// The carry (a partial line or frame) is copied back in front of `fresh`,
+// into the room the read left for it, so what follows parses in place;
+// returns where the bytes now begin.
+const char* take_carry(Client& c, const char* fresh) {
+  if (c.carry.empty()) return fresh;
+  const char* begin = fresh - c.carry.size();
+  std::memcpy(const_cast<char*>(begin), c.carry.data(), c.carry.size());
+  c.carry.clear();
+  return begin;
+}
+
 void Load::on_readable(Worker& w, std::uint32_t id, Nanos now) {
   // TLS may hold decrypted bytes that epoll cannot see: read until it holds none.
   do {
@@ -487,12 +498,7 @@ void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
     return;
   }
   if (!c.settled && o_.protocol == Protocol::line) settle(id);  // irc: settled once joined
-  const char* begin = fresh;
-  if (!c.carry.empty()) {
-    begin = fresh - c.carry.size();
-    std::memcpy(const_cast<char*>(begin), c.carry.data(), c.carry.size());
-    c.carry.clear();
-  }
+  const char* begin = take_carry(c, fresh);
   const char* const end = fresh + n;
   const char* p = begin;
   while (p < end) {
@@ -524,12 +530,7 @@ void Load::read_once(Worker& w, std::uint32_t id, Nanos now) {
 // Frames are decoded in place behind the carry, like lines.
 void Load::read_frames(Worker& w, std::uint32_t id, const char* fresh, std::size_t n, Nanos now) {
   Client& c = clients_[id];
-  const char* begin = fresh;
-  if (!c.carry.empty()) {
-    begin = fresh - c.carry.size();
-    std::memcpy(const_cast<char*>(begin), c.carry.data(), c.carry.size());
-    c.carry.clear();
-  }
+  const char* begin = take_carry(c, fresh);
   const char* const end = fresh + n;
   const char* p = begin;
   auto left = [&] { return static_cast<std::size_t>(end - p); };
